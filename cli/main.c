@@ -1,0 +1,362 @@
+/* main.c - the unspin command: parses options, reads input, calls libunspin,
+ * writes output and chooses the exit status.  No text processing lives here. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "unspin.h"
+
+#define EXIT_ERROR 2
+#define READ_CHUNK ((size_t)1 << 20)
+
+static const char usage_text[] =
+    "Usage: unspin [OPTIONS] [FILE... | -]\n"
+    "       unspin build -o OUT [--order N] [--memory MIB] [--temp-dir DIR] [FILE... | -]\n"
+    "       unspin merge -o OUT [--order N] DICT...\n"
+    "       unspin lookup -d DICT PHRASE...\n"
+    "\n"
+    "Restores text that an article spinner rewrote with synonyms.  Each FILE\n"
+    "(or standard input) is written to standard output in turn.\n"
+    "\n"
+    "Options:\n"
+    "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
+    "      --no-default-dict  do not load the default dictionary\n"
+    "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
+    "  -h, --help           show this help\n"
+    "  -V, --version        show the version\n"
+    "\n"
+    "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
+    "dictionary; merge combines dictionaries; lookup prints n-gram counts.\n"
+    "\n"
+    "Exit status: 0 on success, 2 on error.\n";
+
+static const char *prog = "unspin";
+
+static int fail(const char *file, const char *msg) {
+  if (file)
+    fprintf(stderr, "%s: %s: %s\n", prog, file, msg);
+  else
+    fprintf(stderr, "%s: %s\n", prog, msg);
+  return EXIT_ERROR;
+}
+
+/* Reads a whole file ("-" is standard input) into a malloc'ed buffer. */
+static int read_input(const char *path, char **data, size_t *len) {
+  FILE *f = stdin;
+  *data = NULL;
+  *len = 0;
+  if (strcmp(path, "-")) {
+    struct stat st;
+    if (stat(path, &st))
+      return fail(path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+      return fail(path, "is a directory");
+    if (!(f = fopen(path, "rb")))
+      return fail(path, strerror(errno));
+  }
+  size_t cap = 0;
+  char *buf = NULL;
+  for (;;) {
+    if (cap - *len < READ_CHUNK) {
+      char *p = realloc(buf, cap + READ_CHUNK);
+      if (!p) {
+        free(buf);
+        if (f != stdin)
+          fclose(f);
+        return fail(path, "out of memory");
+      }
+      buf = p;
+      cap += READ_CHUNK;
+    }
+    size_t n = fread(buf + *len, 1, cap - *len, f);
+    *len += n;
+    if (n == 0)
+      break;
+  }
+  int bad = ferror(f);
+  int e = errno;
+  if (f != stdin)
+    fclose(f);
+  if (bad) {
+    free(buf);
+    return fail(path, strerror(e));
+  }
+  *data = buf;
+  return 0;
+}
+
+static int write_output(const char *data, size_t len) {
+  if (len && fwrite(data, 1, len, stdout) != len)
+    return fail(NULL, "cannot write to standard output");
+  return 0;
+}
+
+static int finish_output(void) {
+  if (fflush(stdout) || ferror(stdout))
+    return fail("standard output", strerror(errno ? errno : EIO));
+  return 0;
+}
+
+/* The default dictionary: $UNSPIN_DEFAULT_DICT, else the installed one,
+ * else the one in the build tree; NULL if none exists. */
+static const char *default_dict_path(void) {
+  const char *env = getenv("UNSPIN_DEFAULT_DICT");
+  if (env && *env)
+    return env;
+  static const char *const candidates[] = {UNSPIN_INSTALLED_DICT, UNSPIN_BUILD_TREE_DICT};
+  for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+    struct stat st;
+    if (!stat(candidates[i], &st) && S_ISREG(st.st_mode))
+      return candidates[i];
+  }
+  return NULL;
+}
+
+typedef struct dict_list {
+  unspin_dict **v;
+  size_t n;
+} dict_list;
+
+static int load_dict(dict_list *l, const char *path) {
+  unspin_error err;
+  unspin_dict *d;
+  if (unspin_dict_open(&d, path, UNSPIN_DICT_DEFAULT, &err) != UNSPIN_OK)
+    return fail(NULL, err.message);
+  unspin_dict **v = realloc(l->v, (l->n + 1) * sizeof *v);
+  if (!v) {
+    unspin_dict_free(d);
+    return fail(NULL, "out of memory");
+  }
+  v[l->n++] = d;
+  l->v = v;
+  return 0;
+}
+
+static void free_dicts(dict_list *l) {
+  for (size_t i = 0; i < l->n; i++)
+    unspin_dict_free(l->v[i]);
+  free(l->v);
+}
+
+static int restore_file(const unspin_engine *engine, const char *path) {
+  char *data;
+  size_t len;
+  int rc = read_input(path, &data, &len);
+  if (rc)
+    return rc;
+  unspin_result *res;
+  unspin_error err;
+  if (unspin_analyze(engine, data, len, &res, &err) != UNSPIN_OK) {
+    free(data);
+    return fail(path, err.message);
+  }
+  int64_t first;
+  size_t bad = unspin_result_invalid_utf8(res, &first);
+  if (bad)
+    fprintf(stderr,
+            "%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
+            "passed through unchanged)\n",
+            prog, path, (long long)first, bad, bad == 1 ? "" : "s");
+  size_t out_len;
+  const char *out = unspin_result_text(res, &out_len);
+  rc = write_output(out, out_len);
+  unspin_result_free(res);
+  free(data);
+  return rc;
+}
+
+static int cmd_restore(int argc, char **argv) {
+  static const struct option longopts[] = {
+      {"dict", required_argument, NULL, 'd'}, {"no-default-dict", no_argument, NULL, 'n'},
+      {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
+  unspin_options opts;
+  unspin_options_init(&opts);
+  dict_list dicts = {0};
+  int use_default = 1, c, rc = 0;
+  while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'd':
+      if ((rc = load_dict(&dicts, optarg)))
+        goto done;
+      break;
+    case 'n': use_default = 0; break;
+    case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
+    case 'h': fputs(usage_text, stdout); goto done;
+    case 'V': printf("unspin %s\n", unspin_version_string()); goto done;
+    default: fputs(usage_text, stderr); rc = EXIT_ERROR; goto done;
+    }
+  }
+  const char *def = use_default ? default_dict_path() : NULL;
+  if (def && (rc = load_dict(&dicts, def)))
+    goto done;
+  unspin_engine *engine;
+  unspin_error err;
+  if (unspin_engine_new(&engine, &opts, &err) != UNSPIN_OK) {
+    rc = fail(NULL, err.message);
+    goto done;
+  }
+  for (size_t i = 0; i < dicts.n && !rc; i++)
+    if (unspin_engine_add_dict(engine, dicts.v[i]) != UNSPIN_OK)
+      rc = fail(NULL, "out of memory");
+  if (optind == argc && !rc)
+    rc = restore_file(engine, "-");
+  for (int i = optind; i < argc && !rc; i++)
+    rc = restore_file(engine, argv[i]);
+  unspin_engine_free(engine);
+  if (!rc)
+    rc = finish_output();
+done:
+  free_dicts(&dicts);
+  return rc;
+}
+
+static int parse_count(const char *s, long min, long max, long *out) {
+  char *end;
+  errno = 0;
+  long v = strtol(s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Streams one text file into the builder in blocks. */
+static int feed_file(unspin_builder *b, const char *path) {
+  FILE *f = stdin;
+  if (strcmp(path, "-")) {
+    struct stat st;
+    if (stat(path, &st))
+      return fail(path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+      return fail(path, "is a directory");
+    if (!(f = fopen(path, "rb")))
+      return fail(path, strerror(errno));
+  }
+  char *buf = malloc(READ_CHUNK);
+  int rc = buf ? 0 : fail(path, "out of memory");
+  unspin_error err;
+  size_t n;
+  while (!rc && (n = fread(buf, 1, READ_CHUNK, f)) > 0)
+    if (unspin_builder_feed(b, buf, n, &err) != UNSPIN_OK)
+      rc = fail(path, err.message);
+  if (!rc && ferror(f))
+    rc = fail(path, strerror(errno));
+  if (!rc && unspin_builder_end_document(b, &err) != UNSPIN_OK)
+    rc = fail(path, err.message);
+  free(buf);
+  if (f != stdin)
+    fclose(f);
+  return rc;
+}
+
+/* build and merge share everything but what their operands are. */
+static int cmd_build(int argc, char **argv, int merge) {
+  static const struct option longopts[] = {
+      {"output", required_argument, NULL, 'o'}, {"order", required_argument, NULL, 'n'},
+      {"memory", required_argument, NULL, 'm'}, {"temp-dir", required_argument, NULL, 't'},
+      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+  unspin_build_options bo;
+  unspin_build_options_init(&bo);
+  const char *out = NULL;
+  long v;
+  int c;
+  while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'o': out = optarg; break;
+    case 'n':
+      if (parse_count(optarg, 1, 8, &v))
+        return fail(NULL, "--order takes a number from 1 to 8");
+      bo.order = (int)v;
+      break;
+    case 'm':
+      if (parse_count(optarg, 1, 1L << 20, &v))
+        return fail(NULL, "--memory takes a number of MiB from 1 to 1048576");
+      bo.memory_limit = (size_t)v << 20;
+      break;
+    case 't': bo.temp_dir = optarg; break;
+    case 'h': fputs(usage_text, stdout); return 0;
+    default: fputs(usage_text, stderr); return EXIT_ERROR;
+    }
+  }
+  if (!out)
+    return fail(NULL, merge ? "merge needs -o OUT" : "build needs -o OUT");
+  if (merge && optind == argc)
+    return fail(NULL, "merge needs at least one dictionary");
+  unspin_builder *b;
+  unspin_error err;
+  if (unspin_builder_new(&b, &bo, &err) != UNSPIN_OK)
+    return fail(NULL, err.message);
+  int rc = 0;
+  if (!merge && optind == argc)
+    rc = feed_file(b, "-");
+  for (int i = optind; i < argc && !rc; i++) {
+    if (!merge) {
+      rc = feed_file(b, argv[i]);
+      continue;
+    }
+    unspin_dict *d;
+    if (unspin_dict_open(&d, argv[i], UNSPIN_DICT_DEFAULT, &err) != UNSPIN_OK) {
+      rc = fail(NULL, err.message);
+      break;
+    }
+    if (unspin_builder_add_dict(b, d, &err) != UNSPIN_OK)
+      rc = fail(argv[i], err.message);
+    unspin_dict_free(d);
+  }
+  if (!rc && unspin_builder_write(b, out, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  unspin_builder_free(b);
+  return rc;
+}
+
+static int cmd_lookup(int argc, char **argv) {
+  dict_list dicts = {0};
+  int c, rc = 0;
+  while ((c = getopt(argc, argv, "d:h")) != -1) {
+    if (c == 'd') {
+      if ((rc = load_dict(&dicts, optarg)))
+        goto done;
+    } else if (c == 'h') {
+      fputs(usage_text, stdout);
+      goto done;
+    } else {
+      fputs(usage_text, stderr);
+      rc = EXIT_ERROR;
+      goto done;
+    }
+  }
+  if (!dicts.n) {
+    rc = fail(NULL, "lookup needs -d DICT");
+    goto done;
+  }
+  for (int i = optind; i < argc && !rc; i++) {
+    unspin_ngram_stats s;
+    unspin_status st = unspin_dict_lookup(dicts.v[0], argv[i], strlen(argv[i]), &s);
+    if (st != UNSPIN_OK) {
+      rc = fail(argv[i], unspin_strerror(st));
+      break;
+    }
+    printf("%s\t%llu\t%llu\t%llu\n", argv[i], (unsigned long long)s.count,
+           (unsigned long long)s.left_types, (unsigned long long)s.right_types);
+  }
+  if (!rc)
+    rc = finish_output();
+done:
+  free_dicts(&dicts);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  if (argc > 1 && !strcmp(argv[1], "build"))
+    return cmd_build(argc - 1, argv + 1, 0);
+  if (argc > 1 && !strcmp(argv[1], "merge"))
+    return cmd_build(argc - 1, argv + 1, 1);
+  if (argc > 1 && !strcmp(argv[1], "lookup"))
+    return cmd_lookup(argc - 1, argv + 1);
+  return cmd_restore(argc, argv);
+}

@@ -1,0 +1,316 @@
+/*
+ * unspin.h - the whole public API of libunspin.
+ *
+ * libunspin finds text that an article spinner has run through a thesaurus
+ * and puts the original wording back.  This header is the reference: every
+ * function says what it returns, who owns what, and whether it may be called
+ * from several threads.
+ *
+ * Conventions
+ *  - Fallible calls return an unspin_status (UNSPIN_OK is 0).  Objects come
+ *    back through an out-parameter, which is set to NULL on failure.
+ *  - Most fallible calls take an optional `unspin_error *err` (may be NULL).
+ *    On failure it receives the status, a one-line message naming the file
+ *    and byte offset concerned where there is one, and that offset.
+ *  - Every `*_new`/`*_open` pairs with a `*_free`; `*_free(NULL)` is a no-op.
+ *  - Text is UTF-8 with an explicit length; it need not be NUL-terminated
+ *    and may contain NUL bytes.
+ *  - The library keeps no global mutable state, never prints and never
+ *    exits.  Objects are safe to use from several threads at once only where
+ *    a function says so; otherwise give each thread its own.
+ */
+#ifndef UNSPIN_H
+#define UNSPIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(UNSPIN_STATIC_DEFINE)
+#define UNSPIN_EXPORT
+#elif defined(__GNUC__)
+#define UNSPIN_EXPORT __attribute__((visibility("default")))
+#else
+#define UNSPIN_EXPORT
+#endif
+
+/* ---------------------------------------------------------------------- */
+/* Version                                                                */
+/* ---------------------------------------------------------------------- */
+
+#define UNSPIN_VERSION_MAJOR 0
+#define UNSPIN_VERSION_MINOR 1
+#define UNSPIN_VERSION_PATCH 0
+/** The version this header belongs to, as MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define UNSPIN_VERSION_NUMBER                                                  \
+  (UNSPIN_VERSION_MAJOR * 10000 + UNSPIN_VERSION_MINOR * 100 + UNSPIN_VERSION_PATCH)
+
+/** Returns the version of the linked library as MAJOR * 10000 + MINOR * 100
+ * + PATCH, to compare with UNSPIN_VERSION_NUMBER.  Thread-safe. */
+UNSPIN_EXPORT int unspin_version(void);
+
+/** Returns the version of the linked library as a static string such as
+ * "0.1.0".  The caller must not free it.  Thread-safe. */
+UNSPIN_EXPORT const char *unspin_version_string(void);
+
+/* ---------------------------------------------------------------------- */
+/* Errors                                                                 */
+/* ---------------------------------------------------------------------- */
+
+typedef enum unspin_status {
+  UNSPIN_OK = 0,
+  UNSPIN_ERR_NOMEM,       /**< memory allocation failed */
+  UNSPIN_ERR_INVALID_ARG, /**< a NULL or out-of-range argument */
+  UNSPIN_ERR_IO,          /**< a file could not be opened, read or written */
+  UNSPIN_ERR_FORMAT,      /**< a dictionary is corrupt or truncated */
+  UNSPIN_ERR_VERSION,     /**< a dictionary has an unsupported format version */
+  UNSPIN_ERR_UTF8,        /**< invalid UTF-8 (only with UNSPIN_OPT_STRICT_UTF8) */
+  UNSPIN_ERR_ICU,         /**< ICU reported an error */
+  UNSPIN_ERR_LIMIT        /**< an input exceeds a documented limit */
+} unspin_status;
+
+/** Details of a failure.  Plain data: declare one on the stack and pass its
+ * address; the library fills it only when a call fails. */
+typedef struct unspin_error {
+  unspin_status status; /**< same value as the call returned */
+  int64_t offset;       /**< byte offset in the file or buffer concerned, or -1 */
+  char message[512];    /**< one line, NUL-terminated, naming file and offset */
+} unspin_error;
+
+/** Returns a static, human-readable description of a status code (never
+ * NULL; unknown codes give "unknown error").  Thread-safe. */
+UNSPIN_EXPORT const char *unspin_strerror(unspin_status status);
+
+/* ---------------------------------------------------------------------- */
+/* Phrase dictionaries                                                    */
+/* ---------------------------------------------------------------------- */
+
+/** A compiled phrase dictionary: counts of the 1- to N-grams of normalised
+ * tokens of a body of clean text (see docs/dictionary-format.md).  Opened
+ * read-only through mmap.  Once opened it is immutable: any number of
+ * threads may look up and analyse with the same dictionary at once. */
+typedef struct unspin_dict unspin_dict;
+
+/** Flags for unspin_dict_open. */
+#define UNSPIN_DICT_DEFAULT 0u
+/** Skip the checksum of the tables (the header is always checked).  Opening
+ * becomes constant-time; lookups stay memory-safe on a damaged file but may
+ * return wrong counts. */
+#define UNSPIN_DICT_NO_VERIFY (1u << 0)
+
+/** Opens the dictionary file at `path` (a NUL-terminated file name).
+ * On success stores a new handle in `*out`, which the caller frees with
+ * unspin_dict_free.  A file that is truncated, damaged or not a dictionary
+ * gives UNSPIN_ERR_FORMAT (UNSPIN_ERR_VERSION for a newer format) with the
+ * byte offset of the problem in `err`.  Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_dict_open(unspin_dict **out, const char *path,
+                                             unsigned flags, unspin_error *err);
+
+/** Unmaps and frees a dictionary.  No engine using it may be in use. */
+UNSPIN_EXPORT void unspin_dict_free(unspin_dict *dict);
+
+/** Returns the longest n-gram length stored (the build's --order). */
+UNSPIN_EXPORT int unspin_dict_order(const unspin_dict *dict);
+
+/** Returns the number of distinct n-grams of length `n` (0 if out of range). */
+UNSPIN_EXPORT uint64_t unspin_dict_ngram_types(const unspin_dict *dict, int n);
+
+/** Returns the number of tokens counted, sentence-end markers included. */
+UNSPIN_EXPORT uint64_t unspin_dict_token_total(const unspin_dict *dict);
+
+/** What a dictionary knows about one n-gram; all zero when it is absent. */
+typedef struct unspin_ngram_stats {
+  uint64_t count;       /**< occurrences of the n-gram */
+  uint64_t left_types;  /**< distinct words seen just before it (Kneser-Ney
+                             continuation count; 0 for N-grams of full order) */
+  uint64_t right_types; /**< distinct words seen just after it (0 at full order) */
+} unspin_ngram_stats;
+
+/** Sentence-boundary pseudo-words, usable in unspin_dict_lookup_keys. */
+#define UNSPIN_BOS "<s>"
+#define UNSPIN_EOS "</s>"
+
+/** Looks up a phrase given as text: it is tokenised and normalised exactly as
+ * dictionary building does (punctuation is dropped, case folded, quotes
+ * unified), then counted.  Returns UNSPIN_OK and fills `*stats` (zeros when
+ * absent); UNSPIN_ERR_LIMIT if the phrase has more words than the order or
+ * none.  Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_dict_lookup(const unspin_dict *dict, const char *phrase,
+                                               size_t len, unspin_ngram_stats *stats);
+
+/** Looks up an n-gram given as `n` already-normalised keys (as returned by
+ * unspin_result_token_key, or UNSPIN_BOS / UNSPIN_EOS).  Same results as
+ * unspin_dict_lookup.  Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_dict_lookup_keys(const unspin_dict *dict,
+                                                    const char *const *keys, size_t n,
+                                                    unspin_ngram_stats *stats);
+
+/* ---------------------------------------------------------------------- */
+/* Building dictionaries                                                  */
+/* ---------------------------------------------------------------------- */
+
+/** Settings for a dictionary build.  Initialise with unspin_build_options_init
+ * and change what you need. */
+typedef struct unspin_build_options {
+  int order;           /**< longest n-gram to count, 1..8; default 5 */
+  size_t memory_limit; /**< bytes of counts held before sorted runs are
+                            spilled to temporary files; default 256 MiB,
+                            minimum 64 KiB */
+  const char *temp_dir; /**< directory for spilled runs; NULL means $TMPDIR,
+                             else /tmp.  Files are unlinked at creation. */
+} unspin_build_options;
+
+/** Fills `opts` with the defaults documented above. */
+UNSPIN_EXPORT void unspin_build_options_init(unspin_build_options *opts);
+
+/** Counts n-grams of clean text and writes a compiled dictionary.  Not
+ * thread-safe: one thread at a time per builder. */
+typedef struct unspin_builder unspin_builder;
+
+/** Creates a builder (`opts` may be NULL for the defaults).  The options are
+ * copied, `temp_dir` included.  Free with unspin_builder_free. */
+UNSPIN_EXPORT unspin_status unspin_builder_new(unspin_builder **out,
+                                               const unspin_build_options *opts,
+                                               unspin_error *err);
+
+/** Adds one complete document of clean UTF-8 text.  Sentences never span two
+ * calls.  Invalid UTF-8 is counted as U+FFFD and never fails the call. */
+UNSPIN_EXPORT unspin_status unspin_builder_add_text(unspin_builder *b, const char *text,
+                                                    size_t len, unspin_error *err);
+
+/** Adds a piece of a document that arrives in pieces (a large file read in
+ * blocks).  Text is held back up to the last paragraph or line break and
+ * counted with the next piece; unspin_builder_end_document counts the rest. */
+UNSPIN_EXPORT unspin_status unspin_builder_feed(unspin_builder *b, const char *text,
+                                                size_t len, unspin_error *err);
+
+/** Ends the document being fed with unspin_builder_feed. */
+UNSPIN_EXPORT unspin_status unspin_builder_end_document(unspin_builder *b, unspin_error *err);
+
+/** Adds every n-gram count of an existing dictionary (up to the builder's
+ * order): building from two dictionaries merges them. */
+UNSPIN_EXPORT unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *dict,
+                                                    unspin_error *err);
+
+/** Writes the dictionary to `path` (through a temporary file renamed into
+ * place, so a failed write never leaves a half file under that name).  The
+ * builder may not be used afterwards except to free it. */
+UNSPIN_EXPORT unspin_status unspin_builder_write(unspin_builder *b, const char *path,
+                                                 unspin_error *err);
+
+/** Returns how many sorted runs the builder has spilled to disk so far. */
+UNSPIN_EXPORT size_t unspin_builder_spill_count(const unspin_builder *b);
+
+/** Frees a builder and its temporary files. */
+UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
+
+/* ---------------------------------------------------------------------- */
+/* Analysis                                                               */
+/* ---------------------------------------------------------------------- */
+
+/** Analysis flags (unspin_options.flags). */
+#define UNSPIN_OPT_DEFAULT 0u
+/** Fail with UNSPIN_ERR_UTF8 on invalid UTF-8 instead of passing the bytes
+ * through unchanged. */
+#define UNSPIN_OPT_STRICT_UTF8 (1u << 0)
+
+/** Analysis settings.  Initialise with unspin_options_init; later versions
+ * add fields only at the end and set `struct_size`, so a caller compiled
+ * against an older header keeps working. */
+typedef struct unspin_options {
+  size_t struct_size; /**< sizeof(unspin_options); set by unspin_options_init */
+  unsigned flags;     /**< UNSPIN_OPT_* bits; default UNSPIN_OPT_DEFAULT */
+} unspin_options;
+
+/** Fills `opts` with the defaults. */
+UNSPIN_EXPORT void unspin_options_init(unspin_options *opts);
+
+/** An engine holds the options and the dictionaries to restore against.
+ * Configure it from one thread; after that, unspin_analyze may be called on
+ * it from any number of threads at once. */
+typedef struct unspin_engine unspin_engine;
+
+/** Creates an engine (`opts` may be NULL for the defaults; it is copied). */
+UNSPIN_EXPORT unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
+                                              unspin_error *err);
+
+/** Adds a phrase dictionary to the engine.  The engine borrows `dict`: it
+ * must stay open until the engine is freed.  One dictionary may serve many
+ * engines. */
+UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict);
+
+/** Frees an engine (not the dictionaries it borrowed). */
+UNSPIN_EXPORT void unspin_engine_free(unspin_engine *engine);
+
+/** The outcome of one analysis: the output text and the token list.  Owns a
+ * copy of everything it reports; immutable, so readable from several threads. */
+typedef struct unspin_result unspin_result;
+
+/** Analyses `len` bytes of UTF-8 `text`.  On success stores a new result in
+ * `*out`, freed with unspin_result_free.  Invalid UTF-8 is passed through
+ * unchanged (and reported by unspin_result_invalid_utf8) unless the engine
+ * was made with UNSPIN_OPT_STRICT_UTF8, when the call fails with
+ * UNSPIN_ERR_UTF8 and the offset of the first bad byte.  Inputs of 2 GiB
+ * or more give UNSPIN_ERR_LIMIT.  Thread-safe on a shared engine. */
+UNSPIN_EXPORT unspin_status unspin_analyze(const unspin_engine *engine, const char *text,
+                                           size_t len, unspin_result **out, unspin_error *err);
+
+/** Returns the output text (the restored input) and stores its length in
+ * `*len` if `len` is not NULL.  The text is NUL-terminated for convenience
+ * and owned by the result. */
+UNSPIN_EXPORT const char *unspin_result_text(const unspin_result *r, size_t *len);
+
+/** Returns how many invalid UTF-8 sequences the input held, and stores the
+ * byte offset of the first in `*first_offset` (-1 if none) if not NULL. */
+UNSPIN_EXPORT size_t unspin_result_invalid_utf8(const unspin_result *r, int64_t *first_offset);
+
+/** Token kinds.  Whatever lies between two tokens is whitespace, kept as is. */
+typedef enum unspin_token_kind {
+  UNSPIN_TOKEN_WORD,   /**< letters, with inner apostrophes, hyphens, dots */
+  UNSPIN_TOKEN_NUMBER, /**< digits, with inner separators ("6,800", "2.5") */
+  UNSPIN_TOKEN_PUNCT,  /**< punctuation and symbols, one character each */
+  UNSPIN_TOKEN_OTHER   /**< anything else, invalid UTF-8 bytes included */
+} unspin_token_kind;
+
+/** Case shapes, which a replacement copies. */
+typedef enum unspin_case {
+  UNSPIN_CASE_NONE,  /**< no cased letters ("2008", "-") */
+  UNSPIN_CASE_LOWER, /**< "agency" */
+  UNSPIN_CASE_TITLE, /**< "Agency", "Should-Learn", "A" */
+  UNSPIN_CASE_UPPER, /**< "AGENCY", "NIS" */
+  UNSPIN_CASE_MIXED  /**< "iPhone", "McDonald" */
+} unspin_case;
+
+/** Returns the number of tokens (words, numbers, punctuation; not spaces). */
+UNSPIN_EXPORT size_t unspin_result_token_count(const unspin_result *r);
+
+/** Token accessors.  `i` must be below unspin_result_token_count; out of
+ * range gives 0 / NULL / UNSPIN_TOKEN_OTHER.  Offsets are bytes in the input
+ * buffer, `start` inclusive and `end` exclusive.  Strings are owned by the
+ * result and NUL-terminated; `len` may be NULL. */
+UNSPIN_EXPORT size_t unspin_result_token_start(const unspin_result *r, size_t i);
+UNSPIN_EXPORT size_t unspin_result_token_end(const unspin_result *r, size_t i);
+/** The token's bytes exactly as in the input. */
+UNSPIN_EXPORT const char *unspin_result_token_text(const unspin_result *r, size_t i, size_t *len);
+/** The lookup key: NFKC case-folded, curly quotes and apostrophes made
+ * straight, hyphen and dash variants made '-'. */
+UNSPIN_EXPORT const char *unspin_result_token_key(const unspin_result *r, size_t i, size_t *len);
+UNSPIN_EXPORT unspin_token_kind unspin_result_token_kind(const unspin_result *r, size_t i);
+UNSPIN_EXPORT unspin_case unspin_result_token_case(const unspin_result *r, size_t i);
+/** The index of the sentence the token belongs to, counting from 0. */
+UNSPIN_EXPORT size_t unspin_result_token_sentence(const unspin_result *r, size_t i);
+
+/** Returns the number of sentences. */
+UNSPIN_EXPORT size_t unspin_result_sentence_count(const unspin_result *r);
+
+/** Frees a result. */
+UNSPIN_EXPORT void unspin_result_free(unspin_result *r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* UNSPIN_H */

@@ -1,0 +1,22 @@
+/* buffer.h - growable byte buffer used across the library. */
+#ifndef UNSPIN_BUFFER_H
+#define UNSPIN_BUFFER_H
+
+#include <stddef.h>
+
+typedef struct us_buf {
+  char *data; /* NUL-terminated when non-NULL */
+  size_t len;
+  size_t cap;
+} us_buf;
+
+#define US_BUF_INIT {NULL, 0, 0}
+
+/* Each returns 0 on success, -1 when memory runs out (the buffer is unchanged). */
+int us_buf_reserve(us_buf *b, size_t extra);
+int us_buf_append(us_buf *b, const void *data, size_t len);
+int us_buf_putc(us_buf *b, char c);
+void us_buf_clear(us_buf *b);
+void us_buf_free(us_buf *b);
+
+#endif

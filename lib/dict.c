@@ -1,0 +1,368 @@
+/* dict.c - opening a compiled phrase dictionary with mmap, and lookups. */
+#define _POSIX_C_SOURCE 200809L
+#include "dict.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "checksum.h"
+#include "error.h"
+#include "normalize.h"
+#include "tokenize.h"
+
+struct unspin_dict {
+  const unsigned char *map;
+  size_t size;
+  const us_dict_header *h;
+  int order;
+  uint64_t vocab_size;
+  const char *strings;
+  uint64_t strings_size;
+  const uint32_t *offsets;
+  const uint32_t *hash;
+  uint64_t hash_mask;
+  const us_dict_entry *level[US_DICT_MAX_ORDER];
+  uint64_t types[US_DICT_MAX_ORDER]; /* entries per level, sentinel excluded */
+};
+
+static int host_is_little_endian(void) {
+  const uint16_t one = 1;
+  unsigned char b;
+  memcpy(&b, &one, 1);
+  return b == 1;
+}
+
+static unspin_status corrupt(unspin_error *err, const char *path, uint64_t off,
+                             const char *what) {
+  return us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)off,
+                 "%s: corrupt dictionary at byte offset %llu: %s", path,
+                 (unsigned long long)off, what);
+}
+
+static uint64_t round8(uint64_t n) { return (n + 7) & ~(uint64_t)7; }
+
+/* Checks the header and that every section lies inside the file with the
+ * size its counts imply; no table byte is read here. */
+static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error *err) {
+  const us_dict_header *h = d->h;
+  if (memcmp(h->magic, US_DICT_MAGIC, 8))
+    return corrupt(err, path, 0, "not an unspin dictionary (bad magic number)");
+  if (h->version != US_DICT_VERSION)
+    return us_fail(err, UNSPIN_ERR_VERSION, 8,
+                   "%s: dictionary format version %u is not supported (this library reads %u)",
+                   path, h->version, US_DICT_VERSION);
+  if (us_checksum(h, offsetof(us_dict_header, header_checksum)) != h->header_checksum)
+    return corrupt(err, path, offsetof(us_dict_header, header_checksum),
+                   "header checksum mismatch");
+  if (h->file_size != d->size)
+    return us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)d->size,
+                   "%s: truncated or extended dictionary: %zu bytes, the header says %llu",
+                   path, d->size, (unsigned long long)h->file_size);
+  if (h->header_size != US_DICT_HEADER_SIZE || h->order < 1 || h->order > US_DICT_MAX_ORDER ||
+      h->vocab_size >= UINT32_MAX || h->hash_slots == 0 ||
+      (h->hash_slots & (h->hash_slots - 1)) || h->hash_slots < h->vocab_size)
+    return corrupt(err, path, 12, "impossible header values");
+  d->order = (int)h->order;
+  d->vocab_size = h->vocab_size;
+  int nsec = US_SEC_LEVEL1 + d->order;
+  for (int s = 0; s < nsec; s++) {
+    const us_dict_section *sec = &h->sections[s];
+    uint64_t off = offsetof(us_dict_header, sections) + (uint64_t)s * sizeof *sec;
+    if (sec->offset < US_DICT_HEADER_SIZE || sec->offset % 8 || sec->offset > d->size ||
+        sec->size > d->size - sec->offset)
+      return corrupt(err, path, off, "a table lies outside the file");
+  }
+  const us_dict_section *sec = h->sections;
+  if (sec[US_SEC_VOCAB_OFFSETS].size != round8((h->vocab_size + 1) * 4) ||
+      sec[US_SEC_VOCAB_HASH].size != round8(h->hash_slots * 4))
+    return corrupt(err, path, offsetof(us_dict_header, sections), "vocabulary table sizes");
+  d->strings = (const char *)d->map + sec[US_SEC_VOCAB_STRINGS].offset;
+  d->strings_size = sec[US_SEC_VOCAB_STRINGS].size;
+  d->offsets = (const uint32_t *)(d->map + sec[US_SEC_VOCAB_OFFSETS].offset);
+  d->hash = (const uint32_t *)(d->map + sec[US_SEC_VOCAB_HASH].offset);
+  d->hash_mask = h->hash_slots - 1;
+  for (int n = 0; n < d->order; n++) {
+    const us_dict_section *ls = &sec[US_SEC_LEVEL1 + n];
+    if (h->level_types[n] >= UINT32_MAX ||
+        ls->size != (h->level_types[n] + 1) * sizeof(us_dict_entry))
+      return corrupt(err, path, offsetof(us_dict_header, level_types) + 8u * (unsigned)n,
+                     "n-gram table size");
+    d->level[n] = (const us_dict_entry *)(d->map + ls->offset);
+    d->types[n] = h->level_types[n];
+  }
+  if (d->types[0] != d->vocab_size)
+    return corrupt(err, path, offsetof(us_dict_header, level_types), "unigram count");
+  return UNSPIN_OK;
+}
+
+/* Reads every table: checksums, then the invariants lookups rely on. */
+static unspin_status verify_tables(const unspin_dict *d, const char *path, unspin_error *err) {
+  const us_dict_header *h = d->h;
+  for (int s = 0; s < US_SEC_LEVEL1 + d->order; s++) {
+    const us_dict_section *sec = &h->sections[s];
+    if (us_checksum(d->map + sec->offset, sec->size) != sec->checksum)
+      return corrupt(err, path, sec->offset, "table checksum mismatch");
+  }
+  for (uint64_t i = 0; i < d->vocab_size; i++)
+    if (d->offsets[i] > d->offsets[i + 1] || d->offsets[i + 1] > d->strings_size)
+      return corrupt(err, path, h->sections[US_SEC_VOCAB_OFFSETS].offset + 4 * i,
+                     "vocabulary offsets");
+  for (int n = 0; n < d->order; n++) {
+    const us_dict_entry *lv = d->level[n];
+    uint64_t next = n + 1 < d->order ? d->types[n + 1] : 0;
+    for (uint64_t i = 0; i <= d->types[n]; i++) {
+      uint64_t at = h->sections[US_SEC_LEVEL1 + n].offset + i * sizeof *lv;
+      if (i < d->types[n] && (lv[i].word >= d->vocab_size || (n == 0 && lv[i].word != i)))
+        return corrupt(err, path, at, "word id out of range");
+      if (lv[i].child > next || (i && lv[i].child < lv[i - 1].child))
+        return corrupt(err, path, at, "child index out of order");
+    }
+  }
+  return UNSPIN_OK;
+}
+
+unspin_status unspin_dict_open(unspin_dict **out, const char *path, unsigned flags,
+                               unspin_error *err) {
+  if (!out || !path)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_dict_open: NULL argument");
+  *out = NULL;
+  if (!host_is_little_endian())
+    return us_fail(err, UNSPIN_ERR_FORMAT, -1, "%s: dictionaries are little-endian only", path);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st)) {
+    int e = errno;
+    close(fd);
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", path, strerror(e));
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: not a regular file", path);
+  }
+  unspin_dict *d = calloc(1, sizeof *d);
+  if (!d) {
+    close(fd);
+    return us_nomem(err);
+  }
+  d->size = (size_t)st.st_size;
+  unspin_status rc = UNSPIN_OK;
+  if (d->size < US_DICT_HEADER_SIZE) {
+    rc = us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)d->size,
+                 "%s: truncated dictionary: %zu bytes, the header alone needs %u", path,
+                 d->size, US_DICT_HEADER_SIZE);
+    close(fd);
+    free(d);
+    return rc;
+  }
+  void *m = mmap(NULL, d->size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int e = errno;
+  close(fd);
+  if (m == MAP_FAILED) {
+    free(d);
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: cannot map: %s", path, strerror(e));
+  }
+  d->map = m;
+  d->h = m;
+  if ((rc = check_layout(d, path, err)) == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY))
+    rc = verify_tables(d, path, err);
+  if (rc != UNSPIN_OK) {
+    unspin_dict_free(d);
+    return rc;
+  }
+  *out = d;
+  return UNSPIN_OK;
+}
+
+void unspin_dict_free(unspin_dict *d) {
+  if (!d)
+    return;
+  munmap((void *)d->map, d->size);
+  free(d);
+}
+
+int unspin_dict_order(const unspin_dict *d) { return d ? d->order : 0; }
+
+uint64_t unspin_dict_ngram_types(const unspin_dict *d, int n) {
+  return d && n >= 1 && n <= d->order ? d->types[n - 1] : 0;
+}
+
+uint64_t unspin_dict_token_total(const unspin_dict *d) { return d ? d->h->token_total : 0; }
+
+/* The bytes of word `id`, clamped to the strings table so that a damaged
+ * file opened without verification cannot make us read outside it. */
+static const char *word_bytes(const unspin_dict *d, uint64_t id, size_t *len) {
+  uint64_t a = d->offsets[id], b = d->offsets[id + 1];
+  if (b > d->strings_size)
+    b = d->strings_size;
+  if (a > b)
+    a = b;
+  *len = (size_t)(b - a);
+  return d->strings + a;
+}
+
+int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len) {
+  uint64_t slot = us_word_hash(key, len) & d->hash_mask;
+  for (uint64_t probes = 0; probes <= d->hash_mask; probes++) {
+    uint32_t v = d->hash[slot];
+    if (!v || v > d->vocab_size)
+      return -1;
+    size_t wl;
+    const char *w = word_bytes(d, v - 1, &wl);
+    if (wl == len && !memcmp(w, key, len))
+      return (int64_t)v - 1;
+    slot = (slot + 1) & d->hash_mask;
+  }
+  return -1;
+}
+
+/* The children range of entry i at level n (0-based), clamped to level n+1. */
+static void children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint64_t *hi) {
+  *lo = *hi = 0;
+  if (n + 1 >= d->order)
+    return;
+  uint64_t limit = d->types[n + 1];
+  *lo = d->level[n][i].child;
+  *hi = d->level[n][i + 1].child;
+  if (*hi > limit)
+    *hi = limit;
+  if (*lo > *hi)
+    *lo = *hi;
+}
+
+int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
+                       unspin_ngram_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  if (n == 0 || n > (size_t)d->order || ids[0] >= d->vocab_size)
+    return -1;
+  uint64_t at = ids[0];
+  for (size_t k = 1; k < n; k++) {
+    uint64_t lo, hi;
+    children(d, (int)k - 1, at, &lo, &hi);
+    const us_dict_entry *lv = d->level[k];
+    while (lo < hi) {
+      uint64_t mid = lo + (hi - lo) / 2;
+      if (lv[mid].word < ids[k])
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    uint64_t end;
+    children(d, (int)k - 1, at, &hi, &end);
+    if (lo >= end || lv[lo].word != ids[k])
+      return -1;
+    at = lo;
+  }
+  const us_dict_entry *e = &d->level[n - 1][at];
+  uint64_t lo, hi;
+  children(d, (int)n - 1, at, &lo, &hi);
+  stats->count = e->count;
+  stats->left_types = e->left_types;
+  stats->right_types = hi - lo;
+  return 0;
+}
+
+unspin_status unspin_dict_lookup_keys(const unspin_dict *d, const char *const *keys, size_t n,
+                                      unspin_ngram_stats *stats) {
+  if (!d || !stats || (n && !keys))
+    return UNSPIN_ERR_INVALID_ARG;
+  memset(stats, 0, sizeof *stats);
+  if (n == 0 || n > (size_t)d->order)
+    return UNSPIN_ERR_LIMIT;
+  uint32_t ids[US_DICT_MAX_ORDER];
+  for (size_t i = 0; i < n; i++) {
+    if (!keys[i])
+      return UNSPIN_ERR_INVALID_ARG;
+    int64_t id = us_dict_word_id(d, keys[i], strlen(keys[i]));
+    if (id < 0)
+      return UNSPIN_OK;
+    ids[i] = (uint32_t)id;
+  }
+  us_dict_lookup_ids(d, ids, n, stats);
+  return UNSPIN_OK;
+}
+
+unspin_status unspin_dict_lookup(const unspin_dict *d, const char *phrase, size_t len,
+                                 unspin_ngram_stats *stats) {
+  if (!d || !stats || (len && !phrase))
+    return UNSPIN_ERR_INVALID_ARG;
+  memset(stats, 0, sizeof *stats);
+  us_tokens toks = {0};
+  unspin_status rc = us_tokenize(phrase, len, &toks, NULL);
+  if (rc != UNSPIN_OK)
+    return rc;
+  us_buf keys = US_BUF_INIT;
+  size_t starts[US_DICT_MAX_ORDER + 1], n = 0;
+  for (size_t i = 0; i < toks.n && rc == UNSPIN_OK; i++) {
+    const us_token *t = &toks.v[i];
+    if (!us_token_counts(t))
+      continue;
+    if (n == (size_t)d->order) {
+      rc = UNSPIN_ERR_LIMIT;
+      break;
+    }
+    starts[n++] = keys.len;
+    if (us_normalize_key(phrase + t->start, t->end - t->start, &keys) || us_buf_putc(&keys, 0))
+      rc = UNSPIN_ERR_NOMEM;
+  }
+  if (rc == UNSPIN_OK && n == 0)
+    rc = UNSPIN_ERR_LIMIT;
+  if (rc == UNSPIN_OK) {
+    const char *ptrs[US_DICT_MAX_ORDER];
+    for (size_t i = 0; i < n; i++)
+      ptrs[i] = keys.data + starts[i];
+    rc = unspin_dict_lookup_keys(d, ptrs, n, stats);
+  }
+  us_buf_free(&keys);
+  us_tokens_free(&toks);
+  return rc;
+}
+
+typedef struct visit_state {
+  const unspin_dict *d;
+  int max_order;
+  us_dict_visit_fn fn;
+  void *ctx;
+  us_buf key;
+  /* Children ranges of one level never overlap in a sound file; enforcing
+   * it bounds a walk over a damaged, unverified file by the table sizes. */
+  uint64_t cursor[US_DICT_MAX_ORDER];
+} visit_state;
+
+static unspin_status visit_node(visit_state *v, int n, uint64_t i) {
+  const us_dict_entry *e = &v->d->level[n][i];
+  size_t keep = v->key.len;
+  size_t wl;
+  const char *w = word_bytes(v->d, e->word < v->d->vocab_size ? e->word : 0, &wl);
+  if ((n && us_buf_putc(&v->key, US_KEY_SEP)) || us_buf_append(&v->key, w, wl))
+    return UNSPIN_ERR_NOMEM;
+  unspin_status rc = v->fn(v->ctx, v->key.data, v->key.len, e->count);
+  if (rc == UNSPIN_OK && n + 1 < v->max_order) {
+    uint64_t lo, hi;
+    children(v->d, n, i, &lo, &hi);
+    if (lo < v->cursor[n + 1])
+      lo = v->cursor[n + 1];
+    if (hi > v->cursor[n + 1])
+      v->cursor[n + 1] = hi;
+    for (uint64_t c = lo; c < hi && rc == UNSPIN_OK; c++)
+      rc = visit_node(v, n + 1, c);
+  }
+  v->key.len = keep;
+  return rc;
+}
+
+unspin_status us_dict_visit(const unspin_dict *d, int max_order, us_dict_visit_fn fn, void *ctx) {
+  visit_state v = {d, max_order < d->order ? max_order : d->order, fn, ctx, US_BUF_INIT, {0}};
+  unspin_status rc = UNSPIN_OK;
+  for (uint64_t i = 0; i < d->types[0] && rc == UNSPIN_OK; i++)
+    rc = visit_node(&v, 0, i);
+  us_buf_free(&v.key);
+  return rc;
+}

@@ -1,0 +1,23 @@
+/* dict.h - internal view of an opened phrase dictionary. */
+#ifndef UNSPIN_DICT_H
+#define UNSPIN_DICT_H
+
+#include "dict_format.h"
+#include "unspin.h"
+
+/* Returns the id of the normalised word `key`, or -1 if unknown. */
+int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
+
+/* Looks up an n-gram given as word ids; returns 0 and fills `stats`, or -1
+ * (with `stats` zeroed) if it is absent. */
+int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
+                       unspin_ngram_stats *stats);
+
+/* Calls `fn` for every stored n-gram in ascending key order with the key
+ * (tokens joined by US_KEY_SEP) and its count, up to length `max_order`.
+ * Stops and returns the first non-OK status `fn` returns. */
+typedef unspin_status (*us_dict_visit_fn)(void *ctx, const char *key, size_t len,
+                                          uint64_t count);
+unspin_status us_dict_visit(const unspin_dict *d, int max_order, us_dict_visit_fn fn, void *ctx);
+
+#endif

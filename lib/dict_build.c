@@ -1,0 +1,494 @@
+/* dict_build.c - counting n-grams of clean text and writing a dictionary.
+ *
+ * Pipeline: tokens -> n-gram keys (tokens joined by US_KEY_SEP) -> a
+ * bounded-memory counter (ngram_count.c) -> one sorted stream.  Because the
+ * separator sorts below every token byte, key order is the lexicographic
+ * order of token tuples, a prefix before its extensions: the trie levels can
+ * be written in one sequential pass.  A first pass over the stream collects
+ * the vocabulary and feeds every n-gram's suffix to a second counter, which
+ * yields the Kneser-Ney continuation counts (distinct left neighbours). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "checksum.h"
+#include "dict.h"
+#include "error.h"
+#include "ngram_count.h"
+#include "normalize.h"
+#include "tokenize.h"
+
+#define MIN_MEMORY ((size_t)64 << 10)
+/* A fed document with no line break is cut at a space past this size. */
+#define FEED_HOLD_LIMIT ((size_t)16 << 20)
+
+struct unspin_builder {
+  int order;
+  size_t memory_limit;
+  char *temp_dir;
+  us_counter *counter;
+  us_tokens toks;
+  us_buf keys;     /* the current sentence's keys, NUL-separated */
+  size_t *starts;  /* offsets of those keys */
+  size_t nstarts, starts_cap;
+  us_buf ngram;
+  us_buf pending;  /* fed text not yet counted */
+  int done;
+};
+
+void unspin_build_options_init(unspin_build_options *o) {
+  if (!o)
+    return;
+  o->order = 5;
+  o->memory_limit = (size_t)256 << 20;
+  o->temp_dir = NULL;
+}
+
+unspin_status unspin_builder_new(unspin_builder **out, const unspin_build_options *opts,
+                                 unspin_error *err) {
+  if (!out)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_new: NULL argument");
+  *out = NULL;
+  unspin_build_options def;
+  if (!opts) {
+    unspin_build_options_init(&def);
+    opts = &def;
+  }
+  if (opts->order < 1 || opts->order > US_DICT_MAX_ORDER)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "order %d is outside 1..%d", opts->order,
+                   US_DICT_MAX_ORDER);
+  unspin_builder *b = calloc(1, sizeof *b);
+  if (!b)
+    return us_nomem(err);
+  b->order = opts->order;
+  b->memory_limit = opts->memory_limit < MIN_MEMORY ? MIN_MEMORY : opts->memory_limit;
+  if (opts->temp_dir && !(b->temp_dir = strdup(opts->temp_dir))) {
+    free(b);
+    return us_nomem(err);
+  }
+  unspin_status rc = us_counter_new(&b->counter, b->memory_limit, b->temp_dir, err);
+  if (rc != UNSPIN_OK) {
+    unspin_builder_free(b);
+    return rc;
+  }
+  *out = b;
+  return UNSPIN_OK;
+}
+
+static int push_key(unspin_builder *b, const char *key, size_t len, int normalize) {
+  if (b->nstarts == b->starts_cap) {
+    size_t cap = b->starts_cap ? b->starts_cap * 2 : 64;
+    size_t *s = realloc(b->starts, cap * sizeof *s);
+    if (!s)
+      return -1;
+    b->starts = s;
+    b->starts_cap = cap;
+  }
+  b->starts[b->nstarts++] = b->keys.len;
+  int rc = normalize ? us_normalize_key(key, len, &b->keys) : us_buf_append(&b->keys, key, len);
+  return rc ? -1 : us_buf_putc(&b->keys, '\0');
+}
+
+/* Counts every 1..order-gram of the sentence held in b->keys. */
+static unspin_status count_sentence(unspin_builder *b, unspin_error *err) {
+  if (push_key(b, UNSPIN_EOS, strlen(UNSPIN_EOS), 0))
+    return us_nomem(err);
+  for (size_t i = 0; i < b->nstarts; i++) {
+    us_buf_clear(&b->ngram);
+    for (size_t n = 0; n < (size_t)b->order && i + n < b->nstarts; n++) {
+      const char *k = b->keys.data + b->starts[i + n];
+      if ((n && us_buf_putc(&b->ngram, US_KEY_SEP)) || us_buf_append(&b->ngram, k, strlen(k)))
+        return us_nomem(err);
+      unspin_status rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, 1, err);
+      if (rc != UNSPIN_OK)
+        return rc;
+    }
+  }
+  return UNSPIN_OK;
+}
+
+unspin_status unspin_builder_add_text(unspin_builder *b, const char *text, size_t len,
+                                      unspin_error *err) {
+  if (!b || (len && !text))
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_text: NULL argument");
+  if (b->done)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  unspin_status rc = us_tokenize(text, len, &b->toks, err);
+  size_t sentence = SIZE_MAX;
+  for (size_t i = 0; i < b->toks.n && rc == UNSPIN_OK; i++) {
+    const us_token *t = &b->toks.v[i];
+    if (!us_token_counts(t))
+      continue;
+    if (t->sentence != sentence) {
+      if (b->nstarts)
+        rc = count_sentence(b, err);
+      us_buf_clear(&b->keys);
+      b->nstarts = 0;
+      sentence = t->sentence;
+      if (rc == UNSPIN_OK && push_key(b, UNSPIN_BOS, strlen(UNSPIN_BOS), 0))
+        rc = us_nomem(err);
+    }
+    if (rc == UNSPIN_OK && push_key(b, text + t->start, t->end - t->start, 1))
+      rc = us_nomem(err);
+  }
+  if (rc == UNSPIN_OK && b->nstarts)
+    rc = count_sentence(b, err);
+  us_buf_clear(&b->keys);
+  b->nstarts = 0;
+  return rc;
+}
+
+/* Where fed text may be cut without changing what is counted: after the
+ * last line break (ICU ends every sentence there), else, once too much is
+ * held, after the last space. */
+static size_t feed_cut(const us_buf *p) {
+  for (size_t i = p->len; i-- > 0;)
+    if (p->data[i] == '\n')
+      return i + 1;
+  if (p->len < FEED_HOLD_LIMIT)
+    return 0;
+  for (size_t i = p->len; i-- > 0;)
+    if (p->data[i] == ' ' || p->data[i] == '\t')
+      return i + 1;
+  return p->len;
+}
+
+static unspin_status count_pending(unspin_builder *b, size_t cut, unspin_error *err) {
+  if (!cut)
+    return UNSPIN_OK;
+  unspin_status rc = unspin_builder_add_text(b, b->pending.data, cut, err);
+  memmove(b->pending.data, b->pending.data + cut, b->pending.len - cut);
+  b->pending.len -= cut;
+  b->pending.data[b->pending.len] = '\0';
+  return rc;
+}
+
+unspin_status unspin_builder_feed(unspin_builder *b, const char *text, size_t len,
+                                  unspin_error *err) {
+  if (!b || (len && !text))
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_feed: NULL argument");
+  if (us_buf_append(&b->pending, text, len))
+    return us_nomem(err);
+  return count_pending(b, feed_cut(&b->pending), err);
+}
+
+unspin_status unspin_builder_end_document(unspin_builder *b, unspin_error *err) {
+  if (!b)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_end_document: NULL");
+  return count_pending(b, b->pending.len, err);
+}
+
+typedef struct merge_ctx {
+  unspin_builder *b;
+  unspin_error *err;
+} merge_ctx;
+
+static unspin_status add_counted(void *ctx, const char *key, size_t len, uint64_t count) {
+  merge_ctx *m = ctx;
+  return us_counter_add(m->b->counter, key, len, count, m->err);
+}
+
+unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, unspin_error *err) {
+  if (!b || !d)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_dict: NULL argument");
+  if (b->done)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  merge_ctx m = {b, err};
+  unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
+  return rc == UNSPIN_ERR_NOMEM ? us_nomem(err) : rc;
+}
+
+size_t unspin_builder_spill_count(const unspin_builder *b) {
+  return b ? us_counter_spills(b->counter) : 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+typedef struct writer {
+  unspin_builder *b;
+  unspin_error *err;
+  us_dict_header h;
+  us_buf strings;
+  uint32_t *offsets;
+  size_t nvocab, vocab_cap;
+  uint32_t *hash;
+  uint64_t slots;
+  us_counter *cont;
+  FILE *level[US_DICT_MAX_ORDER];
+  us_checksum_state sum[US_DICT_MAX_ORDER];
+} writer;
+
+static size_t key_tokens(const char *k, size_t len) {
+  size_t n = 1;
+  for (size_t i = 0; i < len; i++)
+    n += k[i] == US_KEY_SEP;
+  return n;
+}
+
+static unspin_status add_vocab(writer *w, const char *k, size_t len) {
+  if (w->nvocab + 1 >= w->vocab_cap) {
+    size_t cap = w->vocab_cap ? w->vocab_cap * 2 : 1024;
+    uint32_t *o = realloc(w->offsets, cap * sizeof *o);
+    if (!o)
+      return us_nomem(w->err);
+    w->offsets = o;
+    w->vocab_cap = cap;
+  }
+  if (w->strings.len + len > UINT32_MAX)
+    return us_fail(w->err, UNSPIN_ERR_LIMIT, -1, "the vocabulary exceeds 4 GiB");
+  w->offsets[w->nvocab++] = (uint32_t)w->strings.len;
+  if (us_buf_append(&w->strings, k, len))
+    return us_nomem(w->err);
+  w->offsets[w->nvocab] = (uint32_t)w->strings.len;
+  return UNSPIN_OK;
+}
+
+/* Pass 1: the vocabulary, and one continuation record per n-gram suffix. */
+static unspin_status pass_vocab(writer *w) {
+  unspin_builder *b = w->b;
+  const char *k;
+  size_t len;
+  uint64_t count;
+  int r;
+  unspin_status rc = UNSPIN_OK;
+  while (rc == UNSPIN_OK && (r = us_counter_next(b->counter, &k, &len, &count, w->err)) == 1) {
+    const char *sep = memchr(k, US_KEY_SEP, len);
+    if (!sep) {
+      rc = add_vocab(w, k, len);
+      if (len != strlen(UNSPIN_BOS) || memcmp(k, UNSPIN_BOS, len))
+        w->h.token_total += count;
+    } else if (key_tokens(k, len) <= (size_t)b->order) {
+      rc = us_counter_add(w->cont, sep + 1, len - (size_t)(sep + 1 - k), 1, w->err);
+    }
+  }
+  if (rc == UNSPIN_OK && r < 0)
+    rc = w->err ? w->err->status : UNSPIN_ERR_IO;
+  return rc;
+}
+
+static unspin_status build_hash(writer *w) {
+  w->slots = 1;
+  while (w->slots < 2 * (uint64_t)w->nvocab)
+    w->slots <<= 1;
+  w->hash = calloc(w->slots, sizeof *w->hash);
+  if (!w->hash)
+    return us_nomem(w->err);
+  for (size_t id = 0; id < w->nvocab; id++) {
+    const char *s = w->strings.data + w->offsets[id];
+    uint64_t j = us_word_hash(s, w->offsets[id + 1] - w->offsets[id]) & (w->slots - 1);
+    while (w->hash[j])
+      j = (j + 1) & (w->slots - 1);
+    w->hash[j] = (uint32_t)id + 1;
+  }
+  return UNSPIN_OK;
+}
+
+static int64_t vocab_id(const writer *w, const char *k, size_t len) {
+  uint64_t j = us_word_hash(k, len) & (w->slots - 1);
+  for (uint32_t v; (v = w->hash[j]) != 0; j = (j + 1) & (w->slots - 1)) {
+    const char *s = w->strings.data + w->offsets[v - 1];
+    if (w->offsets[v] - w->offsets[v - 1] == len && !memcmp(s, k, len))
+      return v - 1;
+  }
+  return -1;
+}
+
+static unspin_status put_entry(writer *w, int n, const us_dict_entry *e) {
+  us_checksum_update(&w->sum[n], e, sizeof *e);
+  if (fwrite(e, sizeof *e, 1, w->level[n]) != 1)
+    return us_fail(w->err, UNSPIN_ERR_IO, -1, "temporary file: cannot write: %s",
+                   strerror(errno));
+  return UNSPIN_OK;
+}
+
+static void tally(uint64_t coc[4], uint64_t v) {
+  if (v >= 1 && v <= 4)
+    coc[v - 1]++;
+}
+
+/* Pass 2: the trie levels, joined with the continuation counts. */
+static unspin_status pass_levels(writer *w) {
+  unspin_builder *b = w->b;
+  const char *k, *ck = NULL;
+  size_t len, clen = 0;
+  uint64_t count, ccount = 0;
+  int r, cr = us_counter_next(w->cont, &ck, &clen, &ccount, w->err);
+  unspin_status rc = UNSPIN_OK;
+  while (rc == UNSPIN_OK && cr >= 0 &&
+         (r = us_counter_next(b->counter, &k, &len, &count, w->err)) == 1) {
+    size_t n = key_tokens(k, len);
+    if (n > (size_t)b->order)
+      continue;
+    while (cr == 1 && us_key_cmp(ck, clen, k, len) < 0)
+      cr = us_counter_next(w->cont, &ck, &clen, &ccount, w->err);
+    uint64_t left = (cr == 1 && !us_key_cmp(ck, clen, k, len)) ? ccount : 0;
+    const char *last = k + len;
+    while (last > k && last[-1] != US_KEY_SEP)
+      last--;
+    int64_t id = vocab_id(w, last, (size_t)(k + len - last));
+    int lv = (int)n - 1;
+    if (id < 0 || w->h.level_types[lv] >= UINT32_MAX - 1)
+      return us_fail(w->err, UNSPIN_ERR_LIMIT, -1, "too many n-grams of length %zu", n);
+    us_dict_entry e = {(uint32_t)id, count > UINT32_MAX ? UINT32_MAX : (uint32_t)count,
+                       left > UINT32_MAX ? UINT32_MAX : (uint32_t)left,
+                       lv + 1 < b->order ? (uint32_t)w->h.level_types[lv + 1] : 0};
+    tally(w->h.count_of_counts[lv], count);
+    if (lv + 1 < b->order)
+      tally(w->h.cont_of_counts[lv], left);
+    w->h.level_types[lv]++;
+    rc = put_entry(w, lv, &e);
+  }
+  if (rc == UNSPIN_OK && (r < 0 || cr < 0))
+    rc = w->err ? w->err->status : UNSPIN_ERR_IO;
+  for (int n = 0; n < b->order && rc == UNSPIN_OK; n++) {
+    us_dict_entry sentinel = {0, 0, 0, n + 1 < b->order ? (uint32_t)w->h.level_types[n + 1] : 0};
+    rc = put_entry(w, n, &sentinel);
+  }
+  return rc;
+}
+
+static int write_all(FILE *f, const void *p, size_t n) { return fwrite(p, 1, n, f) == n ? 0 : -1; }
+
+/* Appends one section to the output and records it in the header.  The
+ * zero padding to the next 8-byte boundary belongs to the section, so every
+ * byte after the header is covered by some section's checksum. */
+static int put_section(writer *w, FILE *out, uint64_t *pos, int s, const void *p, size_t n) {
+  static const char zeros[8] = {0};
+  size_t pad = (8 - n % 8) % 8;
+  us_checksum_state sum;
+  us_checksum_init(&sum);
+  us_checksum_update(&sum, p, n);
+  us_checksum_update(&sum, zeros, pad);
+  w->h.sections[s] = (us_dict_section){*pos, n + pad, us_checksum_final(&sum)};
+  *pos += n + pad;
+  return write_all(out, p, n) || write_all(out, zeros, pad);
+}
+
+static int copy_level(writer *w, FILE *out, uint64_t *pos, int n) {
+  FILE *in = w->level[n];
+  uint64_t size = (w->h.level_types[n] + 1) * sizeof(us_dict_entry);
+  w->h.sections[US_SEC_LEVEL1 + n] = (us_dict_section){*pos, size, us_checksum_final(&w->sum[n])};
+  if (fflush(in) || fseek(in, 0, SEEK_SET))
+    return -1;
+  char buf[1 << 16];
+  for (uint64_t left = size; left;) {
+    size_t chunk = left < sizeof buf ? (size_t)left : sizeof buf;
+    if (fread(buf, 1, chunk, in) != chunk || write_all(out, buf, chunk))
+      return -1;
+    left -= chunk;
+  }
+  *pos += size; /* entries are 16 bytes: already aligned */
+  return 0;
+}
+
+static unspin_status write_file(writer *w, const char *path) {
+  unspin_builder *b = w->b;
+  us_buf tmp = US_BUF_INIT;
+  if (us_buf_append(&tmp, path, strlen(path)) || us_buf_append(&tmp, ".XXXXXX", 7))
+    return us_nomem(w->err);
+  int fd = mkstemp(tmp.data);
+  if (fd < 0) {
+    unspin_status rc = us_fail(w->err, UNSPIN_ERR_IO, -1, "%s: cannot create: %s", path,
+                               strerror(errno));
+    us_buf_free(&tmp);
+    return rc;
+  }
+  /* mkstemp creates 0600; a dictionary is data to share, like any output file. */
+  FILE *out = fchmod(fd, 0644) ? NULL : fdopen(fd, "wb");
+  if (!out) {
+    close(fd);
+    unlink(tmp.data);
+    us_buf_free(&tmp);
+    return us_nomem(w->err);
+  }
+  us_dict_header *h = &w->h;
+  memcpy(h->magic, US_DICT_MAGIC, 8);
+  h->version = US_DICT_VERSION;
+  h->header_size = US_DICT_HEADER_SIZE;
+  h->order = (uint32_t)b->order;
+  h->vocab_size = w->nvocab;
+  h->hash_slots = w->slots;
+  uint64_t pos = US_DICT_HEADER_SIZE;
+  int bad = fseek(out, US_DICT_HEADER_SIZE, SEEK_SET);
+  uint32_t zero = 0;
+  bad = bad || put_section(w, out, &pos, US_SEC_VOCAB_STRINGS, w->strings.data ? w->strings.data : "", w->strings.len);
+  bad = bad || put_section(w, out, &pos, US_SEC_VOCAB_OFFSETS, w->offsets ? w->offsets : &zero,
+                           (w->nvocab + 1) * sizeof(uint32_t));
+  bad = bad || put_section(w, out, &pos, US_SEC_VOCAB_HASH, w->hash, w->slots * sizeof(uint32_t));
+  for (int n = 0; n < b->order && !bad; n++)
+    bad = copy_level(w, out, &pos, n);
+  h->file_size = pos;
+  h->header_checksum = us_checksum(h, offsetof(us_dict_header, header_checksum));
+  bad = bad || fseek(out, 0, SEEK_SET) || write_all(out, h, sizeof *h);
+  int e = errno;
+  bad = fclose(out) || bad;
+  if (!bad && rename(tmp.data, path))
+    bad = 1, e = errno;
+  unspin_status rc = UNSPIN_OK;
+  if (bad) {
+    unlink(tmp.data);
+    rc = us_fail(w->err, UNSPIN_ERR_IO, -1, "%s: cannot write: %s", path,
+                 e ? strerror(e) : "short write");
+  }
+  us_buf_free(&tmp);
+  return rc;
+}
+
+unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_error *err) {
+  if (!b || !path)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_write: NULL argument");
+  if (b->done)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  unspin_status rc = unspin_builder_end_document(b, err);
+  if (rc != UNSPIN_OK)
+    return rc;
+  b->done = 1;
+  writer w = {0};
+  w.b = b;
+  w.err = err;
+  if ((rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
+      (rc = us_counter_new(&w.cont, b->memory_limit / 2 > MIN_MEMORY ? b->memory_limit / 2 : MIN_MEMORY,
+                           b->temp_dir, err)) != UNSPIN_OK)
+    goto done;
+  if ((rc = pass_vocab(&w)) != UNSPIN_OK || (rc = build_hash(&w)) != UNSPIN_OK ||
+      (rc = us_counter_finish(w.cont, err)) != UNSPIN_OK ||
+      (rc = us_counter_rewind(b->counter, err)) != UNSPIN_OK)
+    goto done;
+  for (int n = 0; n < b->order; n++) {
+    us_checksum_init(&w.sum[n]);
+    if (!(w.level[n] = us_temp_file(b->temp_dir, err))) {
+      rc = err ? err->status : UNSPIN_ERR_IO;
+      goto done;
+    }
+  }
+  if ((rc = pass_levels(&w)) == UNSPIN_OK)
+    rc = write_file(&w, path);
+done:
+  for (int n = 0; n < b->order; n++)
+    if (w.level[n])
+      fclose(w.level[n]);
+  us_counter_free(w.cont);
+  us_buf_free(&w.strings);
+  free(w.offsets);
+  free(w.hash);
+  return rc;
+}
+
+void unspin_builder_free(unspin_builder *b) {
+  if (!b)
+    return;
+  us_counter_free(b->counter);
+  us_tokens_free(&b->toks);
+  us_buf_free(&b->keys);
+  us_buf_free(&b->ngram);
+  us_buf_free(&b->pending);
+  free(b->starts);
+  free(b->temp_dir);
+  free(b);
+}

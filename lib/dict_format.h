@@ -1,0 +1,70 @@
+/* dict_format.h - the on-disk layout of a compiled phrase dictionary.
+ * docs/dictionary-format.md is the prose description of the same thing. */
+#ifndef UNSPIN_DICT_FORMAT_H
+#define UNSPIN_DICT_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define US_DICT_MAGIC "UNSPNGRM"
+#define US_DICT_VERSION 1u
+#define US_DICT_HEADER_SIZE 1024u
+#define US_DICT_MAX_ORDER 8
+#define US_DICT_MAX_SECTIONS 16
+#define US_KEY_SEP '\x01' /* joins the tokens of an n-gram key; sorts first */
+
+enum {
+  US_SEC_VOCAB_STRINGS = 0, /* the vocabulary's bytes, in ascending order */
+  US_SEC_VOCAB_OFFSETS = 1, /* uint32[V + 1]: word i is strings[off[i], off[i+1]) */
+  US_SEC_VOCAB_HASH = 2,    /* uint32[slots]: word id + 1 by open addressing, 0 = empty */
+  US_SEC_LEVEL1 = 3         /* then one section per order: us_dict_entry[types + 1] */
+};
+
+typedef struct us_dict_section {
+  uint64_t offset, size, checksum;
+} us_dict_section;
+
+/* One trie node: an n-gram whose last word is `word`, reached from its
+ * parent's children range.  Children of entry i at level n are entries
+ * [child of i, child of i + 1) at level n + 1; each level ends with a
+ * sentinel whose `child` closes the last range. */
+typedef struct us_dict_entry {
+  uint32_t word;
+  uint32_t count;      /* saturates at UINT32_MAX */
+  uint32_t left_types; /* distinct words seen before this n-gram */
+  uint32_t child;
+} us_dict_entry;
+
+typedef struct us_dict_header {
+  char magic[8];
+  uint32_t version;
+  uint32_t header_size;
+  uint32_t order;
+  uint32_t flags;
+  uint64_t file_size;
+  uint64_t vocab_size;
+  uint64_t token_total;
+  uint64_t hash_slots;
+  uint64_t reserved0;
+  us_dict_section sections[US_DICT_MAX_SECTIONS];
+  uint64_t level_types[US_DICT_MAX_ORDER];
+  uint64_t count_of_counts[US_DICT_MAX_ORDER][4];     /* n-grams seen 1, 2, 3, 4 times */
+  uint64_t cont_of_counts[US_DICT_MAX_ORDER - 1][4];  /* likewise for left_types */
+  uint64_t reserved1[3];
+  uint64_t header_checksum; /* us_checksum of the 1016 bytes before it */
+} us_dict_header;
+
+_Static_assert(sizeof(us_dict_entry) == 16, "entry layout");
+_Static_assert(sizeof(us_dict_header) == US_DICT_HEADER_SIZE, "header layout");
+_Static_assert(offsetof(us_dict_header, header_checksum) == US_DICT_HEADER_SIZE - 8,
+               "header checksum is last");
+
+/* Hash of a vocabulary word, shared by writer and reader (FNV-1a 64). */
+static inline uint64_t us_word_hash(const char *s, size_t len) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+  return h ^ (h >> 29);
+}
+
+#endif

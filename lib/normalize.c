@@ -1,0 +1,153 @@
+/* normalize.c - lookup keys (NFKC_Casefold plus quote unification) and case shapes. */
+#include "normalize.h"
+
+#include <stdlib.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+
+/* The canonical replacement for quote, apostrophe and hyphen variants that
+ * NFKC leaves distinct, or 0 to keep the character. */
+static UChar unify(UChar c) {
+  switch (c) {
+  case 0x2018: case 0x2019: case 0x201A: case 0x201B: case 0x02BC: case 0x2032: case 0x00B4:
+    return '\'';
+  case 0x201C: case 0x201D: case 0x201E: case 0x201F: case 0x2033: case 0x00AB: case 0x00BB:
+    return '"';
+  case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2212: case 0xFE63:
+    return '-';
+  default:
+    return 0;
+  }
+}
+
+static int normalize_slow(const char *s, size_t len, us_buf *out) {
+  UErrorCode st = U_ZERO_ERROR;
+  const UNormalizer2 *nfkc = unorm2_getNFKCCasefoldInstance(&st);
+  if (U_FAILURE(st) || len > INT32_MAX / 4)
+    return -1;
+  UChar stack16[256], stackn[256];
+  UChar *src = stack16, *dst = stackn;
+  int32_t cap = 256, n16 = 0, nn = 0, rc = -1;
+  /* UTF-8 to UTF-16 never needs more units than bytes. */
+  if ((int32_t)len >= cap) {
+    cap = (int32_t)len + 1;
+    src = malloc(sizeof(UChar) * (size_t)cap);
+    if (!src)
+      return -1;
+  }
+  u_strFromUTF8WithSub(src, cap, &n16, s, (int32_t)len, 0xFFFD, NULL, &st);
+  if (U_FAILURE(st))
+    goto done;
+  int32_t dcap = 256;
+  for (;;) {
+    st = U_ZERO_ERROR;
+    nn = unorm2_normalize(nfkc, src, n16, dst, dcap, &st);
+    if (st != U_BUFFER_OVERFLOW_ERROR)
+      break;
+    if (dst != stackn)
+      free(dst);
+    dcap = nn + 1;
+    dst = malloc(sizeof(UChar) * (size_t)dcap);
+    if (!dst)
+      goto done;
+  }
+  if (U_FAILURE(st))
+    goto done;
+  for (int32_t i = 0; i < nn; i++) {
+    UChar u = unify(dst[i]);
+    if (u)
+      dst[i] = u;
+  }
+  int32_t n8 = 0;
+  st = U_ZERO_ERROR;
+  u_strToUTF8(NULL, 0, &n8, dst, nn, &st);
+  if (st != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(st))
+    goto done;
+  if (us_buf_reserve(out, (size_t)n8))
+    goto done;
+  st = U_ZERO_ERROR;
+  u_strToUTF8(out->data + out->len, n8 + 1, NULL, dst, nn, &st);
+  if (U_FAILURE(st))
+    goto done;
+  out->len += (size_t)n8;
+  out->data[out->len] = '\0';
+  rc = 0;
+done:
+  if (src != stack16)
+    free(src);
+  if (dst && dst != stackn)
+    free(dst);
+  return rc;
+}
+
+int us_normalize_key(const char *s, size_t len, us_buf *out) {
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)s[i] >= 0x80)
+      return normalize_slow(s, len, out);
+  /* ASCII: NFKC_Casefold is lower-casing. */
+  if (us_buf_reserve(out, len))
+    return -1;
+  for (size_t i = 0; i < len; i++) {
+    char c = s[i];
+    out->data[out->len++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+  }
+  out->data[out->len] = '\0';
+  return 0;
+}
+
+static int is_apostrophe(UChar32 c) { return c == '\'' || c == 0x2019 || c == 0x02BC; }
+
+/* Length of `s` without a trailing possessive or contraction ('s, 're, 'll). */
+static size_t without_clitic(const char *s, size_t len) {
+  int32_t i = (int32_t)len, letters = 0;
+  while (i > 0) {
+    UChar32 c;
+    int32_t at = i;
+    U8_PREV(s, 0, at, c);
+    if (is_apostrophe(c))
+      return (letters >= 1 && letters <= 2 && at > 0) ? (size_t)at : len;
+    if (!u_isalpha(c) || ++letters > 2)
+      return len;
+    i = at;
+  }
+  return len;
+}
+
+unspin_case us_case_shape(const char *s, size_t len) {
+  if (len > INT32_MAX)
+    return UNSPIN_CASE_MIXED;
+  int32_t n = (int32_t)without_clitic(s, len), i = 0;
+  /* Title: the first cased letter is upper and no upper letter follows a
+   * letter within a hyphen part ("Should-Learn", "Live-fire"). */
+  int upper = 0, lower = 0, inner_upper = 0, first_lower = 0, part_start = 1;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    if (c == '-' || c == 0x2010 || c == 0x2011) {
+      part_start = 1;
+      continue;
+    }
+    if (u_isupper(c) || u_istitle(c)) {
+      upper++;
+      if (!part_start)
+        inner_upper++;
+      part_start = 0;
+    } else if (u_islower(c)) {
+      if (!upper && !lower)
+        first_lower = 1;
+      lower++;
+      part_start = 0;
+    }
+  }
+  if (!upper && !lower)
+    return UNSPIN_CASE_NONE;
+  if (!upper)
+    return UNSPIN_CASE_LOWER;
+  if (!lower)
+    return upper >= 2 ? UNSPIN_CASE_UPPER : UNSPIN_CASE_TITLE;
+  if (!inner_upper && !first_lower)
+    return UNSPIN_CASE_TITLE;
+  return UNSPIN_CASE_MIXED;
+}

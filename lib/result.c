@@ -1,0 +1,83 @@
+/* result.c - read access to analysis results. */
+#include "result.h"
+
+#include <stdlib.h>
+
+const char *unspin_result_text(const unspin_result *r, size_t *len) {
+  if (len)
+    *len = r ? r->out.len : 0;
+  return r && r->out.data ? r->out.data : "";
+}
+
+size_t unspin_result_invalid_utf8(const unspin_result *r, int64_t *first_offset) {
+  if (first_offset)
+    *first_offset = r ? r->first_invalid : -1;
+  return r ? r->invalid_utf8 : 0;
+}
+
+size_t unspin_result_token_count(const unspin_result *r) { return r ? r->tokens.n : 0; }
+
+size_t unspin_result_sentence_count(const unspin_result *r) {
+  return r ? r->tokens.sentences : 0;
+}
+
+static const us_token *tok(const unspin_result *r, size_t i) {
+  return r && i < r->tokens.n ? &r->tokens.v[i] : NULL;
+}
+
+size_t unspin_result_token_start(const unspin_result *r, size_t i) {
+  const us_token *t = tok(r, i);
+  return t ? t->start : 0;
+}
+
+size_t unspin_result_token_end(const unspin_result *r, size_t i) {
+  const us_token *t = tok(r, i);
+  return t ? t->end : 0;
+}
+
+const char *unspin_result_token_text(const unspin_result *r, size_t i, size_t *len) {
+  const us_token *t = tok(r, i);
+  if (len)
+    *len = t ? t->end - t->start : 0;
+  return t ? r->texts.data + r->text_off[i] : NULL;
+}
+
+const char *unspin_result_token_key(const unspin_result *r, size_t i, size_t *len) {
+  const us_token *t = tok(r, i);
+  if (!t) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  const char *k = r->keys.data + r->key_off[i];
+  if (len)
+    *len = r->key_off[i + 1] - r->key_off[i] - 1;
+  return k;
+}
+
+unspin_token_kind unspin_result_token_kind(const unspin_result *r, size_t i) {
+  const us_token *t = tok(r, i);
+  return t ? (unspin_token_kind)t->kind : UNSPIN_TOKEN_OTHER;
+}
+
+unspin_case unspin_result_token_case(const unspin_result *r, size_t i) {
+  return tok(r, i) ? (unspin_case)r->cases[i] : UNSPIN_CASE_NONE;
+}
+
+size_t unspin_result_token_sentence(const unspin_result *r, size_t i) {
+  const us_token *t = tok(r, i);
+  return t ? t->sentence : 0;
+}
+
+void unspin_result_free(unspin_result *r) {
+  if (!r)
+    return;
+  us_buf_free(&r->out);
+  us_tokens_free(&r->tokens);
+  us_buf_free(&r->texts);
+  us_buf_free(&r->keys);
+  free(r->text_off);
+  free(r->key_off);
+  free(r->cases);
+  free(r);
+}

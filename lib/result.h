@@ -1,0 +1,21 @@
+/* result.h - the analysis result object, filled by engine.c. */
+#ifndef UNSPIN_RESULT_H
+#define UNSPIN_RESULT_H
+
+#include "buffer.h"
+#include "tokenize.h"
+#include "unspin.h"
+
+struct unspin_result {
+  us_buf out;        /* the output text */
+  us_tokens tokens;
+  us_buf texts;      /* token texts, each NUL-terminated */
+  us_buf keys;       /* lookup keys, each NUL-terminated */
+  size_t *text_off;  /* [ntokens] offsets into texts */
+  size_t *key_off;   /* [ntokens] offsets into keys */
+  uint8_t *cases;    /* [ntokens] unspin_case */
+  size_t invalid_utf8;
+  int64_t first_invalid;
+};
+
+#endif

@@ -1,0 +1,63 @@
+/* utf8.c - UTF-8 validation following the Unicode "maximal subpart" rule. */
+#include "utf8.h"
+
+/* Length of the valid sequence at s[i], or 0 with *skip set to the length of
+ * the maximal invalid subpart to step over. */
+static size_t seq_len(const unsigned char *s, size_t n, size_t i, size_t *skip) {
+  unsigned c = s[i];
+  *skip = 1;
+  if (c < 0x80)
+    return 1;
+  size_t need;
+  unsigned lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF)
+    need = 1;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    need = 2;
+    if (c == 0xE0)
+      lo = 0xA0;
+    else if (c == 0xED)
+      hi = 0x9F;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    need = 3;
+    if (c == 0xF0)
+      lo = 0x90;
+    else if (c == 0xF4)
+      hi = 0x8F;
+  } else
+    return 0;
+  for (size_t k = 1; k <= need; k++) {
+    if (i + k >= n)
+      return 0;
+    unsigned d = s[i + k];
+    if (d < lo || d > hi)
+      return 0;
+    *skip = k + 1;
+    lo = 0x80;
+    hi = 0xBF;
+  }
+  return need + 1;
+}
+
+size_t us_utf8_invalid(const char *text, size_t len, int64_t *first) {
+  const unsigned char *s = (const unsigned char *)text;
+  size_t bad = 0, i = 0;
+  *first = -1;
+  while (i < len) {
+    /* fast path over ASCII */
+    if (s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    size_t skip, n = seq_len(s, len, i, &skip);
+    if (n) {
+      i += n;
+      continue;
+    }
+    if (!bad)
+      *first = (int64_t)i;
+    bad++;
+    i += skip;
+  }
+  return bad;
+}

@@ -1,0 +1,372 @@
+/* check_dict.c - building, merging, opening and looking up phrase
+ * dictionaries (lib/dict_build.c, lib/dict.c, lib/ngram_count.c). */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict_format.h"
+#include "ngram_count.h"
+#include "test_util.h"
+#include "unspin.h"
+
+static char *dir;
+
+static void setup(void) { dir = tu_mkdtemp(); }
+static void teardown(void) { tu_rmdir(dir); }
+
+/* Builds a dictionary from the given documents into dir/name. */
+static char *build(const char *name, int order, size_t memory, const char *const *docs,
+                   size_t ndocs, size_t *spills) {
+  unspin_build_options o;
+  unspin_build_options_init(&o);
+  o.order = order;
+  o.memory_limit = memory;
+  o.temp_dir = dir;
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, &o, &err), UNSPIN_OK);
+  for (size_t i = 0; i < ndocs; i++)
+    ck_assert_msg(unspin_builder_add_text(b, docs[i], strlen(docs[i]), &err) == UNSPIN_OK, "%s",
+                  err.message);
+  char *path = tu_path(dir, name);
+  ck_assert_msg(unspin_builder_write(b, path, &err) == UNSPIN_OK, "%s", err.message);
+  if (spills)
+    *spills = unspin_builder_spill_count(b);
+  unspin_builder_free(b);
+  return path;
+}
+
+static unspin_dict *open_ok(const char *path) {
+  unspin_dict *d;
+  unspin_error err;
+  ck_assert_msg(unspin_dict_open(&d, path, UNSPIN_DICT_DEFAULT, &err) == UNSPIN_OK, "%s",
+                err.message);
+  return d;
+}
+
+static unspin_ngram_stats look(const unspin_dict *d, const char *phrase) {
+  unspin_ngram_stats s;
+  ck_assert_int_eq(unspin_dict_lookup(d, phrase, strlen(phrase), &s), UNSPIN_OK);
+  return s;
+}
+
+static void expect(const unspin_dict *d, const char *phrase, uint64_t count, uint64_t left,
+                   uint64_t right) {
+  unspin_ngram_stats s = look(d, phrase);
+  ck_assert_msg(s.count == count && s.left_types == left && s.right_types == right,
+                "'%s': count %llu left %llu right %llu, expected %llu %llu %llu", phrase,
+                (unsigned long long)s.count, (unsigned long long)s.left_types,
+                (unsigned long long)s.right_types, (unsigned long long)count,
+                (unsigned long long)left, (unsigned long long)right);
+}
+
+static int same_file(const char *a, const char *b) {
+  size_t la, lb;
+  char *x = tu_read(a, &la), *y = tu_read(b, &lb);
+  int same = x && y && la == lb && !memcmp(x, y, la);
+  free(x);
+  free(y);
+  return same;
+}
+
+START_TEST(hand_checked_counts) {
+  const char *docs[] = {"The cat sat. The cat ran!"};
+  char *p = build("cat.undict", 5, 1 << 20, docs, 1, NULL);
+  unspin_dict *d = open_ok(p);
+  ck_assert_int_eq(unspin_dict_order(d), 5);
+  /* sentences: <s> the cat sat </s> and <s> the cat ran </s> */
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 1), 6);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 2), 6);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 3), 5);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 5), 2);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 6), 0);
+  ck_assert_uint_eq(unspin_dict_token_total(d), 8);
+  expect(d, "the", 2, 1, 1);
+  expect(d, "THE CAT", 2, 1, 2);
+  expect(d, "cat", 2, 1, 2);
+  expect(d, "cat sat", 1, 1, 1);
+  expect(d, "the cat ran", 1, 1, 1);
+  expect(d, "dog", 0, 0, 0);
+  expect(d, "cat the", 0, 0, 0);
+  const char *bos_the_cat_sat_eos[] = {UNSPIN_BOS, "the", "cat", "sat", UNSPIN_EOS};
+  unspin_ngram_stats s;
+  ck_assert_int_eq(unspin_dict_lookup_keys(d, bos_the_cat_sat_eos, 5, &s), UNSPIN_OK);
+  ck_assert_uint_eq(s.count, 1);
+  ck_assert_uint_eq(s.left_types, 0); /* full order: no continuation count */
+  ck_assert_int_eq(unspin_dict_lookup_keys(d, bos_the_cat_sat_eos, 1, &s), UNSPIN_OK);
+  ck_assert_uint_eq(s.count, 2);
+  ck_assert_uint_eq(s.right_types, 1);
+  ck_assert_int_eq(unspin_dict_lookup(d, "a b c d e f", 11, &s), UNSPIN_ERR_LIMIT);
+  ck_assert_int_eq(unspin_dict_lookup(d, "...", 3, &s), UNSPIN_ERR_LIMIT);
+  unspin_dict_free(d);
+  free(p);
+}
+END_TEST
+
+START_TEST(keys_are_normalised_and_punctuation_ignored) {
+  const char *docs[] = {"Korea’s agency, “KOREA'S AGENCY” and korea's agency."};
+  char *p = build("k.undict", 3, 1 << 20, docs, 1, NULL);
+  unspin_dict *d = open_ok(p);
+  /* one sentence: <s> korea's agency korea's agency and korea's agency </s> */
+  expect(d, "Korea's agency", 3, 3, 3);
+  expect(d, "agency korea's", 1, 1, 1);
+  unspin_dict_free(d);
+  free(p);
+}
+END_TEST
+
+START_TEST(lower_order_limits_ngrams) {
+  const char *docs[] = {"one two three four"};
+  char *p = build("o2.undict", 2, 1 << 20, docs, 1, NULL);
+  unspin_dict *d = open_ok(p);
+  ck_assert_int_eq(unspin_dict_order(d), 2);
+  expect(d, "two three", 1, 0, 0);
+  unspin_ngram_stats s;
+  ck_assert_int_eq(unspin_dict_lookup(d, "one two three", 13, &s), UNSPIN_ERR_LIMIT);
+  unspin_dict_free(d);
+  free(p);
+}
+END_TEST
+
+/* A deterministic pseudo-random corpus large enough to spill at 64 KiB. */
+static char *synthetic_corpus(size_t words) {
+  static const char *const vocab[] = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta",
+                                      "eta",   "theta", "iota", "kappa", "lambda", "mu",
+                                      "nu",    "xi",    "omicron", "pi", "rho", "sigma"};
+  size_t nv = sizeof vocab / sizeof *vocab, cap = words * 9 + 1, n = 0;
+  char *s = malloc(cap);
+  ck_assert_ptr_nonnull(s);
+  uint32_t x = 12345;
+  for (size_t i = 0; i < words; i++) {
+    x = x * 1103515245u + 12345u;
+    const char *w = vocab[(x >> 16) % nv];
+    n += (size_t)snprintf(s + n, cap - n, "%s%s", w, (x >> 8) % 11 == 0 ? ".\n" : " ");
+  }
+  return s;
+}
+
+START_TEST(spilled_build_is_identical) {
+  char *text = synthetic_corpus(60000);
+  const char *docs[] = {text};
+  size_t spills_small, spills_big;
+  char *small = build("small.undict", 5, 64 << 10, docs, 1, &spills_small);
+  char *big = build("big.undict", 5, 256 << 20, docs, 1, &spills_big);
+  ck_assert_uint_gt(spills_small, US_MERGE_FANIN); /* forces a multi-pass merge too */
+  ck_assert_uint_eq(spills_big, 0);
+  ck_assert_msg(same_file(small, big), "spilled and in-memory builds differ");
+  unspin_dict *d = open_ok(small);
+  ck_assert_uint_gt(look(d, "alpha beta").count, 0);
+  unspin_dict_free(d);
+  free(small);
+  free(big);
+  free(text);
+}
+END_TEST
+
+START_TEST(feeding_in_pieces_equals_one_document) {
+  char *text = synthetic_corpus(5000);
+  const char *docs[] = {text};
+  char *whole = build("whole.undict", 4, 1 << 20, docs, 1, NULL);
+  unspin_builder *b;
+  unspin_build_options o;
+  unspin_build_options_init(&o);
+  o.order = 4;
+  ck_assert_int_eq(unspin_builder_new(&b, &o, NULL), UNSPIN_OK);
+  size_t len = strlen(text);
+  for (size_t at = 0; at < len; at += 7)
+    ck_assert_int_eq(unspin_builder_feed(b, text + at, len - at < 7 ? len - at : 7, NULL),
+                     UNSPIN_OK);
+  char *fed = tu_path(dir, "fed.undict");
+  ck_assert_int_eq(unspin_builder_write(b, fed, NULL), UNSPIN_OK); /* ends the document */
+  unspin_builder_free(b);
+  ck_assert(same_file(whole, fed));
+  free(whole);
+  free(fed);
+  free(text);
+}
+END_TEST
+
+START_TEST(merging_equals_building_together) {
+  const char *a[] = {"The spy agency joined the group. It was the first."};
+  const char *b[] = {"The group welcomed the spy agency. The first in Asia."};
+  const char *both[] = {a[0], b[0]};
+  char *pa = build("a.undict", 5, 1 << 20, a, 1, NULL);
+  char *pb = build("b.undict", 5, 1 << 20, b, 1, NULL);
+  char *pboth = build("both.undict", 5, 1 << 20, both, 2, NULL);
+  unspin_dict *da = open_ok(pa), *db = open_ok(pb);
+  unspin_builder *m;
+  ck_assert_int_eq(unspin_builder_new(&m, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_dict(m, da, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_dict(m, db, NULL), UNSPIN_OK);
+  char *pm = tu_path(dir, "merged.undict");
+  ck_assert_int_eq(unspin_builder_write(m, pm, NULL), UNSPIN_OK);
+  unspin_builder_free(m);
+  ck_assert_msg(same_file(pm, pboth), "merge differs from a joint build");
+  unspin_dict *dm = open_ok(pm);
+  expect(dm, "the spy agency", 2, 2, 2); /* after <s> and "welcomed" */
+  unspin_dict_free(dm);
+  unspin_dict_free(da);
+  unspin_dict_free(db);
+  free(pa);
+  free(pb);
+  free(pboth);
+  free(pm);
+}
+END_TEST
+
+START_TEST(empty_dictionary_is_valid) {
+  const char *docs[] = {"  ... ,, "};
+  char *p = build("empty.undict", 3, 1 << 20, docs, 1, NULL);
+  unspin_dict *d = open_ok(p);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 1), 0);
+  expect(d, "anything", 0, 0, 0);
+  unspin_dict_free(d);
+  free(p);
+}
+END_TEST
+
+/* Writes `len` bytes of `data` with byte `flip` (if < len) xor-ed to dir/name. */
+static char *damaged(const char *data, size_t len, size_t flip, const char *name) {
+  char *copy = malloc(len ? len : 1);
+  memcpy(copy, data, len);
+  if (flip < len)
+    copy[flip] ^= 0x5A;
+  char *p = tu_path(dir, name);
+  tu_write(p, copy, len);
+  free(copy);
+  return p;
+}
+
+START_TEST(truncated_and_damaged_files_are_rejected) {
+  const char *docs[] = {"South Korea joined the cyber defence centre in May 2008."};
+  char *p = build("good.undict", 5, 1 << 20, docs, 1, NULL);
+  size_t len;
+  char *data = tu_read(p, &len);
+  ck_assert_ptr_nonnull(data);
+  unspin_dict *d;
+  unspin_error err;
+  /* truncated at every header field boundary and inside the tables */
+  size_t cuts[] = {0, 1, 8, 12, 16, 24, 32, 64, 448, 512, 1016, 1023, 1024, 1032, len / 2, len - 1};
+  for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+    char *t = damaged(data, cuts[i], SIZE_MAX, "cut.undict");
+    ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err), UNSPIN_ERR_FORMAT);
+    ck_assert_ptr_null(d);
+    ck_assert_msg(strstr(err.message, "cut.undict") && strstr(err.message, "truncated"),
+                  "message for a cut at %zu: %s", cuts[i], err.message);
+    ck_assert_int_ge(err.offset, 0);
+    free(t);
+  }
+  /* a flipped byte anywhere is caught by a checksum or a header check */
+  for (size_t at = 0; at < len; at += (at < US_DICT_HEADER_SIZE ? 1 : 7)) {
+    char *t = damaged(data, len, at, "flip.undict");
+    unspin_status st = unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err);
+    ck_assert_msg(st == UNSPIN_ERR_FORMAT || st == UNSPIN_ERR_VERSION,
+                  "flip at %zu opened (status %d)", at, st);
+    ck_assert_int_ge(err.offset, 0);
+    free(t);
+  }
+  char *v = damaged(data, len, 8, "version.undict");
+  ck_assert_int_eq(unspin_dict_open(&d, v, UNSPIN_DICT_DEFAULT, &err), UNSPIN_ERR_VERSION);
+  ck_assert_int_eq(err.offset, 8);
+  free(v);
+  ck_assert_int_eq(unspin_dict_open(&d, dir, UNSPIN_DICT_DEFAULT, &err), UNSPIN_ERR_IO);
+  char *missing = tu_path(dir, "missing.undict");
+  ck_assert_int_eq(unspin_dict_open(&d, missing, UNSPIN_DICT_DEFAULT, &err), UNSPIN_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.message, "missing.undict"));
+  free(missing);
+  free(data);
+  free(p);
+}
+END_TEST
+
+START_TEST(unverified_damaged_tables_never_crash) {
+  char *text = synthetic_corpus(3000);
+  const char *docs[] = {text};
+  char *p = build("t.undict", 5, 1 << 20, docs, 1, NULL);
+  size_t len;
+  char *data = tu_read(p, &len);
+  uint32_t x = 7;
+  for (int round = 0; round < 50; round++) {
+    for (int k = 0; k < 16; k++) {
+      x = x * 1103515245u + 12345u;
+      size_t at = US_DICT_HEADER_SIZE + (x >> 4) % (len - US_DICT_HEADER_SIZE);
+      data[at] = (char)(x >> 24);
+    }
+    char *t = damaged(data, len, SIZE_MAX, "noisy.undict");
+    unspin_dict *d;
+    ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_NO_VERIFY, NULL), UNSPIN_OK);
+    unspin_ngram_stats s;
+    ck_assert_int_eq(unspin_dict_lookup(d, "alpha beta gamma", 16, &s), UNSPIN_OK);
+    ck_assert_int_eq(unspin_dict_lookup(d, "sigma rho pi xi mu", 18, &s), UNSPIN_OK);
+    unspin_builder *b; /* walking the whole trie must stay in bounds too */
+    ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+    ck_assert_int_eq(unspin_builder_add_dict(b, d, NULL), UNSPIN_OK);
+    unspin_builder_free(b);
+    unspin_dict_free(d);
+    free(t);
+  }
+  free(data);
+  free(p);
+  free(text);
+}
+END_TEST
+
+/* The four clean seed articles of the shared story. */
+START_TEST(seed_dictionary_answers_known_ngrams) {
+  const char *seeds = tu_seeds_dir();
+  static const char *const names[] = {"000_5751e3cd0f5ab602.txt", "001_426f52bea6d9946a.txt",
+                                      "003_3e663e2092d50844.txt", "004_580b60ea1564ecbb.txt"};
+  char *texts[4];
+  for (int i = 0; i < 4; i++) {
+    char *path = tu_path(seeds, names[i]);
+    size_t len;
+    texts[i] = tu_read(path, &len);
+    ck_assert_msg(texts[i] != NULL, "cannot read %s", path);
+    free(path);
+  }
+  char *p = build("seeds.undict", 5, 256 << 20, (const char *const *)texts, 4, NULL);
+  unspin_dict *d = open_ok(p);
+  /* counts checked by hand against the articles */
+  expect(d, "Cooperative Cyber Defence Centre", 3, 1, 1);
+  ck_assert_uint_eq(look(d, "in May 2008").count, 1);
+  ck_assert_uint_eq(look(d, "the CCDCOE in May 2008").count, 1);
+  ck_assert_uint_eq(look(d, "established in May 2008").count, 0);
+  ck_assert_uint_eq(look(d, "established in 2008").count, 2);
+  ck_assert_uint_eq(look(d, "South Korea").count, 15); /* plus 6 "South Korea's" */
+  ck_assert_uint_eq(look(d, "South Korea’s").count, 6);
+  ck_assert_uint_eq(look(d, "the").count, 108);
+  ck_assert_uint_eq(look(d, "Locked Shields").count, 5);
+  ck_assert_uint_eq(look(d, "live-fire cyber defense exercise").count, 2);
+  unspin_dict_free(d);
+  for (int i = 0; i < 4; i++)
+    free(texts[i]);
+  free(p);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("dict");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 120);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, hand_checked_counts);
+  tcase_add_test(tc, keys_are_normalised_and_punctuation_ignored);
+  tcase_add_test(tc, lower_order_limits_ngrams);
+  tcase_add_test(tc, spilled_build_is_identical);
+  tcase_add_test(tc, feeding_in_pieces_equals_one_document);
+  tcase_add_test(tc, merging_equals_building_together);
+  tcase_add_test(tc, empty_dictionary_is_valid);
+  tcase_add_test(tc, truncated_and_damaged_files_are_rejected);
+  tcase_add_test(tc, unverified_damaged_tables_never_crash);
+  suite_add_tcase(s, tc);
+  if (tu_seeds_dir()) {
+    TCase *seeds = tcase_create("seeds");
+    tcase_add_checked_fixture(seeds, setup, teardown);
+    tcase_add_test(seeds, seed_dictionary_answers_known_ngrams);
+    suite_add_tcase(s, seeds);
+  }
+  return s;
+}
+
+int main(void) { return tu_run(suite()); }

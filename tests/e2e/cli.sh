@@ -1,0 +1,148 @@
+#!/bin/sh
+# End-to-end tests of the unspin command: byte-exact pass-through, exit
+# statuses and messages, dictionary build/merge/lookup.
+# usage: cli.sh UNSPIN DATA_DIR   (UNSPIN_SEEDS_DIR adds the seed articles)
+set -u
+UNSPIN=$1
+DATA=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/unspin-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+pass=0 failn=0
+
+ok() { pass=$((pass + 1)); }
+bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
+
+# expect_status WANT DESCRIPTION -- command...
+expect_status() {
+  want=$1 what=$2; shift 3
+  "$@" >"$T/out" 2>"$T/err"; got=$?
+  if [ "$got" -eq "$want" ]; then ok; else bad "$what: exit $got, expected $want ($(cat "$T/err"))"; fi
+}
+# expect_err PATTERN DESCRIPTION: the last command's stderr matches
+expect_err() {
+  if grep -q -- "$1" "$T/err"; then ok; else bad "$2: stderr lacks '$1': $(cat "$T/err")"; fi
+}
+same() { # same FILE_A FILE_B DESCRIPTION
+  if cmp -s "$1" "$2"; then ok; else bad "$3: output differs from input"; fi
+}
+
+# Without a default dictionary unless a test asks for one.
+export UNSPIN_DEFAULT_DICT="$T/none"
+unspin() {
+  case ${1:-} in
+    build|merge|lookup) "$UNSPIN" "$@" ;;
+    *) "$UNSPIN" --no-default-dict "$@" ;;
+  esac
+}
+
+# --- byte-exact pass-through ------------------------------------------------
+printf 'Line one\r\nLine two\r\n\r\nLast\r\n' >"$T/crlf.txt"
+printf '\357\273\277BOM first, then text.\n' >"$T/bom.txt"
+printf 'tab\there\t\ntrailing spaces   \n  \n' >"$T/spaces.txt"
+printf 'no final newline' >"$T/nonl.txt"
+printf '\342\200\234Cyberthreats,\342\200\235 the NIS\342\200\231s chief said\342\200\246\n' >"$T/curly.txt"
+printf 'mixed\r\nendings\nand\rold mac\n\n\n' >"$T/mixed.txt"
+for f in "$T"/*.txt "$DATA"/*.txt; do
+  [ -e "$f" ] || continue
+  expect_status 0 "pass-through $f" -- unspin "$f"
+  same "$f" "$T/out" "pass-through $(basename "$f")"
+done
+if [ -n "${UNSPIN_SEEDS_DIR:-}" ]; then
+  for f in "$UNSPIN_SEEDS_DIR"/*.txt; do
+    expect_status 0 "seed $f" -- unspin "$f"
+    same "$f" "$T/out" "seed $(basename "$f")"
+  done
+fi
+# several files in turn; standard input as - and by default
+cat "$T/crlf.txt" "$T/bom.txt" >"$T/both.expected"
+expect_status 0 "two files" -- unspin "$T/crlf.txt" "$T/bom.txt"
+same "$T/both.expected" "$T/out" "two files"
+unspin - <"$T/curly.txt" >"$T/out" 2>"$T/err" && same "$T/curly.txt" "$T/out" "stdin as -"
+unspin <"$T/curly.txt" >"$T/out" 2>"$T/err" && same "$T/curly.txt" "$T/out" "stdin by default"
+
+# --- empty input, errors, exit statuses ---------------------------------------
+: >"$T/empty"
+expect_status 0 "empty file" -- unspin "$T/empty"
+[ -s "$T/out" ] && bad "empty file gives output" || ok
+expect_status 2 "missing file" -- unspin "$T/missing.txt"
+expect_err "missing.txt: No such file" "missing file"
+mkdir "$T/adir"
+expect_status 2 "directory" -- unspin "$T/adir"
+expect_err "adir: is a directory" "directory"
+expect_status 2 "unknown option" -- unspin --no-such-option
+expect_status 0 "help" -- "$UNSPIN" --help
+grep -q "Usage: unspin" "$T/out" && ok || bad "--help prints usage"
+expect_status 0 "version" -- "$UNSPIN" --version
+grep -Eq "^unspin [0-9]+\.[0-9]+\.[0-9]+$" "$T/out" && ok || bad "--version format"
+if [ -w /dev/full ]; then
+  expect_status 2 "write to a full device" -- sh -c "'$UNSPIN' --no-default-dict '$T/crlf.txt' >/dev/full"
+  expect_err "standard output" "full device message"
+fi
+
+# --- invalid UTF-8 -------------------------------------------------------------
+printf 'caf\303 ok \377 and \300\257\n' >"$T/bad.txt"
+expect_status 0 "invalid UTF-8 passes" -- unspin "$T/bad.txt"
+same "$T/bad.txt" "$T/out" "invalid UTF-8 pass-through"
+expect_err "bad.txt: warning: invalid UTF-8 at byte offset 3 (4 invalid sequences" "utf8 warning"
+[ "$(wc -l <"$T/err")" -eq 1 ] && ok || bad "invalid UTF-8 reported once per file"
+expect_status 2 "--strict" -- unspin --strict "$T/bad.txt"
+expect_err "bad.txt: invalid UTF-8 at byte offset 3" "--strict message"
+[ -s "$T/out" ] && bad "--strict wrote output" || ok
+printf 'a\000b\000\n' >"$T/nul.txt"
+expect_status 0 "NUL bytes" -- unspin "$T/nul.txt"
+same "$T/nul.txt" "$T/out" "NUL bytes pass through"
+
+# --- dictionaries ------------------------------------------------------------
+printf 'The spy agency joined the group.\nThe agency said it was the first.\n' >"$T/c1.txt"
+printf 'The group welcomed the spy agency.\n' >"$T/c2.txt"
+expect_status 0 "build" -- unspin build -o "$T/c1.undict" "$T/c1.txt"
+expect_status 0 "lookup" -- unspin lookup -d "$T/c1.undict" "the spy agency" "agency" "cat"
+printf 'the spy agency\t1\t1\t1\nagency\t2\t2\t2\ncat\t0\t0\t0\n' >"$T/lookup.expected"
+same "$T/lookup.expected" "$T/out" "lookup counts"
+expect_status 0 "build order 2 from stdin" -- sh -c "'$UNSPIN' build --order 2 -o '$T/o2.undict' - <'$T/c1.txt'"
+expect_status 2 "lookup beyond order" -- unspin lookup -d "$T/o2.undict" "the spy agency"
+expect_status 0 "build both" -- unspin build -o "$T/both.undict" "$T/c1.txt" "$T/c2.txt"
+expect_status 0 "build c2" -- unspin build -o "$T/c2.undict" "$T/c2.txt"
+expect_status 0 "merge" -- unspin merge -o "$T/merged.undict" "$T/c1.undict" "$T/c2.undict"
+same "$T/both.undict" "$T/merged.undict" "merge equals joint build"
+expect_status 0 "restore with dictionaries" -- unspin -d "$T/c1.undict" -d "$T/c2.undict" "$T/crlf.txt"
+same "$T/crlf.txt" "$T/out" "pass-through with dictionaries"
+if [ -n "${UNSPIN_SEEDS_DIR:-}" ]; then
+  S=$UNSPIN_SEEDS_DIR
+  expect_status 0 "seed build" -- unspin build -o "$T/seeds.undict" "$S"/000_*.txt "$S"/001_*.txt "$S"/003_*.txt "$S"/004_*.txt
+  expect_status 0 "seed build spilling" -- unspin build --memory 1 -o "$T/seeds-small.undict" "$S"/000_*.txt "$S"/001_*.txt "$S"/003_*.txt "$S"/004_*.txt
+  same "$T/seeds.undict" "$T/seeds-small.undict" "spilled seed build"
+  expect_status 0 "seed lookup" -- unspin lookup -d "$T/seeds.undict" "Cooperative Cyber Defence Centre" "in May 2008"
+  printf 'Cooperative Cyber Defence Centre\t3\t1\t1\nin May 2008\t1\t1\t1\n' >"$T/seedlookup.expected"
+  same "$T/seedlookup.expected" "$T/out" "seed lookup counts"
+fi
+expect_status 2 "build without -o" -- unspin build "$T/c1.txt"
+expect_status 2 "build from a missing file" -- unspin build -o "$T/x.undict" "$T/missing.txt"
+expect_err "missing.txt" "build missing file message"
+[ -e "$T/x.undict" ] && bad "failed build left a file" || ok
+expect_status 2 "bad order" -- unspin build --order 9 -o "$T/x.undict" "$T/c1.txt"
+
+# damaged dictionaries: error naming the file, never a crash
+size=$(wc -c <"$T/c1.undict")
+head -c 100 "$T/c1.undict" >"$T/trunc.undict"
+expect_status 2 "truncated header" -- unspin -d "$T/trunc.undict" "$T/crlf.txt"
+expect_err "trunc.undict: truncated dictionary" "truncated header message"
+head -c $((size - 10)) "$T/c1.undict" >"$T/trunc2.undict"
+expect_status 2 "truncated tables" -- unspin -d "$T/trunc2.undict" "$T/crlf.txt"
+expect_err "trunc2.undict: truncated" "truncated tables message"
+cp "$T/c1.undict" "$T/flip.undict"
+printf '\377' | dd of="$T/flip.undict" bs=1 seek=$((size - 20)) conv=notrunc 2>/dev/null
+expect_status 2 "flipped byte" -- unspin -d "$T/flip.undict" "$T/crlf.txt"
+expect_err "flip.undict: corrupt dictionary at byte offset" "flipped byte message"
+i=0; while [ $i -lt 40 ]; do cat "$T/c1.txt"; i=$((i + 1)); done >"$T/long.txt"
+expect_status 2 "text as dictionary" -- unspin -d "$T/long.txt" "$T/crlf.txt"
+expect_err "not an unspin dictionary" "text as dictionary message"
+expect_status 2 "missing dictionary" -- unspin -d "$T/nope.undict" "$T/crlf.txt"
+expect_err "nope.undict" "missing dictionary message"
+# the default dictionary is loaded (and checked) unless --no-default-dict
+expect_status 2 "damaged default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/flip.undict" "$UNSPIN" "$T/crlf.txt"
+expect_status 0 "default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/c1.undict" "$UNSPIN" "$T/crlf.txt"
+same "$T/crlf.txt" "$T/out" "pass-through with the default dictionary"
+
+echo "$pass passed, $failn failed"
+[ "$failn" -eq 0 ]
