@@ -44,20 +44,33 @@ static int fail(const char *file, const char *msg) {
   return EXIT_ERROR;
 }
 
-/* Reads a whole file ("-" is standard input) into a malloc'ed buffer. */
+/* Opens an input ("-" is standard input); a directory is an error. */
+static int open_input(const char *path, FILE **f) {
+  *f = stdin;
+  if (!strcmp(path, "-"))
+    return 0;
+  struct stat st;
+  if (stat(path, &st))
+    return fail(path, strerror(errno));
+  if (S_ISDIR(st.st_mode))
+    return fail(path, "is a directory");
+  if (!(*f = fopen(path, "rb")))
+    return fail(path, strerror(errno));
+  return 0;
+}
+
+static void close_input(FILE *f) {
+  if (f != stdin)
+    fclose(f);
+}
+
+/* Reads a whole input into a malloc'ed buffer. */
 static int read_input(const char *path, char **data, size_t *len) {
-  FILE *f = stdin;
+  FILE *f;
   *data = NULL;
   *len = 0;
-  if (strcmp(path, "-")) {
-    struct stat st;
-    if (stat(path, &st))
-      return fail(path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-      return fail(path, "is a directory");
-    if (!(f = fopen(path, "rb")))
-      return fail(path, strerror(errno));
-  }
+  if (open_input(path, &f))
+    return EXIT_ERROR;
   size_t cap = 0;
   char *buf = NULL;
   for (;;) {
@@ -65,8 +78,7 @@ static int read_input(const char *path, char **data, size_t *len) {
       char *p = realloc(buf, cap + READ_CHUNK);
       if (!p) {
         free(buf);
-        if (f != stdin)
-          fclose(f);
+        close_input(f);
         return fail(path, "out of memory");
       }
       buf = p;
@@ -79,8 +91,7 @@ static int read_input(const char *path, char **data, size_t *len) {
   }
   int bad = ferror(f);
   int e = errno;
-  if (f != stdin)
-    fclose(f);
+  close_input(f);
   if (bad) {
     free(buf);
     return fail(path, strerror(e));
@@ -227,16 +238,9 @@ static int parse_count(const char *s, long min, long max, long *out) {
 
 /* Streams one text file into the builder in blocks. */
 static int feed_file(unspin_builder *b, const char *path) {
-  FILE *f = stdin;
-  if (strcmp(path, "-")) {
-    struct stat st;
-    if (stat(path, &st))
-      return fail(path, strerror(errno));
-    if (S_ISDIR(st.st_mode))
-      return fail(path, "is a directory");
-    if (!(f = fopen(path, "rb")))
-      return fail(path, strerror(errno));
-  }
+  FILE *f;
+  if (open_input(path, &f))
+    return EXIT_ERROR;
   char *buf = malloc(READ_CHUNK);
   int rc = buf ? 0 : fail(path, "out of memory");
   unspin_error err;
@@ -249,8 +253,7 @@ static int feed_file(unspin_builder *b, const char *path) {
   if (!rc && unspin_builder_end_document(b, &err) != UNSPIN_OK)
     rc = fail(path, err.message);
   free(buf);
-  if (f != stdin)
-    fclose(f);
+  close_input(f);
   return rc;
 }
 
