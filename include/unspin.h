@@ -127,6 +127,8 @@ typedef struct unspin_ngram_stats {
   uint64_t left_types;  /**< distinct words seen just before it (Kneser-Ney
                              continuation count; 0 for N-grams of full order) */
   uint64_t right_types; /**< distinct words seen just after it (0 at full order) */
+  uint64_t left_sum;    /**< distinct (left word, it, right word) triples: the sum
+                             of left_types over its one-word extensions (0 at full order) */
 } unspin_ngram_stats;
 
 /** Sentence-boundary pseudo-words, usable in unspin_dict_lookup_keys. */

@@ -90,7 +90,7 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
   for (int n = 0; n < d->order; n++) {
     const us_dict_section *ls = &sec[US_SEC_LEVEL1 + n];
     if (h->level_types[n] >= UINT32_MAX ||
-        ls->size != (h->level_types[n] + 1) * sizeof(us_dict_entry))
+        ls->size != round8((h->level_types[n] + 1) * sizeof(us_dict_entry)))
       return corrupt(err, path, offsetof(us_dict_header, level_types) + 8u * (unsigned)n,
                      "n-gram table size");
     d->level[n] = (const us_dict_entry *)(d->map + ls->offset);
@@ -266,6 +266,7 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
   stats->count = e->count;
   stats->left_types = e->left_types;
   stats->right_types = hi - lo;
+  stats->left_sum = e->left_sum;
   return 0;
 }
 

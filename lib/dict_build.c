@@ -222,6 +222,10 @@ typedef struct writer {
   us_counter *cont;
   FILE *level[US_DICT_MAX_ORDER];
   us_checksum_state sum[US_DICT_MAX_ORDER];
+  /* The newest entry of each level is held back until its extensions have
+   * added their left_types to its left_sum. */
+  us_dict_entry pending[US_DICT_MAX_ORDER];
+  int has_pending[US_DICT_MAX_ORDER];
 } writer;
 
 static size_t key_tokens(const char *k, size_t len) {
@@ -299,11 +303,39 @@ static int64_t vocab_id(const writer *w, const char *k, size_t len) {
   return -1;
 }
 
-static unspin_status put_entry(writer *w, int n, const us_dict_entry *e) {
+static unspin_status write_entry(writer *w, int n, const us_dict_entry *e) {
   us_checksum_update(&w->sum[n], e, sizeof *e);
   if (fwrite(e, sizeof *e, 1, w->level[n]) != 1)
     return us_fail(w->err, UNSPIN_ERR_IO, -1, "temporary file: cannot write: %s",
                    strerror(errno));
+  return UNSPIN_OK;
+}
+
+/* Writes the held entry of level n and of every deeper level. */
+static unspin_status flush_from(writer *w, int n) {
+  for (int k = w->b->order - 1; k >= n; k--) {
+    if (!w->has_pending[k])
+      continue;
+    w->has_pending[k] = 0;
+    unspin_status rc = write_entry(w, k, &w->pending[k]);
+    if (rc != UNSPIN_OK)
+      return rc;
+  }
+  return UNSPIN_OK;
+}
+
+/* Entries arrive in key order: a new entry at level n closes the held
+ * entries of level n and below; its parent is the held entry of level n-1. */
+static unspin_status put_entry(writer *w, int n, const us_dict_entry *e) {
+  unspin_status rc = flush_from(w, n);
+  if (rc != UNSPIN_OK)
+    return rc;
+  if (n > 0 && w->has_pending[n - 1]) {
+    uint64_t s = (uint64_t)w->pending[n - 1].left_sum + e->left_types;
+    w->pending[n - 1].left_sum = s > UINT32_MAX ? UINT32_MAX : (uint32_t)s;
+  }
+  w->pending[n] = *e;
+  w->has_pending[n] = 1;
   return UNSPIN_OK;
 }
 
@@ -336,7 +368,7 @@ static unspin_status pass_levels(writer *w) {
     if (id < 0 || w->h.level_types[lv] >= UINT32_MAX - 1)
       return us_fail(w->err, UNSPIN_ERR_LIMIT, -1, "too many n-grams of length %zu", n);
     us_dict_entry e = {(uint32_t)id, count > UINT32_MAX ? UINT32_MAX : (uint32_t)count,
-                       left > UINT32_MAX ? UINT32_MAX : (uint32_t)left,
+                       left > UINT32_MAX ? UINT32_MAX : (uint32_t)left, 0,
                        lv + 1 < b->order ? (uint32_t)w->h.level_types[lv + 1] : 0};
     tally(w->h.count_of_counts[lv], count);
     if (lv + 1 < b->order)
@@ -346,9 +378,11 @@ static unspin_status pass_levels(writer *w) {
   }
   if (rc == UNSPIN_OK && (r < 0 || cr < 0))
     rc = w->err ? w->err->status : UNSPIN_ERR_IO;
+  if (rc == UNSPIN_OK)
+    rc = flush_from(w, 0);
   for (int n = 0; n < b->order && rc == UNSPIN_OK; n++) {
-    us_dict_entry sentinel = {0, 0, 0, n + 1 < b->order ? (uint32_t)w->h.level_types[n + 1] : 0};
-    rc = put_entry(w, n, &sentinel);
+    us_dict_entry sentinel = {0, 0, 0, 0, n + 1 < b->order ? (uint32_t)w->h.level_types[n + 1] : 0};
+    rc = write_entry(w, n, &sentinel);
   }
   return rc;
 }
@@ -383,8 +417,15 @@ static int copy_level(writer *w, FILE *out, uint64_t *pos, int n) {
       return -1;
     left -= chunk;
   }
-  *pos += size; /* entries are 16 bytes: already aligned */
-  return 0;
+  *pos += size;
+  static const char zeros[8] = {0};
+  size_t pad = (size_t)((8 - size % 8) % 8);
+  us_checksum_state *sum = &w->sum[n];
+  us_checksum_update(sum, zeros, pad);
+  w->h.sections[US_SEC_LEVEL1 + n].size += pad;
+  w->h.sections[US_SEC_LEVEL1 + n].checksum = us_checksum_final(sum);
+  *pos += pad;
+  return write_all(out, zeros, pad);
 }
 
 static unspin_status write_file(writer *w, const char *path) {

@@ -31,7 +31,8 @@ typedef struct us_dict_section {
 typedef struct us_dict_entry {
   uint32_t word;
   uint32_t count;      /* saturates at UINT32_MAX */
-  uint32_t left_types; /* distinct words seen before this n-gram */
+  uint32_t left_types; /* distinct words seen before this n-gram: N1+(. h) */
+  uint32_t left_sum;   /* sum of left_types over its extensions: N1+(. h .) */
   uint32_t child;
 } us_dict_entry;
 
@@ -54,7 +55,7 @@ typedef struct us_dict_header {
   uint64_t header_checksum; /* us_checksum of the 1016 bytes before it */
 } us_dict_header;
 
-_Static_assert(sizeof(us_dict_entry) == 16, "entry layout");
+_Static_assert(sizeof(us_dict_entry) == 20, "entry layout");
 _Static_assert(sizeof(us_dict_header) == US_DICT_HEADER_SIZE, "header layout");
 _Static_assert(offsetof(us_dict_header, header_checksum) == US_DICT_HEADER_SIZE - 8,
                "header checksum is last");

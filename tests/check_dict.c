@@ -87,6 +87,10 @@ START_TEST(hand_checked_counts) {
   expect(d, "cat", 2, 1, 2);
   expect(d, "cat sat", 1, 1, 1);
   expect(d, "the cat ran", 1, 1, 1);
+  /* N1+(. cat .): "the cat sat" and "the cat ran" */
+  ck_assert_uint_eq(look(d, "cat").left_sum, 2);
+  ck_assert_uint_eq(look(d, "the").left_sum, 1);
+  ck_assert_uint_eq(look(d, "the cat").left_sum, 2);
   expect(d, "dog", 0, 0, 0);
   expect(d, "cat the", 0, 0, 0);
   const char *bos_the_cat_sat_eos[] = {UNSPIN_BOS, "the", "cat", "sat", UNSPIN_EOS};
