@@ -15,7 +15,8 @@
 
 static const char usage_text[] =
     "Usage: unspin [OPTIONS] [FILE... | -]\n"
-    "       unspin build -o OUT [--order N] [--memory MIB] [--temp-dir DIR] [FILE... | -]\n"
+    "       unspin build -o OUT [--order N] [--memory MIB] [--temp-dir DIR]\n"
+    "                    [--thesaurus MYTHES.dat]... [FILE... | -]\n"
     "       unspin merge -o OUT [--order N] DICT...\n"
     "       unspin lookup -d DICT PHRASE...\n"
     "\n"
@@ -30,7 +31,8 @@ static const char usage_text[] =
     "  -V, --version        show the version\n"
     "\n"
     "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
-    "dictionary; merge combines dictionaries; lookup prints n-gram counts.\n"
+    "dictionary, with the inverted synonym lists of MyThes thesauri; merge\n"
+    "combines dictionaries; lookup prints n-gram counts.\n"
     "\n"
     "Exit status: 0 on success, 2 on error.\n";
 
@@ -262,10 +264,13 @@ static int cmd_build(int argc, char **argv, int merge) {
   static const struct option longopts[] = {
       {"output", required_argument, NULL, 'o'}, {"order", required_argument, NULL, 'n'},
       {"memory", required_argument, NULL, 'm'}, {"temp-dir", required_argument, NULL, 't'},
-      {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+      {"thesaurus", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+      {NULL, 0, NULL, 0}};
   unspin_build_options bo;
   unspin_build_options_init(&bo);
   const char *out = NULL;
+  const char *thesauri[16];
+  size_t nthesauri = 0;
   long v;
   int c;
   while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
@@ -282,6 +287,11 @@ static int cmd_build(int argc, char **argv, int merge) {
       bo.memory_limit = (size_t)v << 20;
       break;
     case 't': bo.temp_dir = optarg; break;
+    case 'T':
+      if (nthesauri == sizeof thesauri / sizeof *thesauri)
+        return fail(NULL, "at most 16 --thesaurus files");
+      thesauri[nthesauri++] = optarg;
+      break;
     case 'h': fputs(usage_text, stdout); return 0;
     default: fputs(usage_text, stderr); return EXIT_ERROR;
     }
@@ -295,7 +305,10 @@ static int cmd_build(int argc, char **argv, int merge) {
   if (unspin_builder_new(&b, &bo, &err) != UNSPIN_OK)
     return fail(NULL, err.message);
   int rc = 0;
-  if (!merge && optind == argc)
+  for (size_t i = 0; i < nthesauri && !rc; i++)
+    if (unspin_builder_add_thesaurus(b, thesauri[i], &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+  if (!rc && !merge && optind == argc)
     rc = feed_file(b, "-");
   for (int i = optind; i < argc && !rc; i++) {
     if (!merge) {

@@ -197,6 +197,14 @@ UNSPIN_EXPORT unspin_status unspin_builder_end_document(unspin_builder *b, unspi
 UNSPIN_EXPORT unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *dict,
                                                     unspin_error *err);
 
+/** Adds a thesaurus in the MyThes format (LibreOffice's th_en_US_v2.dat,
+ * UTF-8) read from `path`, inverted: each term of a headword's lists
+ * becomes a phrase a spinner may have written for that headword.  Phrases
+ * of up to 3 words are kept; antonyms are skipped.  A malformed file gives
+ * UNSPIN_ERR_FORMAT with the byte offset of the bad line. */
+UNSPIN_EXPORT unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
+                                                         unspin_error *err);
+
 /** Writes the dictionary to `path` (through a temporary file renamed into
  * place, so a failed write never leaves a half file under that name).  The
  * builder may not be used afterwards except to free it. */

@@ -13,7 +13,9 @@
 #include "buffer.h"
 #include "checksum.h"
 #include "error.h"
+#include "ngram_count.h"
 #include "normalize.h"
+#include "thesaurus.h"
 #include "tokenize.h"
 
 struct unspin_dict {
@@ -29,7 +31,23 @@ struct unspin_dict {
   uint64_t hash_mask;
   const us_dict_entry *level[US_DICT_MAX_ORDER];
   uint64_t types[US_DICT_MAX_ORDER]; /* entries per level, sentinel excluded */
+  const char *thes_strings;
+  uint64_t thes_strings_size;
+  const us_thes_entry *thes;
+  uint64_t nthes;
 };
+
+/* The sections a file has, in index order. */
+static int section_list(const unspin_dict *d, int *out) {
+  int n = 0;
+  for (int s = 0; s < US_SEC_LEVEL1 + d->order; s++)
+    out[n++] = s;
+  if (d->h->flags & US_DICT_HAS_THESAURUS) {
+    out[n++] = US_SEC_THES_STRINGS;
+    out[n++] = US_SEC_THES_ENTRIES;
+  }
+  return n;
+}
 
 static int host_is_little_endian(void) {
   const uint16_t one = 1;
@@ -68,10 +86,13 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
       h->vocab_size >= UINT32_MAX || h->hash_slots == 0 ||
       (h->hash_slots & (h->hash_slots - 1)) || h->hash_slots < h->vocab_size)
     return corrupt(err, path, 12, "impossible header values");
+  if (h->flags & ~US_DICT_HAS_THESAURUS)
+    return corrupt(err, path, 20, "unknown flags");
   d->order = (int)h->order;
   d->vocab_size = h->vocab_size;
-  int nsec = US_SEC_LEVEL1 + d->order;
-  for (int s = 0; s < nsec; s++) {
+  int list[US_DICT_MAX_SECTIONS], nsec = section_list(d, list);
+  for (int k = 0; k < nsec; k++) {
+    int s = list[k];
     const us_dict_section *sec = &h->sections[s];
     uint64_t off = offsetof(us_dict_header, sections) + (uint64_t)s * sizeof *sec;
     if (sec->offset < US_DICT_HEADER_SIZE || sec->offset % 8 || sec->offset > d->size ||
@@ -98,16 +119,33 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
   }
   if (d->types[0] != d->vocab_size)
     return corrupt(err, path, offsetof(us_dict_header, level_types), "unigram count");
+  if (h->flags & US_DICT_HAS_THESAURUS) {
+    if (h->thes_entries > UINT32_MAX ||
+        sec[US_SEC_THES_ENTRIES].size != round8(h->thes_entries * sizeof(us_thes_entry)))
+      return corrupt(err, path, offsetof(us_dict_header, thes_entries), "thesaurus size");
+    d->thes_strings = (const char *)d->map + sec[US_SEC_THES_STRINGS].offset;
+    d->thes_strings_size = sec[US_SEC_THES_STRINGS].size;
+    d->thes = (const us_thes_entry *)(d->map + sec[US_SEC_THES_ENTRIES].offset);
+    d->nthes = h->thes_entries;
+  }
   return UNSPIN_OK;
 }
 
 /* Reads every table: checksums, then the invariants lookups rely on. */
 static unspin_status verify_tables(const unspin_dict *d, const char *path, unspin_error *err) {
   const us_dict_header *h = d->h;
-  for (int s = 0; s < US_SEC_LEVEL1 + d->order; s++) {
-    const us_dict_section *sec = &h->sections[s];
+  int list[US_DICT_MAX_SECTIONS], nsec = section_list(d, list);
+  for (int k = 0; k < nsec; k++) {
+    const us_dict_section *sec = &h->sections[list[k]];
     if (us_checksum(d->map + sec->offset, sec->size) != sec->checksum)
       return corrupt(err, path, sec->offset, "table checksum mismatch");
+  }
+  for (uint64_t i = 0; i < d->nthes; i++) {
+    const us_thes_entry *t = &d->thes[i];
+    if ((uint64_t)t->from_off + t->from_len > d->thes_strings_size ||
+        (uint64_t)t->to_off + t->to_len > d->thes_strings_size || t->relation >= US_REL_COUNT)
+      return corrupt(err, path, h->sections[US_SEC_THES_ENTRIES].offset + i * sizeof *t,
+                     "thesaurus entry out of range");
   }
   for (uint64_t i = 0; i < d->vocab_size; i++)
     if (d->offsets[i] > d->offsets[i + 1] || d->offsets[i + 1] > d->strings_size)
@@ -366,4 +404,50 @@ unspin_status us_dict_visit(const unspin_dict *d, int max_order, us_dict_visit_f
     rc = visit_node(&v, 0, i);
   us_buf_free(&v.key);
   return rc;
+}
+
+/* A thesaurus phrase, clamped to the strings section (see word_bytes). */
+static const char *thes_bytes(const unspin_dict *d, uint32_t off, uint16_t len, size_t *out) {
+  uint64_t a = off < d->thes_strings_size ? off : d->thes_strings_size;
+  uint64_t b = a + len < d->thes_strings_size ? a + len : d->thes_strings_size;
+  *out = (size_t)(b - a);
+  return d->thes_strings + a;
+}
+
+size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first) {
+  uint64_t lo = 0, hi = d->nthes;
+  while (lo < hi) { /* first entry whose `from` is not below `spun` */
+    uint64_t mid = lo + (hi - lo) / 2;
+    size_t fl;
+    const char *f = thes_bytes(d, d->thes[mid].from_off, d->thes[mid].from_len, &fl);
+    if (us_key_cmp(f, fl, spun, len) < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  *first = (size_t)lo;
+  size_t n = 0;
+  for (uint64_t i = lo; i < d->nthes; i++, n++) {
+    size_t fl;
+    const char *f = thes_bytes(d, d->thes[i].from_off, d->thes[i].from_len, &fl);
+    if (fl != len || memcmp(f, spun, len))
+      break;
+  }
+  return n;
+}
+
+void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {
+  const us_thes_entry *t = &d->thes[i < d->nthes ? i : 0];
+  out->text = thes_bytes(d, t->to_off, t->to_len, &out->len);
+  out->relation = t->relation < US_REL_COUNT ? (us_relation)t->relation : US_REL_RELATED;
+  out->fanout = t->fanout ? t->fanout : 1;
+}
+
+size_t us_dict_thesaurus_size(const unspin_dict *d) { return (size_t)d->nthes; }
+
+void us_dict_thesaurus_pair(const unspin_dict *d, size_t i, const char **from, size_t *flen,
+                            us_original *to) {
+  const us_thes_entry *t = &d->thes[i < d->nthes ? i : 0];
+  *from = thes_bytes(d, t->from_off, t->from_len, flen);
+  us_dict_original(d, i, to);
 }

@@ -3,6 +3,7 @@
 #define UNSPIN_DICT_H
 
 #include "dict_format.h"
+#include "thesaurus.h"
 #include "unspin.h"
 
 /* Returns the id of the normalised word `key`, or -1 if unknown. */
@@ -19,5 +20,23 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
 typedef unspin_status (*us_dict_visit_fn)(void *ctx, const char *key, size_t len,
                                           uint64_t count);
 unspin_status us_dict_visit(const unspin_dict *d, int max_order, us_dict_visit_fn fn, void *ctx);
+
+/* An original wording the thesaurus offers for a spun phrase. */
+typedef struct us_original {
+  const char *text; /* normalised words joined by single spaces; not NUL-terminated */
+  size_t len;
+  us_relation relation;
+  unsigned fanout; /* terms the original offers in all: a spinner picks one */
+} us_original;
+
+/* Finds the thesaurus pairs whose spun side is `spun` (a normalised
+ * phrase); returns how many and stores the index of the first in *first. */
+size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first);
+void us_dict_original(const unspin_dict *d, size_t i, us_original *out);
+
+/* All pairs, for merging. */
+size_t us_dict_thesaurus_size(const unspin_dict *d);
+void us_dict_thesaurus_pair(const unspin_dict *d, size_t i, const char **from, size_t *flen,
+                            us_original *to);
 
 #endif

@@ -40,6 +40,19 @@ struct unspin_builder {
   us_buf ngram;
   us_buf pending;  /* fed text not yet counted */
   int done;
+  /* thesaurus pairs, their phrases interned in one pool */
+  us_buf pool;
+  us_buf phrase, head;
+  uint32_t *intern; /* open addressing: index into strs + 1 */
+  size_t intern_slots;
+  struct pooled {
+    uint32_t off;
+    uint16_t len;
+  } *strs;
+  size_t nstrs, strs_cap;
+  us_thes_entry *pairs;
+  size_t npairs, pairs_cap;
+  const char *last_head; /* the raw headword `head` was made from */
 };
 
 void unspin_build_options_init(unspin_build_options *o) {
@@ -184,6 +197,9 @@ unspin_status unspin_builder_end_document(unspin_builder *b, unspin_error *err) 
   return count_pending(b, b->pending.len, err);
 }
 
+static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
+                              size_t tlen, us_relation rel, unsigned fanout, unspin_error *err);
+
 typedef struct merge_ctx {
   unspin_builder *b;
   unspin_error *err;
@@ -201,11 +217,225 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
   merge_ctx m = {b, err};
   unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
-  return rc == UNSPIN_ERR_NOMEM ? us_nomem(err) : rc;
+  if (rc == UNSPIN_ERR_NOMEM)
+    return us_nomem(err);
+  for (size_t i = 0, n = us_dict_thesaurus_size(d); i < n && rc == UNSPIN_OK; i++) {
+    const char *from;
+    size_t flen;
+    us_original to;
+    us_dict_thesaurus_pair(d, i, &from, &flen, &to);
+    rc = add_pair(b, from, flen, to.text, to.len, to.relation, to.fanout, err);
+  }
+  return rc;
 }
 
 size_t unspin_builder_spill_count(const unspin_builder *b) {
   return b ? us_counter_spills(b->counter) : 0;
+}
+
+/* ---- thesaurus ------------------------------------------------------- */
+
+/* Longest phrase, in words, kept from a thesaurus: spans of 1 to 3 tokens. */
+#define MAX_PHRASE_WORDS 3
+#define MAX_PHRASE_BYTES 0xFFFF
+
+/* Normalises a thesaurus phrase word by word (split at spaces) into `out`,
+ * joined by single spaces; returns the number of words. */
+static int normalize_phrase(const char *s, size_t len, us_buf *out) {
+  us_buf_clear(out);
+  int words = 0;
+  for (size_t i = 0; i < len;) {
+    while (i < len && s[i] == ' ')
+      i++;
+    size_t j = i;
+    while (j < len && s[j] != ' ')
+      j++;
+    if (j > i) {
+      if ((words && us_buf_putc(out, ' ')) || us_normalize_key(s + i, j - i, out))
+        return -1;
+      words++;
+    }
+    i = j;
+  }
+  return words;
+}
+
+static uint64_t phrase_hash(const char *s, size_t len) { return us_word_hash(s, len); }
+
+/* Returns the pool index of `s`, adding it if new; -1 when memory runs out. */
+static int64_t intern(unspin_builder *b, const char *s, size_t len) {
+  if (2 * (b->nstrs + 1) > b->intern_slots) {
+    size_t slots = b->intern_slots ? 2 * b->intern_slots : 1024;
+    uint32_t *t = calloc(slots, sizeof *t);
+    if (!t)
+      return -1;
+    for (size_t i = 0; i < b->nstrs; i++) {
+      size_t j = phrase_hash(b->pool.data + b->strs[i].off, b->strs[i].len) & (slots - 1);
+      while (t[j])
+        j = (j + 1) & (slots - 1);
+      t[j] = (uint32_t)i + 1;
+    }
+    free(b->intern);
+    b->intern = t;
+    b->intern_slots = slots;
+  }
+  size_t j = phrase_hash(s, len) & (b->intern_slots - 1);
+  for (uint32_t v; (v = b->intern[j]) != 0; j = (j + 1) & (b->intern_slots - 1))
+    if (b->strs[v - 1].len == len && !memcmp(b->pool.data + b->strs[v - 1].off, s, len))
+      return v - 1;
+  if (b->nstrs == b->strs_cap) {
+    size_t cap = b->strs_cap ? 2 * b->strs_cap : 1024;
+    struct pooled *p = realloc(b->strs, cap * sizeof *p);
+    if (!p)
+      return -1;
+    b->strs = p;
+    b->strs_cap = cap;
+  }
+  if (b->pool.len + len > UINT32_MAX || us_buf_append(&b->pool, s, len))
+    return -1;
+  b->strs[b->nstrs] = (struct pooled){(uint32_t)(b->pool.len - len), (uint16_t)len};
+  b->intern[j] = (uint32_t)b->nstrs + 1;
+  return (int64_t)b->nstrs++;
+}
+
+static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
+                              size_t tlen, us_relation rel, unsigned fanout, unspin_error *err) {
+  if (flen > MAX_PHRASE_BYTES || tlen > MAX_PHRASE_BYTES ||
+      (flen == tlen && !memcmp(from, to, flen)))
+    return UNSPIN_OK;
+  int64_t f = intern(b, from, flen), t = f < 0 ? -1 : intern(b, to, tlen);
+  if (t < 0)
+    return us_nomem(err);
+  if (b->npairs == b->pairs_cap) {
+    size_t cap = b->pairs_cap ? 2 * b->pairs_cap : 4096;
+    us_thes_entry *p = realloc(b->pairs, cap * sizeof *p);
+    if (!p)
+      return us_nomem(err);
+    b->pairs = p;
+    b->pairs_cap = cap;
+  }
+  b->pairs[b->npairs++] = (us_thes_entry){b->strs[f].off, b->strs[t].off, b->strs[f].len,
+                                          b->strs[t].len, (uint8_t)rel, 0,
+                                          (uint16_t)(fanout > 0xFFFF ? 0xFFFF : fanout)};
+  return UNSPIN_OK;
+}
+
+typedef struct thes_ctx {
+  unspin_builder *b;
+  unspin_error *err;
+} thes_ctx;
+
+/* A spinner that read "head: term" could have written term for head. */
+static unspin_status add_thesaurus_pair(void *ctx, const char *head, size_t hlen,
+                                        const char *term, size_t tlen, us_relation rel,
+                                        unsigned fanout) {
+  thes_ctx *c = ctx;
+  unspin_builder *b = c->b;
+  if (head != b->last_head) {
+    b->last_head = head;
+    int n = normalize_phrase(head, hlen, &b->head);
+    if (n < 0)
+      return us_nomem(c->err);
+    if (n > MAX_PHRASE_WORDS)
+      us_buf_clear(&b->head);
+  }
+  int n = normalize_phrase(term, tlen, &b->phrase);
+  if (n < 0)
+    return us_nomem(c->err);
+  if (!b->head.len || !n || n > MAX_PHRASE_WORDS)
+    return UNSPIN_OK;
+  return add_pair(b, b->phrase.data, b->phrase.len, b->head.data, b->head.len, rel, fanout,
+                  c->err);
+}
+
+unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
+                                           unspin_error *err) {
+  if (!b || !path)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_thesaurus: NULL");
+  if (b->done)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  FILE *f = fopen(path, "rb");
+  if (!f)
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", path, strerror(errno));
+  us_buf data = US_BUF_INIT;
+  char chunk[1 << 16];
+  size_t n;
+  unspin_status rc = UNSPIN_OK;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+    if (us_buf_append(&data, chunk, n)) {
+      rc = us_nomem(err);
+      break;
+    }
+  if (rc == UNSPIN_OK && ferror(f))
+    rc = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", path, strerror(errno));
+  fclose(f);
+  if (rc == UNSPIN_OK) {
+    thes_ctx c = {b, err};
+    rc = us_thesaurus_parse(data.data ? data.data : "", data.len, path, add_thesaurus_pair, &c,
+                            err);
+  }
+  b->last_head = NULL;
+  us_buf_free(&data);
+  return rc;
+}
+
+/* A pair with its phrases' addresses, so that qsort needs no context. */
+typedef struct sortable {
+  const char *from, *to;
+  us_thes_entry e;
+} sortable;
+
+static int pair_cmp(const void *x, const void *y) {
+  const sortable *a = x, *b = y;
+  int c = us_key_cmp(a->from, a->e.from_len, b->from, b->e.from_len);
+  if (!c)
+    c = us_key_cmp(a->to, a->e.to_len, b->to, b->e.to_len);
+  if (!c)
+    c = (int)a->e.relation - (int)b->e.relation;
+  return c;
+}
+
+/* Sorts the pairs, keeps one per (from, to) (the closest relation), and
+ * lays the pool out anew in that order, so that the same pairs give the same
+ * bytes however they were added. */
+static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {
+  if (!b->npairs)
+    return UNSPIN_OK;
+  sortable *v = malloc(b->npairs * sizeof *v);
+  if (!v)
+    return us_nomem(err);
+  for (size_t i = 0; i < b->npairs; i++)
+    v[i] = (sortable){b->pool.data + b->pairs[i].from_off, b->pool.data + b->pairs[i].to_off,
+                      b->pairs[i]};
+  qsort(v, b->npairs, sizeof *v, pair_cmp);
+  us_buf old = b->pool;
+  b->pool = (us_buf)US_BUF_INIT;
+  memset(b->intern, 0, b->intern_slots * sizeof *b->intern);
+  b->nstrs = 0;
+  size_t w = 0;
+  unspin_status rc = UNSPIN_OK;
+  for (size_t i = 0; i < b->npairs; i++) {
+    const sortable *p = &v[i];
+    if (w && v[w - 1].e.from_off == p->e.from_off && v[w - 1].e.to_off == p->e.to_off) {
+      if (p->e.fanout > b->pairs[w - 1].fanout)
+        b->pairs[w - 1].fanout = p->e.fanout;
+      continue;
+    }
+    v[w] = *p; /* remembers the old offsets for the duplicate test */
+    int64_t f = intern(b, p->from, p->e.from_len), t = f < 0 ? -1 : intern(b, p->to, p->e.to_len);
+    if (t < 0) {
+      rc = us_nomem(err);
+      break;
+    }
+    b->pairs[w] = p->e;
+    b->pairs[w].from_off = b->strs[f].off;
+    b->pairs[w].to_off = b->strs[t].off;
+    w++;
+  }
+  b->npairs = w;
+  us_buf_free(&old);
+  free(v);
+  return rc;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -464,6 +694,13 @@ static unspin_status write_file(writer *w, const char *path) {
   bad = bad || put_section(w, out, &pos, US_SEC_VOCAB_HASH, w->hash, w->slots * sizeof(uint32_t));
   for (int n = 0; n < b->order && !bad; n++)
     bad = copy_level(w, out, &pos, n);
+  if (b->npairs && !bad) {
+    h->flags |= US_DICT_HAS_THESAURUS;
+    h->thes_entries = b->npairs;
+    bad = put_section(w, out, &pos, US_SEC_THES_STRINGS, b->pool.data, b->pool.len) ||
+          put_section(w, out, &pos, US_SEC_THES_ENTRIES, b->pairs,
+                      b->npairs * sizeof *b->pairs);
+  }
   h->file_size = pos;
   h->header_checksum = us_checksum(h, offsetof(us_dict_header, header_checksum));
   bad = bad || fseek(out, 0, SEEK_SET) || write_all(out, h, sizeof *h);
@@ -508,7 +745,7 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
       goto done;
     }
   }
-  if ((rc = pass_levels(&w)) == UNSPIN_OK)
+  if ((rc = sort_pairs(b, err)) == UNSPIN_OK && (rc = pass_levels(&w)) == UNSPIN_OK)
     rc = write_file(&w, path);
 done:
   for (int n = 0; n < b->order; n++)
@@ -524,6 +761,12 @@ done:
 void unspin_builder_free(unspin_builder *b) {
   if (!b)
     return;
+  us_buf_free(&b->pool);
+  us_buf_free(&b->phrase);
+  us_buf_free(&b->head);
+  free(b->intern);
+  free(b->strs);
+  free(b->pairs);
   us_counter_free(b->counter);
   us_tokens_free(&b->toks);
   us_buf_free(&b->keys);

@@ -17,8 +17,24 @@ enum {
   US_SEC_VOCAB_STRINGS = 0, /* the vocabulary's bytes, in ascending order */
   US_SEC_VOCAB_OFFSETS = 1, /* uint32[V + 1]: word i is strings[off[i], off[i+1]) */
   US_SEC_VOCAB_HASH = 2,    /* uint32[slots]: word id + 1 by open addressing, 0 = empty */
-  US_SEC_LEVEL1 = 3         /* then one section per order: us_dict_entry[types + 1] */
+  US_SEC_LEVEL1 = 3,        /* then one section per order: us_dict_entry[types + 1] */
+  US_SEC_THES_STRINGS = 11, /* with US_DICT_HAS_THESAURUS: the phrases' bytes */
+  US_SEC_THES_ENTRIES = 12  /* us_thes_entry[], sorted by spun phrase, then original */
 };
+
+/* Header flags. */
+#define US_DICT_HAS_THESAURUS 1u
+
+/* One inverted thesaurus pair: a spinner may have written `from` (a
+ * synonym) where the original said `to` (the headword).  Phrases are
+ * normalised keys of 1 to 3 words joined by single spaces. */
+typedef struct us_thes_entry {
+  uint32_t from_off, to_off; /* into the strings section */
+  uint16_t from_len, to_len;
+  uint8_t relation; /* us_relation */
+  uint8_t reserved;
+  uint16_t fanout; /* how many terms the original offers in all */
+} us_thes_entry;
 
 typedef struct us_dict_section {
   uint64_t offset, size, checksum;
@@ -46,7 +62,7 @@ typedef struct us_dict_header {
   uint64_t vocab_size;
   uint64_t token_total;
   uint64_t hash_slots;
-  uint64_t reserved0;
+  uint64_t thes_entries; /* with US_DICT_HAS_THESAURUS */
   us_dict_section sections[US_DICT_MAX_SECTIONS];
   uint64_t level_types[US_DICT_MAX_ORDER];
   uint64_t count_of_counts[US_DICT_MAX_ORDER][4];     /* n-grams seen 1, 2, 3, 4 times */
@@ -56,6 +72,7 @@ typedef struct us_dict_header {
 } us_dict_header;
 
 _Static_assert(sizeof(us_dict_entry) == 20, "entry layout");
+_Static_assert(sizeof(us_thes_entry) == 16, "thesaurus entry layout");
 _Static_assert(sizeof(us_dict_header) == US_DICT_HEADER_SIZE, "header layout");
 _Static_assert(offsetof(us_dict_header, header_checksum) == US_DICT_HEADER_SIZE - 8,
                "header checksum is last");

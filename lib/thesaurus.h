@@ -1,0 +1,33 @@
+/* thesaurus.h - reading the MyThes thesaurus format (LibreOffice's
+ * th_en_US_v2.dat): a first line naming the encoding, then entries of one
+ * line "headword|N" followed by N lines "(pos)|term|term (generic term)|...". */
+#ifndef UNSPIN_THESAURUS_H
+#define UNSPIN_THESAURUS_H
+
+#include <stddef.h>
+
+#include "unspin.h"
+
+/* How a term relates to its headword, from MyThes's annotations. */
+typedef enum us_relation {
+  US_REL_SYNONYM = 0, /* plain term */
+  US_REL_SIMILAR = 1, /* "(similar term)" */
+  US_REL_RELATED = 2, /* "(related term)" */
+  US_REL_GENERIC = 3, /* "(generic term)": a hypernym */
+  US_REL_PROFILE = 4, /* from a spinner profile, not MyThes */
+  US_REL_COUNT
+} us_relation;
+
+/* Called for every (headword, term) pair; `fanout` is the number of terms
+ * the headword offers in all (antonyms excluded).  Non-OK stops the parse. */
+typedef unspin_status (*us_thesaurus_fn)(void *ctx, const char *head, size_t hlen,
+                                         const char *term, size_t tlen, us_relation rel,
+                                         unsigned fanout);
+
+/* Parses a whole MyThes .dat buffer.  `name` names it in error messages,
+ * which give the byte offset of the offending line.  Antonyms are skipped;
+ * lines of an entry beyond its count, or fewer, are a format error. */
+unspin_status us_thesaurus_parse(const char *data, size_t len, const char *name,
+                                 us_thesaurus_fn fn, void *ctx, unspin_error *err);
+
+#endif
