@@ -451,3 +451,17 @@ void us_dict_thesaurus_pair(const unspin_dict *d, size_t i, const char **from, s
   *from = thes_bytes(d, t->from_off, t->from_len, flen);
   us_dict_original(d, i, to);
 }
+
+uint64_t us_dict_vocab_size(const unspin_dict *d) { return d->vocab_size; }
+
+double us_dict_discount(const unspin_dict *d, int n, int continuation) {
+  const uint64_t *c = NULL;
+  if (n >= 1 && n <= d->order)
+    c = continuation ? (n < d->order ? d->h->cont_of_counts[n - 1] : NULL)
+                     : d->h->count_of_counts[n - 1];
+  /* Ney's estimate D = n1 / (n1 + 2 n2), kept inside (0, 1) */
+  if (!c || !c[0] || !c[1])
+    return 0.5;
+  double v = (double)c[0] / ((double)c[0] + 2.0 * (double)c[1]);
+  return v < 0.05 ? 0.05 : v > 0.95 ? 0.95 : v;
+}

@@ -34,6 +34,13 @@ typedef struct us_original {
 size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first);
 void us_dict_original(const unspin_dict *d, size_t i, us_original *out);
 
+/* Number of distinct words. */
+uint64_t us_dict_vocab_size(const unspin_dict *d);
+
+/* The absolute discount for n-grams of length n, from the count-of-counts
+ * of raw counts or (continuation != 0) of left_types. */
+double us_dict_discount(const unspin_dict *d, int n, int continuation);
+
 /* All pairs, for merging. */
 size_t us_dict_thesaurus_size(const unspin_dict *d);
 void us_dict_thesaurus_pair(const unspin_dict *d, size_t i, const char **from, size_t *flen,
