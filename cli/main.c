@@ -27,6 +27,7 @@ static const char usage_text[] =
     "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
     "      --no-default-dict  do not load the default dictionary\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
+    "      --param NAME=VALUE  set a model parameter (see docs/model.md)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
     "\n"
@@ -132,6 +133,7 @@ static const char *default_dict_path(void) {
 typedef struct dict_list {
   unspin_dict **v;
   size_t n;
+  size_t ndomain; /* the first ndomain are the user's; the rest general */
 } dict_list;
 
 static int load_dict(dict_list *l, const char *path) {
@@ -182,14 +184,33 @@ static int restore_file(const unspin_engine *engine, const char *path) {
   return rc;
 }
 
+/* Applies one --param NAME=VALUE. */
+static int set_param(unspin_engine *engine, const char *arg) {
+  const char *eq = strchr(arg, '=');
+  char name[64], *end;
+  if (!eq || (size_t)(eq - arg) >= sizeof name)
+    return fail(arg, "--param takes NAME=VALUE");
+  memcpy(name, arg, (size_t)(eq - arg));
+  name[eq - arg] = '\0';
+  errno = 0;
+  double v = strtod(eq + 1, &end);
+  if (errno || end == eq + 1 || *end ||
+      unspin_engine_set_param(engine, name, v) != UNSPIN_OK)
+    return fail(arg, "unknown parameter or value out of range");
+  return 0;
+}
+
 static int cmd_restore(int argc, char **argv) {
   static const struct option longopts[] = {
       {"dict", required_argument, NULL, 'd'}, {"no-default-dict", no_argument, NULL, 'n'},
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
+      {"param", required_argument, NULL, 'p'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
   unspin_options_init(&opts);
   dict_list dicts = {0};
+  const char *params[32];
+  size_t nparams = 0;
   int use_default = 1, c, rc = 0;
   while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
     switch (c) {
@@ -199,11 +220,19 @@ static int cmd_restore(int argc, char **argv) {
       break;
     case 'n': use_default = 0; break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
+    case 'p':
+      if (nparams == sizeof params / sizeof *params) {
+        rc = fail(NULL, "at most 32 --param options");
+        goto done;
+      }
+      params[nparams++] = optarg;
+      break;
     case 'h': fputs(usage_text, stdout); goto done;
     case 'V': printf("unspin %s\n", unspin_version_string()); goto done;
     default: fputs(usage_text, stderr); rc = EXIT_ERROR; goto done;
     }
   }
+  dicts.ndomain = dicts.n;
   const char *def = use_default ? default_dict_path() : NULL;
   if (def && (rc = load_dict(&dicts, def)))
     goto done;
@@ -214,8 +243,12 @@ static int cmd_restore(int argc, char **argv) {
     goto done;
   }
   for (size_t i = 0; i < dicts.n && !rc; i++)
-    if (unspin_engine_add_dict(engine, dicts.v[i]) != UNSPIN_OK)
-      rc = fail(NULL, "out of memory");
+    if (unspin_engine_add_dict(engine, dicts.v[i],
+                               i < dicts.ndomain ? UNSPIN_ROLE_DOMAIN : UNSPIN_ROLE_GENERAL) !=
+        UNSPIN_OK)
+      rc = fail(NULL, "too many dictionaries");
+  for (size_t i = 0; i < nparams && !rc; i++)
+    rc = set_param(engine, params[i]);
   if (optind == argc && !rc)
     rc = restore_file(engine, "-");
   for (int i = optind; i < argc && !rc; i++)

@@ -247,10 +247,38 @@ typedef struct unspin_engine unspin_engine;
 UNSPIN_EXPORT unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
                                               unspin_error *err);
 
+/** What a dictionary is to an engine. */
+typedef enum unspin_dict_role {
+  /** Clean text of the same story or domain: its n-grams propose originals
+   * for the words between the same neighbours, and it weighs half of the
+   * language model. */
+  UNSPIN_ROLE_DOMAIN = 0,
+  /** General English (the default dictionary): language model and thesaurus
+   * only. */
+  UNSPIN_ROLE_GENERAL = 1
+} unspin_dict_role;
+
+/** The most dictionaries one engine uses. */
+#define UNSPIN_MAX_DICTS 8
+
 /** Adds a phrase dictionary to the engine.  The engine borrows `dict`: it
  * must stay open until the engine is freed.  One dictionary may serve many
- * engines. */
-UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict);
+ * engines.  UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS. */
+UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict,
+                                                   unspin_dict_role role);
+
+/** Sets a model parameter by name (see docs/model.md for their meaning and
+ * tuned defaults):
+ *  - "spin_prior":   prior probability that a word was substituted (0..1)
+ *  - "lm_scale":     weight of the language model against the channel (> 0)
+ *  - "context":      log-weight of a filler proposed by a domain dictionary
+ *  - "fanout_power": exponent of 1/(synonyms of the original)
+ *  - "similar", "related", "generic": log-weights of those thesaurus relations
+ *  - "beam":         hypotheses kept per word (1..256)
+ * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
+ * range.  Call before the engine is shared between threads. */
+UNSPIN_EXPORT unspin_status unspin_engine_set_param(unspin_engine *engine, const char *name,
+                                                    double value);
 
 /** Frees an engine (not the dictionaries it borrowed). */
 UNSPIN_EXPORT void unspin_engine_free(unspin_engine *engine);
@@ -315,6 +343,19 @@ UNSPIN_EXPORT size_t unspin_result_token_sentence(const unspin_result *r, size_t
 
 /** Returns the number of sentences. */
 UNSPIN_EXPORT size_t unspin_result_sentence_count(const unspin_result *r);
+
+/** The probability, from 0 to 1, that the spinner substituted token i
+ * (0 for punctuation and tokens out of range). */
+UNSPIN_EXPORT double unspin_result_token_spin(const unspin_result *r, size_t i);
+
+/** The restored wording of token i, or NULL when the token is unchanged.
+ * A restored span of several tokens gives its whole wording at its first
+ * token and "" at the others.  Owned by the result; `len` may be NULL. */
+UNSPIN_EXPORT const char *unspin_result_token_original(const unspin_result *r, size_t i,
+                                                       size_t *len);
+
+/** The number of spans restored. */
+UNSPIN_EXPORT size_t unspin_result_restored_count(const unspin_result *r);
 
 /** Frees a result. */
 UNSPIN_EXPORT void unspin_result_free(unspin_result *r);

@@ -275,15 +275,15 @@ static void children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint
     *lo = *hi;
 }
 
-int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
-                       unspin_ngram_stats *stats) {
-  memset(stats, 0, sizeof *stats);
+/* Finds the trie entry of an n-gram: its index at level n-1 in *at. */
+static int find_node(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *at) {
   if (n == 0 || n > (size_t)d->order || ids[0] >= d->vocab_size)
     return -1;
-  uint64_t at = ids[0];
+  *at = ids[0];
   for (size_t k = 1; k < n; k++) {
-    uint64_t lo, hi;
-    children(d, (int)k - 1, at, &lo, &hi);
+    uint64_t lo, hi, end;
+    children(d, (int)k - 1, *at, &lo, &hi);
+    end = hi;
     const us_dict_entry *lv = d->level[k];
     while (lo < hi) {
       uint64_t mid = lo + (hi - lo) / 2;
@@ -292,12 +292,19 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
       else
         hi = mid;
     }
-    uint64_t end;
-    children(d, (int)k - 1, at, &hi, &end);
     if (lo >= end || lv[lo].word != ids[k])
       return -1;
-    at = lo;
+    *at = lo;
   }
+  return 0;
+}
+
+int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
+                       unspin_ngram_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  uint64_t at;
+  if (find_node(d, ids, n, &at))
+    return -1;
   const us_dict_entry *e = &d->level[n - 1][at];
   uint64_t lo, hi;
   children(d, (int)n - 1, at, &lo, &hi);
@@ -306,6 +313,31 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
   stats->right_types = hi - lo;
   stats->left_sum = e->left_sum;
   return 0;
+}
+
+int us_dict_extensions(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *lo,
+                       uint64_t *hi) {
+  uint64_t at;
+  *lo = *hi = 0;
+  if (find_node(d, ids, n, &at))
+    return -1;
+  children(d, (int)n - 1, at, lo, hi);
+  return 0;
+}
+
+void us_dict_extension(const unspin_dict *d, size_t n, uint64_t i, uint32_t *word,
+                       uint64_t *count) {
+  *word = 0;
+  *count = 0;
+  if (n >= (size_t)d->order || i >= d->types[n])
+    return;
+  const us_dict_entry *e = &d->level[n][i];
+  *word = e->word < d->vocab_size ? e->word : 0;
+  *count = e->count;
+}
+
+const char *us_dict_word(const unspin_dict *d, uint32_t id, size_t *len) {
+  return word_bytes(d, id < d->vocab_size ? id : 0, len);
 }
 
 unspin_status unspin_dict_lookup_keys(const unspin_dict *d, const char *const *keys, size_t n,

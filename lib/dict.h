@@ -14,6 +14,17 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats);
 
+/* The one-word extensions of the n-gram `ids`: entries [lo, hi) of level
+ * n (0-based, so they are (n+1)-grams), read with us_dict_extension.
+ * Returns -1 (and an empty range) if the n-gram is absent. */
+int us_dict_extensions(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *lo,
+                       uint64_t *hi);
+void us_dict_extension(const unspin_dict *d, size_t n, uint64_t i, uint32_t *word,
+                       uint64_t *count);
+
+/* The bytes of word `id` (not NUL-terminated). */
+const char *us_dict_word(const unspin_dict *d, uint32_t id, size_t *len);
+
 /* Calls `fn` for every stored n-gram in ascending key order with the key
  * (tokens joined by US_KEY_SEP) and its count, up to length `max_order`.
  * Stops and returns the first non-OK status `fn` returns. */

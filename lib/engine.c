@@ -1,17 +1,30 @@
-/* engine.c - the analysis entry point: validation, tokens, keys, output. */
+/* engine.c - the analysis entry point: validation, tokens, then sentence by
+ * sentence candidates, decoding, and the output with restored wording. */
+#include "engine.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "candidates.h"
+#include "decode.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
 #include "utf8.h"
 
-struct unspin_engine {
-  unspin_options opts;
-  const unspin_dict **dicts;
-  size_t ndicts;
+/* The channel model's defaults (log-weights); see docs/model.md. */
+static const us_channel default_channel = {
+    .keep = -0.105,                            /* log 0.9 */
+    .spin = -2.303,                            /* log 0.1 */
+    .relation = {0.0, -0.693, -1.204, -1.204, 0.0}, /* 1, 1/2, 0.3, 0.3, 1 */
+    .fanout_power = 0.5,
+    .context = -0.693,
+    .length = -2.0,
 };
+
+#define DEFAULT_BEAM 8
+#define DEFAULT_LM_SCALE 1.0
 
 void unspin_options_init(unspin_options *o) {
   if (!o)
@@ -37,27 +50,73 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
     memcpy(&e->opts, opts, n);
     e->opts.struct_size = sizeof e->opts;
   }
+  e->channel = default_channel;
+  e->lm_scale = DEFAULT_LM_SCALE;
+  e->beam = DEFAULT_BEAM;
   *out = e;
   return UNSPIN_OK;
 }
 
-unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d) {
-  if (!e || !d)
+/* Domain dictionaries share half of the language model, general ones the
+ * other half (all of it when only one kind is present). */
+static void update_lm(unspin_engine *e) {
+  double w[US_LM_MAX_DICTS];
+  size_t ndomain = 0;
+  for (size_t i = 0; i < e->ndicts; i++)
+    ndomain += e->roles[i] == UNSPIN_ROLE_DOMAIN;
+  size_t ngeneral = e->ndicts - ndomain;
+  for (size_t i = 0; i < e->ndicts; i++) {
+    int domain = e->roles[i] == UNSPIN_ROLE_DOMAIN;
+    double share = (ndomain && ngeneral) ? 0.5 : 1.0;
+    w[i] = share / (double)(domain ? ndomain : ngeneral);
+  }
+  us_lm_init(&e->lm, e->dicts, w, e->ndicts);
+}
+
+unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
+                                     unspin_dict_role role) {
+  if (!e || !d || (role != UNSPIN_ROLE_DOMAIN && role != UNSPIN_ROLE_GENERAL))
     return UNSPIN_ERR_INVALID_ARG;
-  const unspin_dict **v = realloc(e->dicts, (e->ndicts + 1) * sizeof *v);
-  if (!v)
-    return UNSPIN_ERR_NOMEM;
-  v[e->ndicts++] = d;
-  e->dicts = v;
+  if (e->ndicts == US_LM_MAX_DICTS)
+    return UNSPIN_ERR_LIMIT;
+  e->dicts[e->ndicts] = d;
+  e->roles[e->ndicts++] = role;
+  update_lm(e);
   return UNSPIN_OK;
 }
 
-void unspin_engine_free(unspin_engine *e) {
-  if (!e)
-    return;
-  free(e->dicts);
-  free(e);
+unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double v) {
+  if (!e || !name || v != v)
+    return UNSPIN_ERR_INVALID_ARG;
+  us_channel *c = &e->channel;
+  if (!strcmp(name, "spin_prior")) {
+    if (v <= 0 || v >= 1)
+      return UNSPIN_ERR_INVALID_ARG;
+    c->spin = log(v);
+    c->keep = log1p(-v);
+  } else if (!strcmp(name, "lm_scale") && v > 0) {
+    e->lm_scale = v;
+  } else if (!strcmp(name, "context") && v <= 0) {
+    c->context = v;
+  } else if (!strcmp(name, "fanout_power") && v >= 0) {
+    c->fanout_power = v;
+  } else if (!strcmp(name, "similar") && v <= 0) {
+    c->relation[US_REL_SIMILAR] = v;
+  } else if (!strcmp(name, "related") && v <= 0) {
+    c->relation[US_REL_RELATED] = v;
+  } else if (!strcmp(name, "generic") && v <= 0) {
+    c->relation[US_REL_GENERIC] = v;
+  } else if (!strcmp(name, "length") && v <= 0) {
+    c->length = v;
+  } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
+    e->beam = (int)v;
+  } else {
+    return UNSPIN_ERR_INVALID_ARG;
+  }
+  return UNSPIN_OK;
 }
+
+void unspin_engine_free(unspin_engine *e) { free(e); }
 
 /* Copies each token's text and lookup key, and records its case shape. */
 static int describe_tokens(unspin_result *r, const char *text) {
@@ -65,7 +124,9 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->text_off = malloc((n + 1) * sizeof *r->text_off);
   r->key_off = malloc((n + 1) * sizeof *r->key_off);
   r->cases = malloc(n + 1);
-  if (!r->text_off || !r->key_off || !r->cases)
+  r->spin = calloc(n + 1, sizeof *r->spin);
+  r->orig_off = malloc((n + 1) * sizeof *r->orig_off);
+  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->orig_off)
     return -1;
   for (size_t i = 0; i < n; i++) {
     const us_token *t = &r->tokens.v[i];
@@ -73,6 +134,7 @@ static int describe_tokens(unspin_result *r, const char *text) {
     size_t len = t->end - t->start;
     r->text_off[i] = r->texts.len;
     r->key_off[i] = r->keys.len;
+    r->orig_off[i] = -1;
     if (us_buf_append(&r->texts, s, len) || us_buf_putc(&r->texts, '\0') ||
         us_normalize_key(s, len, &r->keys) || us_buf_putc(&r->keys, '\0'))
       return -1;
@@ -81,6 +143,150 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->text_off[n] = r->texts.len;
   r->key_off[n] = r->keys.len;
   return 0;
+}
+
+static int only_space(const char *s, size_t a, size_t b) {
+  for (size_t i = a; i < b; i++)
+    if (s[i] != ' ' && s[i] != '\t')
+      return 0;
+  return 1;
+}
+
+/* The case of original word k of `nwords` replacing the span's `len`
+ * words: word for word when the counts agree, or from the spun word with
+ * the same key; otherwise every word capitalised in a title, all upper in
+ * an upper-case span, else the first word takes the first spun word's. */
+static unspin_case word_case(const unspin_result *r, const us_word *w, size_t len, size_t k,
+                             size_t nwords, const char *word, size_t wlen) {
+  size_t same = len;
+  for (size_t i = 0; i < len && same == len; i++)
+    if (w[i].len == wlen && !memcmp(w[i].key, word, wlen))
+      same = i;
+  if (nwords == len || same < len) {
+    size_t at = same < len ? same : k;
+    unspin_case c = (unspin_case)r->cases[w[at].token];
+    return c == UNSPIN_CASE_UPPER && w[at].len < 2 ? UNSPIN_CASE_TITLE
+           : c == UNSPIN_CASE_MIXED || c == UNSPIN_CASE_NONE ? UNSPIN_CASE_LOWER
+                                                              : c;
+  }
+  int all_upper = 1, all_title = 1;
+  for (size_t i = 0; i < len; i++) {
+    unspin_case c = (unspin_case)r->cases[w[i].token];
+    all_upper &= c == UNSPIN_CASE_UPPER;
+    all_title &= c == UNSPIN_CASE_TITLE || c == UNSPIN_CASE_UPPER;
+  }
+  if (all_upper)
+    return UNSPIN_CASE_UPPER;
+  if (all_title && len > 1)
+    return UNSPIN_CASE_TITLE;
+  unspin_case c0 = (unspin_case)r->cases[w[0].token];
+  return k == 0 && (c0 == UNSPIN_CASE_TITLE || c0 == UNSPIN_CASE_UPPER) ? UNSPIN_CASE_TITLE
+                                                                        : UNSPIN_CASE_LOWER;
+}
+
+/* Writes a restored wording in the span's case and apostrophe style. */
+static int render(const unspin_result *r, const char *text, const us_word *w, size_t len,
+                  const char *orig, size_t olen, us_buf *out) {
+  size_t nwords = 1;
+  for (size_t i = 0; i < olen; i++)
+    nwords += orig[i] == ' ';
+  size_t a = r->tokens.v[w[0].token].start, b = r->tokens.v[w[len - 1].token].end;
+  int curly = 0;
+  for (size_t i = a; i + 2 < b; i++)
+    curly |= !memcmp(text + i, "\xE2\x80\x99", 3);
+  size_t start = out->len;
+  for (size_t i = 0, word = 0; i < olen; word++) {
+    size_t j = i;
+    while (j < olen && orig[j] != ' ')
+      j++;
+    if ((word && us_buf_putc(out, ' ')) ||
+        us_apply_case(orig + i, j - i, word_case(r, w, len, word, nwords, orig + i, j - i), out))
+      return -1;
+    i = j + (j < olen);
+  }
+  if (curly) { /* the key's straight apostrophes back to the text's curly ones */
+    us_buf tmp = US_BUF_INIT;
+    for (size_t i = start; i < out->len; i++) {
+      int bad = out->data[i] == '\'' ? us_buf_append(&tmp, "\xE2\x80\x99", 3)
+                                     : us_buf_putc(&tmp, out->data[i]);
+      if (bad) {
+        us_buf_free(&tmp);
+        return -1;
+      }
+    }
+    out->len = start;
+    int bad = us_buf_append(out, tmp.data, tmp.len);
+    us_buf_free(&tmp);
+    return bad;
+  }
+  return 0;
+}
+
+/* Restores one sentence's words [w, w + n) into r->out, which holds the
+ * input up to the sentence's first word; returns the input offset copied to. */
+static int restore_sentence(const unspin_engine *e, unspin_result *r, const char *text,
+                            us_word *w, size_t n, us_cands *cands, size_t *copied) {
+  us_decision dec = {malloc(n * sizeof *dec.edge), malloc(n * sizeof *dec.spin)};
+  int rc = -1;
+  if (!dec.edge || !dec.spin || us_candidates(e, w, n, cands) || us_decode(e, w, n, cands, &dec))
+    goto done;
+  for (size_t i = 0; i < n; i++) {
+    r->spin[w[i].token] = dec.spin[i];
+    if (dec.edge[i] < 0)
+      continue;
+    const us_cand *c = &cands->v[dec.edge[i]];
+    if (c->source == US_SRC_IDENTITY)
+      continue;
+    size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[i + c->len - 1].token].end;
+    if (us_buf_append(&r->out, text + *copied, a - *copied))
+      goto done;
+    size_t at = r->out.len;
+    if (render(r, text, w + i, c->len, cands->text.data + c->text_off, c->text_len, &r->out))
+      goto done;
+    r->orig_off[w[i].token] = (int64_t)r->originals.len;
+    if (us_buf_append(&r->originals, r->out.data + at, r->out.len - at) ||
+        us_buf_putc(&r->originals, '\0'))
+      goto done;
+    for (size_t k = 1; k < c->len; k++) /* the span's other words: merged into the first */
+      r->orig_off[w[i + k].token] = (int64_t)r->originals.len - 1;
+    r->restored++;
+    *copied = b;
+  }
+  rc = 0;
+done:
+  free(dec.edge);
+  free(dec.spin);
+  return rc;
+}
+
+/* Restores every sentence, copying all bytes outside restored spans. */
+static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
+  size_t copied = 0, nw = 0;
+  us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
+  us_cands cands = {0};
+  int rc = w ? 0 : -1;
+  for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
+    const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
+    if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence)) {
+      rc = restore_sentence(e, r, text, w, nw, &cands, &copied);
+      nw = 0;
+    }
+    if (!t || !us_token_counts(t))
+      continue;
+    us_word *x = &w[nw];
+    x->token = i;
+    x->key = r->keys.data + r->key_off[i];
+    x->len = r->key_off[i + 1] - r->key_off[i] - 1;
+    x->joined = nw && w[nw - 1].token == i - 1 &&
+                only_space(text, r->tokens.v[i - 1].end, t->start);
+    x->lm = us_lm_map(&e->lm, x->key, x->len);
+    nw++;
+  }
+  if (!rc)
+    rc = us_buf_append(&r->out, text + copied, len - copied);
+  us_cands_free(&cands);
+  free(w);
+  return rc;
 }
 
 unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t len,
@@ -103,11 +309,20 @@ unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t le
   r->invalid_utf8 = bad;
   r->first_invalid = first;
   unspin_status rc = us_tokenize(text, len, &r->tokens, err);
-  if (rc == UNSPIN_OK && (describe_tokens(r, text) || us_buf_append(&r->out, text, len)))
+  if (rc == UNSPIN_OK && describe_tokens(r, text))
     rc = us_nomem(err);
+  if (rc == UNSPIN_OK) {
+    int fail = e->ndicts ? restore(e, r, text, len) : us_buf_append(&r->out, text, len);
+    if (fail)
+      rc = us_nomem(err);
+  }
   if (rc != UNSPIN_OK) {
     unspin_result_free(r);
     return rc;
+  }
+  if (!r->out.data && us_buf_append(&r->out, "", 0)) {
+    unspin_result_free(r);
+    return us_nomem(err);
   }
   *out = r;
   return UNSPIN_OK;

@@ -2,6 +2,7 @@
 #include "normalize.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
 #include <unicode/ustring.h>
@@ -150,4 +151,51 @@ unspin_case us_case_shape(const char *s, size_t len) {
   if (!inner_upper && !first_lower)
     return UNSPIN_CASE_TITLE;
   return UNSPIN_CASE_MIXED;
+}
+
+int us_apply_case(const char *s, size_t len, unspin_case shape, us_buf *out) {
+  /* Originals are short phrases; anything long or odd is copied as it is. */
+  UChar buf[256], up[512];
+  int32_t n16 = 0;
+  UErrorCode st = U_ZERO_ERROR;
+  if ((shape != UNSPIN_CASE_TITLE && shape != UNSPIN_CASE_UPPER) || len >= 256)
+    return us_buf_append(out, s, len);
+  u_strFromUTF8WithSub(buf, 256, &n16, s, (int32_t)len, 0xFFFD, NULL, &st);
+  if (U_FAILURE(st))
+    return us_buf_append(out, s, len);
+  const UChar *res = buf;
+  int32_t nres = n16;
+  if (shape == UNSPIN_CASE_UPPER) {
+    nres = u_strToUpper(up, 512, buf, n16, "en", &st);
+    if (U_FAILURE(st))
+      return us_buf_append(out, s, len);
+    res = up;
+  } else {
+    for (int32_t i = 0; i < n16;) { /* the first letter, perhaps a surrogate pair */
+      UChar32 c;
+      int32_t at = i;
+      U16_NEXT(buf, i, n16, c);
+      if (!u_isalpha(c))
+        continue;
+      UChar32 t = u_totitle(c);
+      if (U16_LENGTH(t) == i - at) {
+        UBool bad = 0;
+        U16_APPEND(buf, at, n16, t, bad);
+        (void)bad;
+      }
+      break;
+    }
+  }
+  int32_t n8 = 0;
+  st = U_ZERO_ERROR;
+  u_strToUTF8(NULL, 0, &n8, res, nres, &st);
+  if (us_buf_reserve(out, (size_t)n8))
+    return -1;
+  st = U_ZERO_ERROR;
+  u_strToUTF8(out->data + out->len, n8 + 1, NULL, res, nres, &st);
+  if (U_FAILURE(st))
+    return us_buf_append(out, s, len);
+  out->len += (size_t)n8;
+  out->data[out->len] = '\0';
+  return 0;
 }

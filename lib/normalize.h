@@ -15,4 +15,9 @@ int us_normalize_key(const char *s, size_t len, us_buf *out);
  * contraction ending ('s, 'll, ...) is ignored, so "NATO's" is UPPER. */
 unspin_case us_case_shape(const char *s, size_t len);
 
+/* Appends `s` (a lower-case key) to `out` in the case shape `shape`:
+ * TITLE upper-cases the first letter, UPPER every letter; the others copy
+ * it as it is.  Returns 0, or -1 when memory runs out or ICU fails. */
+int us_apply_case(const char *s, size_t len, unspin_case shape, us_buf *out);
+
 #endif

@@ -2,6 +2,7 @@
 #include "result.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 const char *unspin_result_text(const unspin_result *r, size_t *len) {
   if (len)
@@ -69,9 +70,27 @@ size_t unspin_result_token_sentence(const unspin_result *r, size_t i) {
   return t ? t->sentence : 0;
 }
 
+double unspin_result_token_spin(const unspin_result *r, size_t i) {
+  return tok(r, i) && r->spin ? r->spin[i] : 0.0;
+}
+
+const char *unspin_result_token_original(const unspin_result *r, size_t i, size_t *len) {
+  const char *o = tok(r, i) && r->orig_off && r->orig_off[i] >= 0
+                      ? r->originals.data + r->orig_off[i]
+                      : NULL;
+  if (len)
+    *len = o ? strlen(o) : 0;
+  return o;
+}
+
+size_t unspin_result_restored_count(const unspin_result *r) { return r ? r->restored : 0; }
+
 void unspin_result_free(unspin_result *r) {
   if (!r)
     return;
+  free(r->spin);
+  free(r->orig_off);
+  us_buf_free(&r->originals);
   us_buf_free(&r->out);
   us_tokens_free(&r->tokens);
   us_buf_free(&r->texts);

@@ -16,6 +16,10 @@ struct unspin_result {
   uint8_t *cases;    /* [ntokens] unspin_case */
   size_t invalid_utf8;
   int64_t first_invalid;
+  double *spin;      /* [ntokens] */
+  int64_t *orig_off; /* [ntokens] offset into originals, or -1 */
+  us_buf originals;  /* restored wordings, each NUL-terminated */
+  size_t restored;
 };
 
 #endif

@@ -138,7 +138,7 @@ START_TEST(null_arguments_are_rejected) {
   ck_assert_int_eq(unspin_analyze(e, NULL, 0, &r, NULL), UNSPIN_OK); /* empty is fine */
   ck_assert_uint_eq(unspin_result_token_count(r), 0);
   unspin_result_free(r);
-  ck_assert_int_eq(unspin_engine_add_dict(e, NULL), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_add_dict(e, NULL, UNSPIN_ROLE_DOMAIN), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_dict_open(NULL, "x", 0, NULL), UNSPIN_ERR_INVALID_ARG);
   unspin_builder *b;
   unspin_build_options bo;
@@ -184,8 +184,8 @@ START_TEST(engine_borrows_dictionaries) {
   unspin_engine *e1, *e2;
   ck_assert_int_eq(unspin_engine_new(&e1, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_new(&e2, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_add_dict(e1, d), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_add_dict(e2, d), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e1, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e2, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
   unspin_result *r;
   ck_assert_int_eq(unspin_analyze(e1, "spy company", 11, &r, NULL), UNSPIN_OK);
   unspin_result_free(r);

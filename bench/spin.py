@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""A reference article spinner for benchmarks and tuning.
+
+It rewrites clean text the way thesaurus spinners do: each word or phrase
+of up to three words that the thesaurus knows is, with probability RATE,
+replaced by a synonym chosen without regard to context, copying the
+capitalisation; numbers, acronyms and everything else are left alone.
+
+Its thesaurus is Aiksaurus's (Moby-derived, Debian package
+libaiksaurus-1.2-data), not the MyThes thesaurus libunspin restores with,
+so the spinner and the restorer do not share a word list.
+
+usage: spin.py [--rate R] [--seed N] [--aiksaurus DIR] < clean.txt > spun.txt
+"""
+import argparse
+import random
+import re
+import struct
+import sys
+
+WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+
+
+def load_aiksaurus(directory):
+    """Returns {phrase: [synonym, ...]} from words.dat and meanings.dat."""
+    with open(f"{directory}/words.dat", "rb") as f:
+        wdata = f.read()
+    with open(f"{directory}/meanings.dat", "rb") as f:
+        mdata = f.read()
+    words, meanings_of = [], []
+    i = 0
+    while i < len(wdata):
+        j = wdata.index(b"\0", i)
+        words.append(wdata[i:j].decode("latin-1").replace(":", " "))
+        i = j + 1
+        ids = []
+        while True:
+            (v,) = struct.unpack(">H", wdata[i:i + 2])
+            i += 2
+            if v == 0xFFFF:
+                break
+            ids.append(v)
+        meanings_of.append(ids)
+    meanings = []
+    i = 0
+    while i + 1 < len(mdata):
+        ids = []
+        while i + 1 < len(mdata):
+            (v,) = struct.unpack(">H", mdata[i:i + 2])
+            i += 2
+            if v == 0xFFFF:
+                break
+            ids.append(v)
+        meanings.append(ids)
+    syn = {}
+    for w, ms in enumerate(meanings_of):
+        out = []
+        for m in ms:
+            if m < len(meanings):
+                out.extend(words[x] for x in meanings[m] if x < len(words) and x != w)
+        if out:
+            syn[words[w].lower()] = sorted(set(out))
+    return syn
+
+
+def copy_case(src, word):
+    if src.isupper() and len(src) > 1:
+        return word.upper()
+    if src[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def spin_line(line, syn, rate, rng):
+    toks = list(WORD.finditer(line))
+    out, at, i = [], 0, 0
+    while i < len(toks):
+        done = False
+        for n in (3, 2, 1):
+            if i + n > len(toks):
+                continue
+            span = toks[i:i + n]
+            # the words of a phrase must be separated by single spaces
+            if any(line[a.end():b.start()] != " " for a, b in zip(span, span[1:])):
+                continue
+            phrase = " ".join(t.group(0) for t in span).lower().replace("’", "'")
+            # acronyms are names: spinners leave them alone
+            acronym = any(t.group(0).isupper() and len(t.group(0)) > 1 for t in span)
+            if phrase in syn and not acronym and rng.random() < rate:
+                choice = rng.choice(syn[phrase])
+                out.append(line[at:span[0].start()])
+                out.append(copy_case(span[0].group(0), choice))
+                at = span[-1].end()
+                i += n
+                done = True
+                break
+            if phrase in syn:
+                break  # the longest known phrase was considered; do not split it
+        if not done:
+            i += 1
+    out.append(line[at:])
+    return "".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rate", type=float, default=0.25)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
+    args = ap.parse_args()
+    syn = load_aiksaurus(args.aiksaurus)
+    rng = random.Random(args.seed)
+    for line in sys.stdin:
+        sys.stdout.write(spin_line(line, syn, args.rate, rng))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+/* candidates.h - proposing original wordings for the words of a sentence. */
+#ifndef UNSPIN_CANDIDATES_H
+#define UNSPIN_CANDIDATES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buffer.h"
+#include "engine.h"
+
+#define US_MAX_SPAN 3 /* spun words one candidate may cover, and original words it may have */
+
+/* A counted word of the sentence being restored. */
+typedef struct us_word {
+  size_t token;    /* index in the result's token list */
+  const char *key; /* normalised key, NUL-terminated */
+  size_t len;
+  uint8_t joined;  /* only whitespace separates it from the previous word */
+  us_lm_word lm;
+} us_word;
+
+/* One edge of the lattice: words [start, start + len) may be `text`. */
+typedef struct us_cand {
+  uint32_t start;
+  uint8_t len;    /* spun words covered */
+  uint8_t nwords; /* original words */
+  uint8_t source; /* us_source */
+  uint8_t relation;
+  size_t text_off; /* into us_cands.text: words joined by spaces, NUL-terminated */
+  size_t text_len;
+  double channel;  /* log P(spun | original) */
+  us_lm_word w[US_MAX_SPAN];
+} us_cand;
+
+typedef struct us_cands {
+  us_cand *v;
+  size_t n, cap;
+  us_buf text;
+} us_cands;
+
+/* Replaces `out` with every candidate for the n words: identity for each
+ * word, thesaurus originals for every span of 1-3 joined words, and fillers
+ * that domain dictionaries have seen between the same neighbours.  Sorted
+ * by start position.  Returns 0, or -1 when memory runs out. */
+int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out);
+
+void us_cands_free(us_cands *c);
+
+#endif

@@ -1,0 +1,226 @@
+/* decode.c - beam search over the lattice of candidate originals, and
+ * per-word spin probabilities from the score margins of the best path. */
+#include "decode.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict_format.h"
+
+#define HIST (US_DICT_MAX_ORDER - 1)
+
+typedef struct hyp {
+  double score;
+  int32_t back, cand;
+  uint8_t nhist;
+  us_lm_word hist[HIST];
+} hyp;
+
+typedef struct beam {
+  int32_t *v;
+  size_t n, cap;
+} beam;
+
+typedef struct search {
+  const unspin_engine *e;
+  hyp *pool;
+  size_t npool, cappool;
+  beam *beams;
+  us_lm_word eos;
+} search;
+
+static void push_hist(hyp *h, const us_lm_word *w, int keep) {
+  if (h->nhist == keep) {
+    memmove(h->hist, h->hist + 1, (size_t)(keep - 1) * sizeof *h->hist);
+    h->nhist--;
+  }
+  h->hist[h->nhist++] = *w;
+}
+
+static int same_history(const hyp *a, const hyp *b) {
+  return a->nhist == b->nhist && !memcmp(a->hist, b->hist, a->nhist * sizeof *a->hist);
+}
+
+/* Adds `h` to beam q, or improves the hypothesis with the same history. */
+static int insert(search *s, size_t q, const hyp *h) {
+  beam *b = &s->beams[q];
+  for (size_t i = 0; i < b->n; i++) {
+    hyp *o = &s->pool[b->v[i]];
+    if (same_history(o, h)) {
+      if (h->score > o->score)
+        *o = *h;
+      return 0;
+    }
+  }
+  if (s->npool == s->cappool) {
+    size_t cap = s->cappool ? 2 * s->cappool : 256;
+    hyp *p = realloc(s->pool, cap * sizeof *p);
+    if (!p)
+      return -1;
+    s->pool = p;
+    s->cappool = cap;
+  }
+  if (b->n == b->cap) {
+    size_t cap = b->cap ? 2 * b->cap : 16;
+    int32_t *v = realloc(b->v, cap * sizeof *v);
+    if (!v)
+      return -1;
+    b->v = v;
+    b->cap = cap;
+  }
+  s->pool[s->npool] = *h;
+  b->v[b->n++] = (int32_t)s->npool++;
+  return 0;
+}
+
+
+/* Keeps the `width` best hypotheses of a beam (selection by partial sort). */
+static void prune(search *s, beam *b, size_t width) {
+  for (size_t i = 0; i < b->n && i < width; i++) {
+    size_t best = i;
+    for (size_t j = i + 1; j < b->n; j++)
+      if (s->pool[b->v[j]].score > s->pool[b->v[best]].score)
+        best = j;
+    int32_t t = b->v[i];
+    b->v[i] = b->v[best];
+    b->v[best] = t;
+  }
+  if (b->n > width)
+    b->n = width;
+}
+
+/* Scaled log-probability of appending a candidate's words to a history. */
+static double extend(const unspin_engine *e, hyp *h, const us_cand *c, int keep) {
+  double lp = 0;
+  for (int i = 0; i < c->nwords; i++) {
+    lp += us_lm_logprob(&e->lm, h->hist, h->nhist, &c->w[i]);
+    push_hist(h, &c->w[i], keep);
+  }
+  return e->lm_scale * lp;
+}
+
+/* Score of a whole path given as one edge per span start (the LM over its
+ * original words plus the channel of its edges). */
+static double path_score(const unspin_engine *e, const us_cands *c, const int32_t *edge, size_t n,
+                         const us_lm_word *bos, const us_lm_word *eos, int keep) {
+  hyp h = {0};
+  h.hist[0] = *bos;
+  h.nhist = 1;
+  double score = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (edge[i] < 0)
+      continue;
+    const us_cand *k = &c->v[edge[i]];
+    score += k->channel + extend(e, &h, k, keep);
+  }
+  return score + e->lm_scale * us_lm_logprob(&e->lm, h.hist, h.nhist, eos);
+}
+
+int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
+              us_decision *d) {
+  (void)words;
+  search s = {0};
+  s.e = e;
+  int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;
+  if (keep > HIST)
+    keep = HIST;
+  static const char bos_key[] = UNSPIN_BOS, eos_key[] = UNSPIN_EOS;
+  us_lm_word bos = us_lm_map(&e->lm, bos_key, sizeof bos_key - 1);
+  us_lm_word eos = us_lm_map(&e->lm, eos_key, sizeof eos_key - 1);
+  int rc = -1;
+  size_t *first = calloc(n + 1, sizeof *first);
+  s.beams = calloc(n + 1, sizeof *s.beams);
+  if (!first || !s.beams)
+    goto done;
+  /* candidates are sorted by start: first[i] is the first starting at i */
+  for (size_t i = 0, k = 0; i <= n; i++) {
+    while (k < c->n && c->v[k].start < i)
+      k++;
+    first[i] = k;
+  }
+  hyp start = {0};
+  start.back = start.cand = -1;
+  start.hist[0] = bos;
+  start.nhist = 1;
+  if (insert(&s, 0, &start))
+    goto done;
+  for (size_t p = 0; p < n; p++) {
+    beam *b = &s.beams[p];
+    prune(&s, b, (size_t)e->beam);
+    for (size_t bi = 0; bi < b->n; bi++) {
+      for (size_t k = first[p]; k < c->n && c->v[k].start == p; k++) {
+        const us_cand *cand = &c->v[k];
+        hyp h = s.pool[b->v[bi]];
+        h.back = b->v[bi];
+        h.cand = (int32_t)k;
+        h.score += cand->channel + extend(e, &h, cand, keep);
+        if (insert(&s, p + cand->len, &h))
+          goto done;
+      }
+    }
+  }
+  /* close each path with </s> and follow the best one back */
+  int32_t best = -1;
+  double best_score = -INFINITY;
+  for (size_t i = 0; i < s.beams[n].n; i++) {
+    hyp *h = &s.pool[s.beams[n].v[i]];
+    double sc = h->score + e->lm_scale * us_lm_logprob(&e->lm, h->hist, h->nhist, &eos);
+    if (sc > best_score) {
+      best_score = sc;
+      best = s.beams[n].v[i];
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    d->edge[i] = -1;
+    d->spin[i] = 0;
+  }
+  for (int32_t h = best; h >= 0 && s.pool[h].cand >= 0; h = s.pool[h].back)
+    d->edge[c->v[s.pool[h].cand].start] = s.pool[h].cand;
+  /* Spin probability of the words of each chosen span: the logistic of the
+   * score margin between the best path that substitutes the span and the
+   * best that keeps it, all else as chosen. */
+  int32_t *alt = malloc(n * sizeof *alt);
+  if (!alt)
+    goto done;
+  for (size_t i = 0; i < n; i++) {
+    if (d->edge[i] < 0)
+      continue;
+    const us_cand *chosen = &c->v[d->edge[i]];
+    double keep_score = -INFINITY, spin_score = -INFINITY;
+    double chosen_score = path_score(e, c, d->edge, n, &bos, &eos, keep);
+    if (chosen->source == US_SRC_IDENTITY)
+      keep_score = chosen_score;
+    else
+      spin_score = chosen_score;
+    for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
+      const us_cand *o = &c->v[k];
+      if ((int32_t)k == d->edge[i] || o->len != chosen->len)
+        continue;
+      memcpy(alt, d->edge, n * sizeof *alt);
+      alt[i] = (int32_t)k;
+      double sc = path_score(e, c, alt, n, &bos, &eos, keep);
+      if (o->source == US_SRC_IDENTITY) {
+        if (sc > keep_score)
+          keep_score = sc;
+      } else if (sc > spin_score) {
+        spin_score = sc;
+      }
+    }
+    double p = spin_score == -INFINITY  ? 0.0
+               : keep_score == -INFINITY ? 1.0
+                                         : 1.0 / (1.0 + exp(keep_score - spin_score));
+    for (size_t j = i; j < i + chosen->len && j < n; j++)
+      d->spin[j] = p;
+  }
+  free(alt);
+  rc = 0;
+done:
+  if (s.beams)
+    for (size_t i = 0; i <= n; i++)
+      free(s.beams[i].v);
+  free(s.beams);
+  free(s.pool);
+  free(first);
+  return rc;
+}

@@ -1,0 +1,20 @@
+/* decode.h - choosing the likeliest original wording of a sentence. */
+#ifndef UNSPIN_DECODE_H
+#define UNSPIN_DECODE_H
+
+#include "candidates.h"
+
+/* The decoder's verdict for one sentence. */
+typedef struct us_decision {
+  int32_t *edge;  /* [n]: candidate chosen at the span starting at word i, or -1 inside a span */
+  double *spin;   /* [n]: probability that word i was substituted */
+} us_decision;
+
+/* Beam search over the candidate lattice of n words, scoring each path by
+ * its channel log-weights plus the language model's log-probability of the
+ * original words (sentence markers included).  Fills d->edge and d->spin,
+ * which must hold n entries.  Returns 0, or -1 when memory runs out. */
+int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
+              us_decision *d);
+
+#endif

@@ -1,0 +1,39 @@
+/* engine.h - the engine's internals, shared by the restoration stages. */
+#ifndef UNSPIN_ENGINE_H
+#define UNSPIN_ENGINE_H
+
+#include "lm.h"
+#include "thesaurus.h"
+#include "unspin.h"
+
+/* Where a candidate original comes from. */
+typedef enum us_source {
+  US_SRC_IDENTITY = 0, /* the text was not spun */
+  US_SRC_THESAURUS,    /* an inverted thesaurus entry */
+  US_SRC_CONTEXT,      /* a phrase dictionary's filler between the same neighbours */
+  US_SRC_COUNT
+} us_source;
+
+/* The noisy channel: log-weights of how a spinner turns an original into
+ * what we read.  Defaults in engine.c; docs/model.md explains each. */
+typedef struct us_channel {
+  double keep;                  /* log P(a word is left alone) */
+  double spin;                  /* log P(a span is replaced) */
+  double relation[US_REL_COUNT]; /* log weight of each thesaurus relation */
+  double fanout_power;          /* P(spun | original) ~ fanout^-power */
+  double context;               /* log weight of a context filler */
+  double length;                /* log weight per word the original is shorter or longer */
+} us_channel;
+
+struct unspin_engine {
+  unspin_options opts;
+  const unspin_dict *dicts[US_LM_MAX_DICTS];
+  unspin_dict_role roles[US_LM_MAX_DICTS];
+  size_t ndicts;
+  us_lm lm;
+  us_channel channel;
+  double lm_scale;
+  int beam;
+};
+
+#endif
