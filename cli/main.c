@@ -27,6 +27,9 @@ static const char usage_text[] =
     "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
     "      --no-default-dict  do not load the default dictionary\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
+    "      --profile FILE   a spinner's synonym list, key|syn1|syn2|... (repeatable)\n"
+    "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
+    "                       (default: the system's en_US; --hunspell= for none)\n"
     "      --param NAME=VALUE  set a model parameter (see docs/model.md)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -184,6 +187,41 @@ static int restore_file(const unspin_engine *engine, const char *path) {
   return rc;
 }
 
+static int load_profile(const char *path, unspin_profile **out) {
+  char *data;
+  size_t len;
+  int rc = read_input(path, &data, &len);
+  if (rc)
+    return rc;
+  unspin_error err;
+  if (unspin_profile_parse(out, data, len, path, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  free(data);
+  return rc;
+}
+
+/* Loads PATH.aff and PATH.dic; a missing default is not an error. */
+static int load_hunspell(unspin_engine *engine, const char *path) {
+  size_t n = strlen(path);
+  char *aff = malloc(n + 5), *dic = malloc(n + 5);
+  int rc = 0;
+  if (!aff || !dic) {
+    rc = fail(NULL, "out of memory");
+  } else {
+    snprintf(aff, n + 5, "%s.aff", path);
+    snprintf(dic, n + 5, "%s.dic", path);
+    struct stat st;
+    unspin_error err;
+    int is_default = !strcmp(path, UNSPIN_HUNSPELL_DICT);
+    if (!(is_default && stat(dic, &st)) &&
+        unspin_engine_load_hunspell(engine, aff, dic, &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+  }
+  free(aff);
+  free(dic);
+  return rc;
+}
+
 /* Applies one --param NAME=VALUE. */
 static int set_param(unspin_engine *engine, const char *arg) {
   const char *eq = strchr(arg, '=');
@@ -204,14 +242,18 @@ static int cmd_restore(int argc, char **argv) {
   static const struct option longopts[] = {
       {"dict", required_argument, NULL, 'd'}, {"no-default-dict", no_argument, NULL, 'n'},
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
-      {"param", required_argument, NULL, 'p'},
+      {"param", required_argument, NULL, 'p'},  {"profile", required_argument, NULL, 'P'},
+      {"hunspell", required_argument, NULL, 'H'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
   unspin_options_init(&opts);
   dict_list dicts = {0};
   const char *params[32];
   size_t nparams = 0;
+  unspin_profile *profiles[UNSPIN_MAX_DICTS];
+  size_t nprofiles = 0;
   int use_default = 1, c, rc = 0;
+  const char *hunspell = UNSPIN_HUNSPELL_DICT;
   while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'd':
@@ -219,6 +261,7 @@ static int cmd_restore(int argc, char **argv) {
         goto done;
       break;
     case 'n': use_default = 0; break;
+    case 'H': hunspell = optarg; break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
     case 'p':
       if (nparams == sizeof params / sizeof *params) {
@@ -226,6 +269,15 @@ static int cmd_restore(int argc, char **argv) {
         goto done;
       }
       params[nparams++] = optarg;
+      break;
+    case 'P':
+      if (nprofiles == UNSPIN_MAX_DICTS) {
+        rc = fail(NULL, "too many --profile options");
+        goto done;
+      }
+      if ((rc = load_profile(optarg, &profiles[nprofiles])))
+        goto done;
+      nprofiles++;
       break;
     case 'h': fputs(usage_text, stdout); goto done;
     case 'V': printf("unspin %s\n", unspin_version_string()); goto done;
@@ -247,6 +299,11 @@ static int cmd_restore(int argc, char **argv) {
                                i < dicts.ndomain ? UNSPIN_ROLE_DOMAIN : UNSPIN_ROLE_GENERAL) !=
         UNSPIN_OK)
       rc = fail(NULL, "too many dictionaries");
+  if (!rc && *hunspell)
+    rc = load_hunspell(engine, hunspell);
+  for (size_t i = 0; i < nprofiles && !rc; i++)
+    if (unspin_engine_add_profile(engine, profiles[i]) != UNSPIN_OK)
+      rc = fail(NULL, "too many profiles");
   for (size_t i = 0; i < nparams && !rc; i++)
     rc = set_param(engine, params[i]);
   if (optind == argc && !rc)
@@ -257,6 +314,8 @@ static int cmd_restore(int argc, char **argv) {
   if (!rc)
     rc = finish_output();
 done:
+  for (size_t i = 0; i < nprofiles; i++)
+    unspin_profile_free(profiles[i]);
   free_dicts(&dicts);
   return rc;
 }

@@ -267,6 +267,39 @@ typedef enum unspin_dict_role {
 UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict,
                                                    unspin_dict_role role);
 
+/** A spinner profile: the synonym list of a known spinner, in the plain
+ * format "key|syn1|syn2|..." (one group per line, UTF-8 or ASCII, CRLF and
+ * a BOM tolerated, matched case-insensitively, phrases of up to 3 words;
+ * empty fields and longer phrases are skipped).  The spinner replaced a key
+ * by one of its synonyms, so each synonym proposes its key.  Immutable once
+ * parsed: shareable between engines and threads. */
+typedef struct unspin_profile unspin_profile;
+
+/** Parses a profile from `len` bytes; `name` (may be NULL) names it in
+ * error messages.  Invalid UTF-8 gives UNSPIN_ERR_FORMAT with its offset.
+ * Free the result with unspin_profile_free. */
+UNSPIN_EXPORT unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_t len,
+                                                 const char *name, unspin_error *err);
+
+/** Returns the number of (synonym, key) pairs a profile holds. */
+UNSPIN_EXPORT size_t unspin_profile_size(const unspin_profile *p);
+
+/** Frees a profile.  No engine using it may be in use. */
+UNSPIN_EXPORT void unspin_profile_free(unspin_profile *p);
+
+/** Adds a spinner profile; the engine borrows it until the engine is freed.
+ * UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS profiles. */
+UNSPIN_EXPORT unspin_status unspin_engine_add_profile(unspin_engine *engine,
+                                                      const unspin_profile *profile);
+
+/** Loads a hunspell dictionary (for English, Debian's hunspell-en-us:
+ * en_US.aff and en_US.dic) so that spun words are also looked up by their
+ * stems and originals re-inflected like them ("dangers" -> "danger" ->
+ * "risk" -> "risks").  The engine owns what it loads; a second call
+ * replaces the first.  Errors name the file. */
+UNSPIN_EXPORT unspin_status unspin_engine_load_hunspell(unspin_engine *engine, const char *aff_path,
+                                                        const char *dic_path, unspin_error *err);
+
 /** Sets a model parameter by name (see docs/model.md for their meaning and
  * tuned defaults):
  *  - "spin_prior":   prior probability that a word was substituted (0..1)
@@ -274,6 +307,12 @@ UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const 
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations
+ *  - "profile":      log-weight of a spinner profile's key
+ *  - "length":       log-weight per word an original is shorter or longer
+ *  - "forward":      log-weight of a thesaurus pair read from headword to term
+ *  - "morphology":   log-weight of an original found through the spun word's stem
+ *  - "related1", "related2": log-bonus of a context filler that a thesaurus
+ *                    links to the spun words directly or through one word
  *  - "beam":         hypotheses kept per word (1..256)
  * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
  * range.  Call before the engine is shared between threads. */

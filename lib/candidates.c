@@ -7,16 +7,36 @@
 #include <string.h>
 
 #include "dict.h"
+#include "ngram_count.h"
+#include "profile.h"
 
 /* Contexts with more continuations than this say little about the gap. */
 #define MAX_FILLER_FANOUT 400
 
-static int add(us_cands *c, const unspin_engine *e, uint32_t start, uint8_t len, us_source src,
-               uint8_t rel, const char *text, size_t tlen, double channel) {
+/* True when a multi-word edit keeps the span's first or last word: the
+ * same edit on a shorter span is the minimal one, and this would only let a
+ * word disappear ("in Could" -> "in"). */
+static int not_minimal(const us_word *w, uint8_t len, const char *text, size_t tlen,
+                       size_t nwords) {
+  if (len == 1 && nwords == 1)
+    return 0;
+  const char *sp = memchr(text, ' ', tlen), *last = text + tlen;
+  size_t first_len = sp ? (size_t)(sp - text) : tlen;
+  while (last > text && last[-1] != ' ')
+    last--;
+  size_t last_len = (size_t)(text + tlen - last);
+  return (first_len == w[0].len && !memcmp(text, w[0].key, first_len)) ||
+         (last_len == w[len - 1].len && !memcmp(last, w[len - 1].key, last_len));
+}
+
+static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32_t start,
+               uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
+               double channel) {
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';
-  if (nwords > US_MAX_SPAN)
+  if (nwords > US_MAX_SPAN ||
+      (src != US_SRC_IDENTITY && not_minimal(words + start, len, text, tlen, nwords)))
     return 0;
   /* An original shorter than the span saves language-model cost per word
    * it lacks; the channel charges for the words the spinner added. */
@@ -65,20 +85,158 @@ static int add(us_cands *c, const unspin_engine *e, uint32_t start, uint8_t len,
   return 0;
 }
 
-static int thesaurus_candidates(const unspin_engine *e, uint32_t start, uint8_t len,
-                                const char *spun, size_t slen, us_cands *c) {
+static int thesaurus_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
+                                uint8_t len, const char *spun, size_t slen, us_cands *c) {
   const us_channel *ch = &e->channel;
   for (size_t d = 0; d < e->ndicts; d++) {
     size_t first, n = us_dict_originals(e->dicts[d], spun, slen, &first);
     for (size_t i = 0; i < n; i++) {
       us_original o;
       us_dict_original(e->dicts[d], first + i, &o);
-      double w = ch->spin + ch->relation[o.relation] - ch->fanout_power * log((double)o.fanout);
-      if (add(c, e, start, len, US_SRC_THESAURUS, (uint8_t)o.relation, o.text, o.len, w))
+      double w = ch->spin + ch->relation[o.relation] - ch->fanout_power * log((double)o.fanout) +
+                 (o.forward ? ch->forward : 0.0);
+      if (add(c, e, words, start, len, US_SRC_THESAURUS, (uint8_t)o.relation, o.text, o.len, w))
         return -1;
     }
   }
   return 0;
+}
+
+static int profile_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
+                              uint8_t len, const char *spun, size_t slen, us_cands *c) {
+  const us_channel *ch = &e->channel;
+  for (size_t p = 0; p < e->nprofiles; p++) {
+    size_t first, n = us_profile_originals(e->profiles[p], spun, slen, &first);
+    for (size_t i = 0; i < n; i++) {
+      const char *key;
+      size_t klen;
+      unsigned fanout;
+      us_profile_original(e->profiles[p], first + i, &key, &klen, &fanout);
+      double w = ch->spin + ch->relation[US_REL_PROFILE] - ch->fanout_power * log((double)fanout);
+      if (add(c, e, words, start, len, US_SRC_PROFILE, US_REL_PROFILE, key, klen, w))
+        return -1;
+    }
+  }
+  return 0;
+}
+
+/* Originals of the span through the stems of its first word, re-inflected
+ * like it: "dangers" -> "danger" -> "risk" -> "risks". */
+static int morphology_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
+                                 uint8_t len, us_cands *c) {
+  const us_word *w0 = &words[start];
+  if (!e->morph || memchr(w0->key, '\'', w0->len) || w0->len < 3)
+    return 0;
+  us_buf stems = US_BUF_INIT, phrase = US_BUF_INIT, forms = US_BUF_INIT, text = US_BUF_INIT;
+  int rc = 0, nst = us_morph_stems(e->morph, w0->key, &stems);
+  const us_channel *ch = &e->channel;
+  for (size_t at = 0; nst-- > 0 && !rc; at += strlen(stems.data + at) + 1) {
+    const char *stem = stems.data + at;
+    us_buf_clear(&phrase);
+    if (us_buf_append(&phrase, stem, strlen(stem)))
+      rc = -1;
+    for (uint8_t k = 1; k < len && !rc; k++)
+      if (us_buf_putc(&phrase, ' ') || us_buf_append(&phrase, words[start + k].key, words[start + k].len))
+        rc = -1;
+    for (size_t d = 0; d < e->ndicts && !rc; d++) {
+      size_t first, n = us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
+      for (size_t i = 0; i < n && !rc; i++) {
+        us_original o;
+        us_dict_original(e->dicts[d], first + i, &o);
+        const char *sp = memchr(o.text, ' ', o.len);
+        size_t head = sp ? (size_t)(sp - o.text) : o.len;
+        char lemma[64];
+        if (head >= sizeof lemma)
+          continue;
+        memcpy(lemma, o.text, head);
+        lemma[head] = '\0';
+        us_buf_clear(&forms);
+        int nf = us_morph_inflect(e->morph, lemma, w0->key, stem, &forms);
+        double w = ch->spin + ch->relation[o.relation] + ch->morphology -
+                   ch->fanout_power * log((double)o.fanout) + (o.forward ? ch->forward : 0.0);
+        for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
+          us_buf_clear(&text);
+          if (us_buf_append(&text, forms.data + f, strlen(forms.data + f)) ||
+              us_buf_append(&text, o.text + head, o.len - head))
+            rc = -1;
+          else
+            rc = add(c, e, words, start, len, US_SRC_MORPHOLOGY, (uint8_t)o.relation, text.data,
+                     text.len, w);
+        }
+      }
+    }
+  }
+  us_buf_free(&stems);
+  us_buf_free(&phrase);
+  us_buf_free(&forms);
+  us_buf_free(&text);
+  return rc;
+}
+
+/* Whether any thesaurus links two phrases directly or through a shared
+ * neighbour (both pair lists are sorted by original, so one merge pass). */
+static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, const char *b,
+                          size_t blen) {
+  int best = 0;
+  for (size_t d = 0; d < e->ndicts && best != 1; d++) {
+    const unspin_dict *dict = e->dicts[d];
+    size_t fa, na = us_dict_originals(dict, a, alen, &fa);
+    size_t fb, nb = us_dict_originals(dict, b, blen, &fb);
+    size_t i = 0, j = 0;
+    us_original x, y;
+    for (size_t k = 0; k < na; k++) {
+      us_dict_original(dict, fa + k, &x);
+      if (x.len == blen && !memcmp(x.text, b, blen))
+        return 1;
+    }
+    while (i < na && j < nb && !best) {
+      us_dict_original(dict, fa + i, &x);
+      us_dict_original(dict, fb + j, &y);
+      int cmp = us_key_cmp(x.text, x.len, y.text, y.len);
+      if (!cmp)
+        best = 2;
+      else if (cmp < 0)
+        i++;
+      else
+        j++;
+    }
+  }
+  return best;
+}
+
+/* thesaurus_hops, falling back to the stems of single words. */
+static int related(const unspin_engine *e, const char *a, size_t alen, const char *b, size_t blen) {
+  int hops = thesaurus_hops(e, a, alen, b, blen);
+  if (hops || !e->morph || memchr(a, ' ', alen) || memchr(b, ' ', blen) || alen > 63 || blen > 63)
+    return hops;
+  char x[64], y[64];
+  memcpy(x, a, alen);
+  x[alen] = '\0';
+  memcpy(y, b, blen);
+  y[blen] = '\0';
+  us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
+  if (!us_morph_stems(e->morph, x, &sa) && us_buf_append(&sa, x, alen + 1))
+    goto done;
+  if (!us_morph_stems(e->morph, y, &sb) && us_buf_append(&sb, y, blen + 1))
+    goto done;
+  for (size_t i = 0; i < sa.len && hops != 1; i += strlen(sa.data + i) + 1)
+    for (size_t j = 0; j < sb.len && hops != 1; j += strlen(sb.data + j) + 1) {
+      int h = thesaurus_hops(e, sa.data + i, strlen(sa.data + i), sb.data + j, strlen(sb.data + j));
+      if (h && (!hops || h < hops))
+        hops = h;
+    }
+done:
+  us_buf_free(&sa);
+  us_buf_free(&sb);
+  return hops;
+}
+
+/* The channel's log-weight for a filler's relation to the spun phrase. */
+static double relatedness(const unspin_engine *e, const char *spun, size_t slen,
+                          const char *filler, size_t flen, uint8_t len) {
+  (void)len;
+  int hops = related(e, spun, slen, filler, flen);
+  return hops == 1 ? e->channel.related1 : hops == 2 ? e->channel.related2 : 0.0;
 }
 
 static int seen(const unspin_dict *d, const uint32_t *ids, size_t n) {
@@ -117,13 +275,14 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
     if (!n1 || w1[0] == '<')
       continue; /* a sentence marker is no filler */
     uint32_t gap1[3] = {l1, x1, r}, left1[3] = {l2, l1, x1};
-    if ((r != US_LM_UNKNOWN && seen(dict, gap1, 3)) ||
-        (l2 != US_LM_UNKNOWN && seen(dict, left1, 3))) {
+    if (len == 1 && ((r != US_LM_UNKNOWN && seen(dict, gap1, 3)) ||
+                     (l2 != US_LM_UNKNOWN && seen(dict, left1, 3)))) {
       us_buf_clear(&text);
       if (us_buf_append(&text, w1, n1))
         rc = -1;
       else if (!(len == 1 && n1 == words[start].len && !memcmp(w1, words[start].key, n1)))
-        rc = add(c, e, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
+        rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
+                 w + relatedness(e, words[start].key, words[start].len, w1, n1, len));
     }
     uint32_t pair[2] = {l1, x1};
     uint64_t lo2, hi2;
@@ -139,11 +298,19 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
           !((r != US_LM_UNKNOWN && seen(dict, gap2, 4)) ||
             (l2 != US_LM_UNKNOWN && seen(dict, left2, 4))))
         continue;
+      /* A two-word filler is a bigger edit: the thesaurus must relate it to
+       * the spun words, word by word when it replaces two. */
+      if (len == 2 ? !(related(e, words[start].key, words[start].len, w1, n1) &&
+                       related(e, words[start + 1].key, words[start + 1].len, w2, n2))
+                   : !(related(e, words[start].key, words[start].len, w1, n1) ||
+                       related(e, words[start].key, words[start].len, w2, n2)))
+        continue;
       us_buf_clear(&text);
       if (us_buf_append(&text, w1, n1) || us_buf_putc(&text, ' ') || us_buf_append(&text, w2, n2))
         rc = -1;
       else
-        rc = add(c, e, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
+        rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
+                 w + relatedness(e, words[start].key, words[start].len, text.data, text.len, len));
     }
   }
   us_buf_free(&text);
@@ -163,7 +330,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   us_buf spun = US_BUF_INIT;
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
-    rc = add(out, e, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
+    rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
              e->channel.keep);
     us_buf_clear(&spun);
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {
@@ -174,7 +341,11 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = -1;
         break;
       }
-      rc = thesaurus_candidates(e, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+      rc = thesaurus_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+      if (!rc)
+        rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+      if (!rc)
+        rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, out);
       for (size_t d = 0; d < e->ndicts && !rc && len <= 2; d++)
         if (e->roles[d] != UNSPIN_ROLE_GENERAL)
           rc = context_candidates(e, d, words, n, (uint32_t)i, (uint8_t)len, out);

@@ -143,7 +143,8 @@ static unspin_status verify_tables(const unspin_dict *d, const char *path, unspi
   for (uint64_t i = 0; i < d->nthes; i++) {
     const us_thes_entry *t = &d->thes[i];
     if ((uint64_t)t->from_off + t->from_len > d->thes_strings_size ||
-        (uint64_t)t->to_off + t->to_len > d->thes_strings_size || t->relation >= US_REL_COUNT)
+        (uint64_t)t->to_off + t->to_len > d->thes_strings_size || t->relation >= US_REL_COUNT ||
+        t->forward > 1)
       return corrupt(err, path, h->sections[US_SEC_THES_ENTRIES].offset + i * sizeof *t,
                      "thesaurus entry out of range");
   }
@@ -472,6 +473,7 @@ void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {
   const us_thes_entry *t = &d->thes[i < d->nthes ? i : 0];
   out->text = thes_bytes(d, t->to_off, t->to_len, &out->len);
   out->relation = t->relation < US_REL_COUNT ? (us_relation)t->relation : US_REL_RELATED;
+  out->forward = t->forward != 0;
   out->fanout = t->fanout ? t->fanout : 1;
 }
 

@@ -37,7 +37,8 @@ typedef struct us_original {
   const char *text; /* normalised words joined by single spaces; not NUL-terminated */
   size_t len;
   us_relation relation;
-  unsigned fanout; /* terms the original offers in all: a spinner picks one */
+  int forward;     /* the pair runs from headword to term */
+  unsigned fanout; /* terms the headword offers in all: a spinner picks one */
 } us_original;
 
 /* Finds the thesaurus pairs whose spun side is `spun` (a normalised

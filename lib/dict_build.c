@@ -198,7 +198,8 @@ unspin_status unspin_builder_end_document(unspin_builder *b, unspin_error *err) 
 }
 
 static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
-                              size_t tlen, us_relation rel, unsigned fanout, unspin_error *err);
+                              size_t tlen, us_relation rel, int forward, unsigned fanout,
+                              unspin_error *err);
 
 typedef struct merge_ctx {
   unspin_builder *b;
@@ -224,7 +225,7 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
     size_t flen;
     us_original to;
     us_dict_thesaurus_pair(d, i, &from, &flen, &to);
-    rc = add_pair(b, from, flen, to.text, to.len, to.relation, to.fanout, err);
+    rc = add_pair(b, from, flen, to.text, to.len, to.relation, to.forward, to.fanout, err);
   }
   return rc;
 }
@@ -238,27 +239,6 @@ size_t unspin_builder_spill_count(const unspin_builder *b) {
 /* Longest phrase, in words, kept from a thesaurus: spans of 1 to 3 tokens. */
 #define MAX_PHRASE_WORDS 3
 #define MAX_PHRASE_BYTES 0xFFFF
-
-/* Normalises a thesaurus phrase word by word (split at spaces) into `out`,
- * joined by single spaces; returns the number of words. */
-static int normalize_phrase(const char *s, size_t len, us_buf *out) {
-  us_buf_clear(out);
-  int words = 0;
-  for (size_t i = 0; i < len;) {
-    while (i < len && s[i] == ' ')
-      i++;
-    size_t j = i;
-    while (j < len && s[j] != ' ')
-      j++;
-    if (j > i) {
-      if ((words && us_buf_putc(out, ' ')) || us_normalize_key(s + i, j - i, out))
-        return -1;
-      words++;
-    }
-    i = j;
-  }
-  return words;
-}
 
 static uint64_t phrase_hash(const char *s, size_t len) { return us_word_hash(s, len); }
 
@@ -299,7 +279,8 @@ static int64_t intern(unspin_builder *b, const char *s, size_t len) {
 }
 
 static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
-                              size_t tlen, us_relation rel, unsigned fanout, unspin_error *err) {
+                              size_t tlen, us_relation rel, int forward, unsigned fanout,
+                              unspin_error *err) {
   if (flen > MAX_PHRASE_BYTES || tlen > MAX_PHRASE_BYTES ||
       (flen == tlen && !memcmp(from, to, flen)))
     return UNSPIN_OK;
@@ -315,7 +296,7 @@ static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, 
     b->pairs_cap = cap;
   }
   b->pairs[b->npairs++] = (us_thes_entry){b->strs[f].off, b->strs[t].off, b->strs[f].len,
-                                          b->strs[t].len, (uint8_t)rel, 0,
+                                          b->strs[t].len, (uint8_t)rel, (uint8_t)(forward != 0),
                                           (uint16_t)(fanout > 0xFFFF ? 0xFFFF : fanout)};
   return UNSPIN_OK;
 }
@@ -325,7 +306,8 @@ typedef struct thes_ctx {
   unspin_error *err;
 } thes_ctx;
 
-/* A spinner that read "head: term" could have written term for head. */
+/* A spinner that read "head: term" could have written term for head, and
+ * one whose list runs the other way head for term. */
 static unspin_status add_thesaurus_pair(void *ctx, const char *head, size_t hlen,
                                         const char *term, size_t tlen, us_relation rel,
                                         unsigned fanout) {
@@ -333,19 +315,23 @@ static unspin_status add_thesaurus_pair(void *ctx, const char *head, size_t hlen
   unspin_builder *b = c->b;
   if (head != b->last_head) {
     b->last_head = head;
-    int n = normalize_phrase(head, hlen, &b->head);
+    int n = us_normalize_phrase(head, hlen, &b->head);
     if (n < 0)
       return us_nomem(c->err);
     if (n > MAX_PHRASE_WORDS)
       us_buf_clear(&b->head);
   }
-  int n = normalize_phrase(term, tlen, &b->phrase);
+  int n = us_normalize_phrase(term, tlen, &b->phrase);
   if (n < 0)
     return us_nomem(c->err);
   if (!b->head.len || !n || n > MAX_PHRASE_WORDS)
     return UNSPIN_OK;
-  return add_pair(b, b->phrase.data, b->phrase.len, b->head.data, b->head.len, rel, fanout,
+  unspin_status rc = add_pair(b, b->phrase.data, b->phrase.len, b->head.data, b->head.len, rel,
+                              0, fanout, c->err);
+  if (rc == UNSPIN_OK)
+    rc = add_pair(b, b->head.data, b->head.len, b->phrase.data, b->phrase.len, rel, 1, fanout,
                   c->err);
+  return rc;
 }
 
 unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
@@ -391,11 +377,14 @@ static int pair_cmp(const void *x, const void *y) {
   if (!c)
     c = us_key_cmp(a->to, a->e.to_len, b->to, b->e.to_len);
   if (!c)
+    c = (int)a->e.forward - (int)b->e.forward;
+  if (!c)
     c = (int)a->e.relation - (int)b->e.relation;
   return c;
 }
 
-/* Sorts the pairs, keeps one per (from, to) (the closest relation), and
+/* Sorts the pairs, keeps one per (from, to) (inverted before forward, then
+ * the closest relation), and
  * lays the pool out anew in that order, so that the same pairs give the same
  * bytes however they were added. */
 static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {

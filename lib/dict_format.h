@@ -25,15 +25,17 @@ enum {
 /* Header flags. */
 #define US_DICT_HAS_THESAURUS 1u
 
-/* One inverted thesaurus pair: a spinner may have written `from` (a
- * synonym) where the original said `to` (the headword).  Phrases are
- * normalised keys of 1 to 3 words joined by single spaces. */
+/* One thesaurus pair: a spinner may have written `from` where the original
+ * said `to`.  Inverted pairs (from a term to its headword) are the spinner
+ * walking the same list; forward pairs (from a headword to its terms) are a
+ * spinner whose list is the other way round.  Phrases are normalised keys
+ * of 1 to 3 words joined by single spaces. */
 typedef struct us_thes_entry {
   uint32_t from_off, to_off; /* into the strings section */
   uint16_t from_len, to_len;
   uint8_t relation; /* us_relation */
-  uint8_t reserved;
-  uint16_t fanout; /* how many terms the original offers in all */
+  uint8_t forward;  /* 1: `from` is the headword and `to` one of its terms */
+  uint16_t fanout;  /* how many terms the headword offers in all */
 } us_thes_entry;
 
 typedef struct us_dict_section {

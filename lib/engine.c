@@ -17,10 +17,14 @@
 static const us_channel default_channel = {
     .keep = -0.105,                            /* log 0.9 */
     .spin = -2.303,                            /* log 0.1 */
-    .relation = {0.0, -0.693, -1.204, -1.204, 0.0}, /* 1, 1/2, 0.3, 0.3, 1 */
+    .relation = {0.0, -0.693, -1.204, -1.204, 2.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2 */
     .fanout_power = 0.5,
     .context = -0.693,
     .length = -2.0,
+    .forward = -0.693,
+    .related1 = 2.0,
+    .related2 = 1.0,
+    .morphology = -0.5,
 };
 
 #define DEFAULT_BEAM 8
@@ -85,6 +89,15 @@ unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
   return UNSPIN_OK;
 }
 
+unspin_status unspin_engine_add_profile(unspin_engine *e, const unspin_profile *p) {
+  if (!e || !p)
+    return UNSPIN_ERR_INVALID_ARG;
+  if (e->nprofiles == US_LM_MAX_DICTS)
+    return UNSPIN_ERR_LIMIT;
+  e->profiles[e->nprofiles++] = p;
+  return UNSPIN_OK;
+}
+
 unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double v) {
   if (!e || !name || v != v)
     return UNSPIN_ERR_INVALID_ARG;
@@ -106,6 +119,16 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->relation[US_REL_RELATED] = v;
   } else if (!strcmp(name, "generic") && v <= 0) {
     c->relation[US_REL_GENERIC] = v;
+  } else if (!strcmp(name, "profile") && v <= 10) {
+    c->relation[US_REL_PROFILE] = v;
+  } else if (!strcmp(name, "related1") && v >= 0 && v <= 10) {
+    c->related1 = v;
+  } else if (!strcmp(name, "related2") && v >= 0 && v <= 10) {
+    c->related2 = v;
+  } else if (!strcmp(name, "morphology") && v <= 0) {
+    c->morphology = v;
+  } else if (!strcmp(name, "forward") && v <= 0) {
+    c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
     c->length = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
@@ -116,7 +139,25 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
   return UNSPIN_OK;
 }
 
-void unspin_engine_free(unspin_engine *e) { free(e); }
+unspin_status unspin_engine_load_hunspell(unspin_engine *e, const char *aff, const char *dic,
+                                         unspin_error *err) {
+  if (!e || !aff || !dic)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_engine_load_hunspell: NULL");
+  us_morph *m;
+  unspin_status rc = us_morph_open(&m, aff, dic, err);
+  if (rc != UNSPIN_OK)
+    return rc;
+  us_morph_free(e->morph);
+  e->morph = m;
+  return UNSPIN_OK;
+}
+
+void unspin_engine_free(unspin_engine *e) {
+  if (!e)
+    return;
+  us_morph_free(e->morph);
+  free(e);
+}
 
 /* Copies each token's text and lookup key, and records its case shape. */
 static int describe_tokens(unspin_result *r, const char *text) {
@@ -312,7 +353,8 @@ unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t le
   if (rc == UNSPIN_OK && describe_tokens(r, text))
     rc = us_nomem(err);
   if (rc == UNSPIN_OK) {
-    int fail = e->ndicts ? restore(e, r, text, len) : us_buf_append(&r->out, text, len);
+    int fail = e->ndicts || e->nprofiles ? restore(e, r, text, len)
+                                         : us_buf_append(&r->out, text, len);
     if (fail)
       rc = us_nomem(err);
   }

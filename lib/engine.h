@@ -3,6 +3,7 @@
 #define UNSPIN_ENGINE_H
 
 #include "lm.h"
+#include "morphology.h"
 #include "thesaurus.h"
 #include "unspin.h"
 
@@ -11,6 +12,8 @@ typedef enum us_source {
   US_SRC_IDENTITY = 0, /* the text was not spun */
   US_SRC_THESAURUS,    /* an inverted thesaurus entry */
   US_SRC_CONTEXT,      /* a phrase dictionary's filler between the same neighbours */
+  US_SRC_PROFILE,      /* a spinner profile's key */
+  US_SRC_MORPHOLOGY,   /* a thesaurus original of the spun word's stem, re-inflected */
   US_SRC_COUNT
 } us_source;
 
@@ -23,6 +26,9 @@ typedef struct us_channel {
   double fanout_power;          /* P(spun | original) ~ fanout^-power */
   double context;               /* log weight of a context filler */
   double length;                /* log weight per word the original is shorter or longer */
+  double forward;               /* log weight of a headword-to-term thesaurus pair */
+  double related1, related2;    /* log weight of a context filler one or two thesaurus steps away */
+  double morphology;            /* log weight of going through a stem */
 } us_channel;
 
 struct unspin_engine {
@@ -31,6 +37,9 @@ struct unspin_engine {
   unspin_dict_role roles[US_LM_MAX_DICTS];
   size_t ndicts;
   us_lm lm;
+  us_morph *morph; /* owned; NULL without hunspell */
+  const unspin_profile *profiles[US_LM_MAX_DICTS];
+  size_t nprofiles;
   us_channel channel;
   double lm_scale;
   int beam;

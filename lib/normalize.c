@@ -199,3 +199,22 @@ int us_apply_case(const char *s, size_t len, unspin_case shape, us_buf *out) {
   out->data[out->len] = '\0';
   return 0;
 }
+
+int us_normalize_phrase(const char *s, size_t len, us_buf *out) {
+  us_buf_clear(out);
+  int words = 0;
+  for (size_t i = 0; i < len;) {
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+      i++;
+    size_t j = i;
+    while (j < len && s[j] != ' ' && s[j] != '\t')
+      j++;
+    if (j > i) {
+      if ((words && us_buf_putc(out, ' ')) || us_normalize_key(s + i, j - i, out))
+        return -1;
+      words++;
+    }
+    i = j;
+  }
+  return words;
+}

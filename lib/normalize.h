@@ -11,6 +11,11 @@
  * when memory runs out or ICU fails. */
 int us_normalize_key(const char *s, size_t len, us_buf *out);
 
+/* Normalises a phrase word by word (words split at spaces) into `out`,
+ * cleared first, joined by single spaces; returns the number of words, or
+ * -1 when memory runs out. */
+int us_normalize_phrase(const char *s, size_t len, us_buf *out);
+
 /* Returns the case shape of the UTF-8 token `s`.  A possessive or
  * contraction ending ('s, 'll, ...) is ignored, so "NATO's" is UPPER. */
 unspin_case us_case_shape(const char *s, size_t len);

@@ -50,7 +50,8 @@ static void expect_originals(const unspin_dict *d, const char *spun, const char 
     us_original o;
     us_dict_original(d, first + i, &o);
     char got[128];
-    snprintf(got, sizeof got, "%.*s/%d/%u", (int)o.len, o.text, o.relation, o.fanout);
+    snprintf(got, sizeof got, "%.*s/%d/%u%s", (int)o.len, o.text, o.relation, o.fanout,
+             o.forward ? "/fwd" : "");
     ck_assert_str_eq(got, want[i]);
   }
 }
@@ -71,13 +72,20 @@ START_TEST(inverted_pairs) {
   const char *gamble[] = {"risk/2/2"};
   expect_originals(d, "gamble", gamble, 1);
   expect_originals(d, "safety", NULL, 0);    /* antonyms are skipped */
-  expect_originals(d, "may", NULL, 0);       /* "May" is the headword itself */
+  /* "May" is the headword itself: only its other term, read forward */
+  const char *may[] = {"gregorian calendar month/3/2/fwd"};
+  expect_originals(d, "may", may, 1);
   const char *month[] = {"may/3/2"};
   expect_originals(d, "gregorian calendar month", month, 1);
   const char *cont[] = {"go on/0/2"};
   expect_originals(d, "continue", cont, 1);
   expect_originals(d, "proceed with the plan now", NULL, 0); /* over 3 words */
-  expect_originals(d, "agency", NULL, 0);
+  /* forward pairs, sorted by original */
+  const char *agency[] = {"bureau/0/5/fwd", "business/3/5/fwd", "delegacy/0/5/fwd",
+                          "federal agency/0/5/fwd", "representation/0/5/fwd"};
+  expect_originals(d, "agency", agency, 5);
+  const char *risk[] = {"danger/0/2/fwd", "gamble/2/2/fwd"};
+  expect_originals(d, "risk", risk, 2);
   /* n-grams are still there */
   unspin_ngram_stats s;
   ck_assert_int_eq(unspin_dict_lookup(d, "the agency", 10, &s), UNSPIN_OK);

@@ -1,0 +1,145 @@
+/* morphology.c - hunspell stems, and inflection by suffix transfer checked
+ * with hunspell (the en_US dictionary has no morphological descriptions,
+ * so Hunspell_generate cannot be used). */
+#define _POSIX_C_SOURCE 200809L
+#include "morphology.h"
+
+#include <hunspell/hunspell.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+
+struct us_morph {
+  Hunhandle *h;
+  pthread_mutex_t lock; /* hunspell handles are not documented as thread-safe */
+};
+
+unspin_status us_morph_open(us_morph **out, const char *aff, const char *dic, unspin_error *err) {
+  *out = NULL;
+  FILE *f = fopen(aff, "rb");
+  if (!f)
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: cannot open the hunspell affix file", aff);
+  fclose(f);
+  if (!(f = fopen(dic, "rb")))
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: cannot open the hunspell dictionary", dic);
+  fclose(f);
+  us_morph *m = calloc(1, sizeof *m);
+  if (!m)
+    return us_nomem(err);
+  m->h = Hunspell_create(aff, dic);
+  if (!m->h || pthread_mutex_init(&m->lock, NULL)) {
+    if (m->h)
+      Hunspell_destroy(m->h);
+    free(m);
+    return us_fail(err, UNSPIN_ERR_IO, -1, "%s: hunspell could not load it", dic);
+  }
+  *out = m;
+  return UNSPIN_OK;
+}
+
+void us_morph_free(us_morph *m) {
+  if (!m)
+    return;
+  Hunspell_destroy(m->h);
+  pthread_mutex_destroy(&m->lock);
+  free(m);
+}
+
+/* Stems of w as hunspell gives them (caller holds the lock). */
+static int stems_locked(us_morph *m, const char *w, const char *except, us_buf *out) {
+  char **list;
+  int n = Hunspell_stem(m->h, &list, w), kept = 0;
+  for (int i = 0; i < n; i++) {
+    if (except && !strcmp(list[i], except))
+      continue;
+    if (us_buf_append(out, list[i], strlen(list[i]) + 1))
+      break;
+    kept++;
+  }
+  if (n > 0)
+    Hunspell_free_list(m->h, &list, n);
+  return kept;
+}
+
+int us_morph_stems(us_morph *m, const char *w, us_buf *out) {
+  pthread_mutex_lock(&m->lock);
+  int n = stems_locked(m, w, w, out);
+  pthread_mutex_unlock(&m->lock);
+  return n;
+}
+
+typedef enum { END_NONE, END_S, END_ED, END_ING, END_ER, END_EST } ending;
+
+static int ends_with(const char *s, size_t n, const char *suf) {
+  size_t k = strlen(suf);
+  return n > k && !memcmp(s + n - k, suf, k);
+}
+
+static ending ending_of(const char *spun, const char *stem) {
+  size_t n = strlen(spun);
+  if (!strcmp(spun, stem))
+    return END_NONE;
+  if (ends_with(spun, n, "ing"))
+    return END_ING;
+  if (ends_with(spun, n, "ed"))
+    return END_ED;
+  if (ends_with(spun, n, "est"))
+    return END_EST;
+  if (ends_with(spun, n, "er"))
+    return END_ER;
+  if (ends_with(spun, n, "s"))
+    return END_S;
+  return END_NONE;
+}
+
+static int is_vowel(char c) { return strchr("aeiou", c) != NULL; }
+
+/* Tries one spelling: kept if hunspell accepts it and stems it to lemma. */
+static int try_form(us_morph *m, const char *form, const char *lemma, us_buf *out, us_buf *tmp) {
+  if (!Hunspell_spell(m->h, form))
+    return 0;
+  us_buf_clear(tmp);
+  int n = stems_locked(m, form, NULL, tmp);
+  for (size_t at = 0; n-- > 0; at += strlen(tmp->data + at) + 1)
+    if (!strcmp(tmp->data + at, lemma)) {
+      for (size_t k = 0; k < out->len; k += strlen(out->data + k) + 1)
+        if (!strcmp(out->data + k, form))
+          return 0;
+      return us_buf_append(out, form, strlen(form) + 1) ? 0 : 1;
+    }
+  return 0;
+}
+
+int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
+                     us_buf *out) {
+  ending e = ending_of(spun, stem);
+  size_t n = strlen(lemma);
+  if (e == END_NONE || n == 0 || n > 60 || strchr(lemma, ' '))
+    return 0;
+  static const char *const suffix[] = {"", "s", "ed", "ing", "er", "est"};
+  const char *suf = suffix[e];
+  char last = lemma[n - 1], prev = n > 1 ? lemma[n - 2] : 'a';
+  char forms[4][80];
+  int nf = 0;
+  /* plain, e-dropping, y-to-i, and consonant-doubling spellings */
+  snprintf(forms[nf++], 80, "%s%s", lemma, suf);
+  if (e == END_S)
+    snprintf(forms[nf++], 80, "%ses", lemma);
+  if (last == 'e' && e != END_S)
+    snprintf(forms[nf++], 80, "%.*s%s", (int)n - 1, lemma, suf);
+  if (last == 'y' && !is_vowel(prev) && e != END_ING)
+    snprintf(forms[nf++], 80, "%.*si%s", (int)n - 1, lemma, e == END_S ? "es" : suf);
+  else if (e != END_S && !is_vowel(last) && is_vowel(prev) && !strchr("wxy", last) && nf < 4)
+    snprintf(forms[nf++], 80, "%s%c%s", lemma, last, suf);
+  us_buf tmp = US_BUF_INIT;
+  int kept = 0;
+  pthread_mutex_lock(&m->lock);
+  for (int i = 0; i < nf; i++)
+    kept += try_form(m, forms[i], lemma, out, &tmp);
+  pthread_mutex_unlock(&m->lock);
+  us_buf_free(&tmp);
+  return kept;
+}

@@ -1,0 +1,26 @@
+/* morphology.h - stems and inflections through hunspell. */
+#ifndef UNSPIN_MORPHOLOGY_H
+#define UNSPIN_MORPHOLOGY_H
+
+#include "buffer.h"
+#include "unspin.h"
+
+typedef struct us_morph us_morph;
+
+/* Loads a hunspell dictionary (UTF-8 .aff/.dic).  Errors name the files. */
+unspin_status us_morph_open(us_morph **out, const char *aff, const char *dic, unspin_error *err);
+void us_morph_free(us_morph *m);
+
+/* Appends the stems of the lower-case word `w` other than itself to `out`,
+ * each NUL-terminated; returns how many (0 if none or on failure).
+ * Thread-safe. */
+int us_morph_stems(us_morph *m, const char *w, us_buf *out);
+
+/* Appends to `out` (NUL-separated) the forms of `lemma` inflected as
+ * `spun` is from `stem` (plural or third person -s, past -ed, -ing, -er,
+ * -est): English spelling variants that hunspell accepts and stems back to
+ * `lemma`.  Returns how many.  Thread-safe. */
+int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
+                     us_buf *out);
+
+#endif
