@@ -7,10 +7,15 @@ replaced by a synonym chosen without regard to context, copying the
 capitalisation; numbers, acronyms and everything else are left alone.
 
 Its thesaurus is Aiksaurus's (Moby-derived, Debian package
-libaiksaurus-1.2-data), not the MyThes thesaurus libunspin restores with,
-so the spinner and the restorer do not share a word list.
+libaiksaurus-1.2-data), which libunspin does not use, so with
+--thesaurus aiksaurus the spinner and the restorer share no word list.
+--thesaurus both adds the MyThes lists (headword -> terms) that libunspin
+also reads: real spinners use lists of that kind, but a restorer scored on
+such text is helped by knowing the spinner's thesaurus, so report which
+setting a figure comes from.
 
-usage: spin.py [--rate R] [--seed N] [--aiksaurus DIR] < clean.txt > spun.txt
+usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both]
+               [--aiksaurus DIR] [--mythes FILE] < clean.txt > spun.txt
 """
 import argparse
 import random
@@ -63,6 +68,26 @@ def load_aiksaurus(directory):
     return syn
 
 
+def load_mythes(path):
+    """Returns {headword: [term, ...]} from a MyThes .dat file, antonyms dropped."""
+    syn = {}
+    head = None
+    with open(path, encoding="utf-8") as f:
+        next(f)
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.startswith("("):
+                head = line.split("|")[0].lower()
+                continue
+            for t in line.split("|")[1:]:
+                if t.endswith("(antonym)"):
+                    continue
+                t = re.sub(r" \(.*\)$", "", t)
+                if t.lower() != head and len(t.split()) <= 3:
+                    syn.setdefault(head, set()).add(t)
+    return {k: sorted(v) for k, v in syn.items()}
+
+
 def copy_case(src, word):
     if src.isupper() and len(src) > 1:
         return word.upper()
@@ -106,9 +131,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--thesaurus", choices=["aiksaurus", "both"], default="aiksaurus")
     ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
+    ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
     args = ap.parse_args()
     syn = load_aiksaurus(args.aiksaurus)
+    if args.thesaurus == "both":
+        for k, v in load_mythes(args.mythes).items():
+            syn[k] = sorted(set(syn.get(k, [])) | set(v))
     rng = random.Random(args.seed)
     for line in sys.stdin:
         sys.stdout.write(spin_line(line, syn, args.rate, rng))

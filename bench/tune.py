@@ -41,6 +41,7 @@ def main():
     ap.add_argument("--scorer", required=True)
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--top", type=int, default=8)
+    ap.add_argument("--thesaurus", default="both", help="passed to spin.py")
     ap.add_argument("clean", nargs="+")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="unspin-tune.")
@@ -52,13 +53,13 @@ def main():
         spun = os.path.join(tmp, f"spun{i}.txt")
         with open(path, "rb") as src, open(spun, "wb") as dst:
             dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
-                           str(a.rate), "--seed", str(i + 1)], input=src.read()).stdout)
+                           str(a.rate), "--seed", str(i + 1), "--thesaurus", a.thesaurus],
+                          input=src.read()).stdout)
         cases.append((path, spun, d))
     grid = {
         "spin_prior": [0.003, 0.01, 0.03],
-        "lm_scale": [0.4, 0.7, 1.0],
-        "context": [-3.0, -1.5, 0.0],
-        "length": [-4.0, -2.0, -1.0],
+        "lm_scale": [0.5, 0.7, 1.0],
+        "context": [-3.0, -1.5],
         "fanout_power": [0.5, 1.0],
     }
     results = []

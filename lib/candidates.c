@@ -231,6 +231,71 @@ done:
   return hops;
 }
 
+/* Whether two words are the same word in another form: equal without
+ * hyphens, two letters apart ("center"/"centre"), or sharing a hunspell
+ * stem ("sponsor"/"sponsoring").  A filler seen in a dictionary that is
+ * only another form of the word read is the author's choice of form, not a
+ * synonym swap (the thesaurus still proposes variants it lists). */
+static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const char *b,
+                       size_t blen) {
+  size_t i = 0, j = 0;
+  while (i < alen || j < blen) {
+    if (i < alen && a[i] == '-') {
+      i++;
+      continue;
+    }
+    if (j < blen && b[j] == '-') {
+      j++;
+      continue;
+    }
+    if (i == alen || j == blen || a[i] != b[j])
+      break;
+    i++, j++;
+  }
+  if (i == alen && j == blen)
+    return 1;
+  if (alen > 63 || blen > 63)
+    return 0;
+  /* spelling variants ("center"/"centre"): one or two letters apart */
+  if (alen >= 5 && blen >= 5) {
+    size_t dp[64], prev;
+    for (size_t y = 0; y <= blen; y++)
+      dp[y] = y;
+    for (size_t x = 1; x <= alen; x++) {
+      prev = dp[0];
+      dp[0] = x;
+      for (size_t y = 1; y <= blen; y++) {
+        size_t cur = dp[y], sub = prev + (a[x - 1] != b[y - 1]);
+        size_t del = dp[y] + 1, ins = dp[y - 1] + 1;
+        dp[y] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+        prev = cur;
+      }
+    }
+    if (dp[blen] <= 2)
+      return 1;
+  }
+  if (!e->morph)
+    return 0;
+  char x[64], y[64];
+  memcpy(x, a, alen);
+  x[alen] = '\0';
+  memcpy(y, b, blen);
+  y[blen] = '\0';
+  us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
+  int same = 0;
+  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1))
+    goto done;
+  us_morph_stems(e->morph, x, &sa);
+  us_morph_stems(e->morph, y, &sb);
+  for (size_t p = 0; p < sa.len && !same; p += strlen(sa.data + p) + 1)
+    for (size_t q = 0; q < sb.len && !same; q += strlen(sb.data + q) + 1)
+      same = !strcmp(sa.data + p, sb.data + q);
+done:
+  us_buf_free(&sa);
+  us_buf_free(&sb);
+  return same;
+}
+
 /* The channel's log-weight for a filler's relation to the spun phrase. */
 static double relatedness(const unspin_engine *e, const char *spun, size_t slen,
                           const char *filler, size_t flen, uint8_t len) {
@@ -276,7 +341,8 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
       continue; /* a sentence marker is no filler */
     uint32_t gap1[3] = {l1, x1, r}, left1[3] = {l2, l1, x1};
     if (len == 1 && ((r != US_LM_UNKNOWN && seen(dict, gap1, 3)) ||
-                     (l2 != US_LM_UNKNOWN && seen(dict, left1, 3)))) {
+                     (l2 != US_LM_UNKNOWN && seen(dict, left1, 3))) &&
+        !same_lexeme(e, words[start].key, words[start].len, w1, n1)) {
       us_buf_clear(&text);
       if (us_buf_append(&text, w1, n1))
         rc = -1;
@@ -297,6 +363,9 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
       if (!n2 || w2[0] == '<' ||
           !((r != US_LM_UNKNOWN && seen(dict, gap2, 4)) ||
             (l2 != US_LM_UNKNOWN && seen(dict, left2, 4))))
+        continue;
+      if (same_lexeme(e, words[start].key, words[start].len, w1, n1) ||
+          (len == 2 && same_lexeme(e, words[start + 1].key, words[start + 1].len, w2, n2)))
         continue;
       /* A two-word filler is a bigger edit: the thesaurus must relate it to
        * the spun words, word by word when it replaces two. */
@@ -334,7 +403,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
              e->channel.keep);
     us_buf_clear(&spun);
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {
-      if (len > 1 && !words[i + len - 1].joined)
+      if ((len > 1 && !words[i + len - 1].joined) || !words[i + len - 1].spinnable)
         break;
       if ((len > 1 && us_buf_putc(&spun, ' ')) ||
           us_buf_append(&spun, words[i + len - 1].key, words[i + len - 1].len)) {

@@ -16,6 +16,7 @@ typedef struct us_word {
   const char *key; /* normalised key, NUL-terminated */
   size_t len;
   uint8_t joined;  /* only whitespace separates it from the previous word */
+  uint8_t spinnable; /* a real word, which a spinner could have written */
   us_lm_word lm;
 } us_word;
 

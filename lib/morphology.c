@@ -143,3 +143,10 @@ int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const cha
   us_buf_free(&tmp);
   return kept;
 }
+
+int us_morph_spell(us_morph *m, const char *w) {
+  pthread_mutex_lock(&m->lock);
+  int ok = Hunspell_spell(m->h, w) != 0;
+  pthread_mutex_unlock(&m->lock);
+  return ok;
+}

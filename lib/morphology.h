@@ -23,4 +23,7 @@ int us_morph_stems(us_morph *m, const char *w, us_buf *out);
 int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
                      us_buf *out);
 
+/* Whether hunspell accepts the word (in any case form).  Thread-safe. */
+int us_morph_spell(us_morph *m, const char *w);
+
 #endif
