@@ -26,6 +26,8 @@ static const char usage_text[] =
     "Options:\n"
     "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
     "      --no-default-dict  do not load the default dictionary\n"
+    "      --detect         print one line per file, FILE: spun SCORE or FILE: clean SCORE;\n"
+    "                       exit 0 if all are clean, 1 if any is spun\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
     "      --profile FILE   a spinner's synonym list, key|syn1|syn2|... (repeatable)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
@@ -38,7 +40,8 @@ static const char usage_text[] =
     "dictionary, with the inverted synonym lists of MyThes thesauri; merge\n"
     "combines dictionaries; lookup prints n-gram counts.\n"
     "\n"
-    "Exit status: 0 on success, 2 on error.\n";
+    "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
+    "a file is spun, 2 on error.\n";
 
 static const char *prog = "unspin";
 
@@ -160,7 +163,26 @@ static void free_dicts(dict_list *l) {
   free(l->v);
 }
 
-static int restore_file(const unspin_engine *engine, const char *path) {
+typedef enum { OUT_TEXT, OUT_DETECT } out_mode;
+
+/* Writes the result of one file in the chosen mode; *spun is set when the
+ * verdict is "spun". */
+static int write_result(const unspin_result *res, const char *path, out_mode mode, int *spun) {
+  if (mode == OUT_DETECT) {
+    int is_spun = unspin_result_is_spun(res);
+    *spun |= is_spun;
+    if (printf("%s: %s %.3f\n", strcmp(path, "-") ? path : "(standard input)",
+               is_spun ? "spun" : "clean", unspin_result_score(res)) < 0)
+      return fail(NULL, "cannot write to standard output");
+    return 0;
+  }
+  size_t out_len;
+  const char *out = unspin_result_text(res, &out_len);
+  return write_output(out, out_len);
+}
+
+static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
+                        int *spun) {
   char *data;
   size_t len;
   int rc = read_input(path, &data, &len);
@@ -179,9 +201,7 @@ static int restore_file(const unspin_engine *engine, const char *path) {
             "%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
             "passed through unchanged)\n",
             prog, path, (long long)first, bad, bad == 1 ? "" : "s");
-  size_t out_len;
-  const char *out = unspin_result_text(res, &out_len);
-  rc = write_output(out, out_len);
+  rc = write_result(res, path, mode, spun);
   unspin_result_free(res);
   free(data);
   return rc;
@@ -243,7 +263,7 @@ static int cmd_restore(int argc, char **argv) {
       {"dict", required_argument, NULL, 'd'}, {"no-default-dict", no_argument, NULL, 'n'},
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
       {"param", required_argument, NULL, 'p'},  {"profile", required_argument, NULL, 'P'},
-      {"hunspell", required_argument, NULL, 'H'},
+      {"hunspell", required_argument, NULL, 'H'},  {"detect", no_argument, NULL, 'D'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
   unspin_options_init(&opts);
@@ -252,7 +272,8 @@ static int cmd_restore(int argc, char **argv) {
   size_t nparams = 0;
   unspin_profile *profiles[UNSPIN_MAX_DICTS];
   size_t nprofiles = 0;
-  int use_default = 1, c, rc = 0;
+  int use_default = 1, c, rc = 0, spun = 0;
+  out_mode mode = OUT_TEXT;
   const char *hunspell = UNSPIN_HUNSPELL_DICT;
   while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
     switch (c) {
@@ -262,6 +283,7 @@ static int cmd_restore(int argc, char **argv) {
       break;
     case 'n': use_default = 0; break;
     case 'H': hunspell = optarg; break;
+    case 'D': mode = OUT_DETECT; break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
     case 'p':
       if (nparams == sizeof params / sizeof *params) {
@@ -307,12 +329,14 @@ static int cmd_restore(int argc, char **argv) {
   for (size_t i = 0; i < nparams && !rc; i++)
     rc = set_param(engine, params[i]);
   if (optind == argc && !rc)
-    rc = restore_file(engine, "-");
+    rc = restore_file(engine, "-", mode, &spun);
   for (int i = optind; i < argc && !rc; i++)
-    rc = restore_file(engine, argv[i]);
+    rc = restore_file(engine, argv[i], mode, &spun);
   unspin_engine_free(engine);
   if (!rc)
     rc = finish_output();
+  if (!rc && spun)
+    rc = 1;
 done:
   for (size_t i = 0; i < nprofiles; i++)
     unspin_profile_free(profiles[i]);

@@ -383,8 +383,9 @@ UNSPIN_EXPORT size_t unspin_result_token_sentence(const unspin_result *r, size_t
 /** Returns the number of sentences. */
 UNSPIN_EXPORT size_t unspin_result_sentence_count(const unspin_result *r);
 
-/** The probability, from 0 to 1, that the spinner substituted token i
- * (0 for punctuation and tokens out of range). */
+/** The probability, from 0 to 1, that the spinner substituted token i,
+ * given the document's estimated spin rate (0 for punctuation, numbers,
+ * names and tokens out of range). */
 UNSPIN_EXPORT double unspin_result_token_spin(const unspin_result *r, size_t i);
 
 /** The restored wording of token i, or NULL when the token is unchanged.
@@ -395,6 +396,42 @@ UNSPIN_EXPORT const char *unspin_result_token_original(const unspin_result *r, s
 
 /** The number of spans restored. */
 UNSPIN_EXPORT size_t unspin_result_restored_count(const unspin_result *r);
+
+/** Where a candidate original comes from. */
+typedef enum unspin_source {
+  UNSPIN_SOURCE_IDENTITY = 0,  /**< the text as it is */
+  UNSPIN_SOURCE_THESAURUS = 1, /**< a thesaurus pair */
+  UNSPIN_SOURCE_CONTEXT = 2,   /**< a domain dictionary's filler between the same words */
+  UNSPIN_SOURCE_PROFILE = 3,   /**< a spinner profile */
+  UNSPIN_SOURCE_MORPHOLOGY = 4 /**< a thesaurus pair of the word's stem, re-inflected */
+} unspin_source;
+
+/** Returns a static lower-case name for a source ("identity", "thesaurus",
+ * "context", "profile", "morphology"), or "unknown". */
+UNSPIN_EXPORT const char *unspin_source_name(unspin_source source);
+
+/** The number of candidates recorded for token i: those for the span the
+ * decoder chose at the token (the token first in it), best first. */
+UNSPIN_EXPORT size_t unspin_result_token_candidate_count(const unspin_result *r, size_t i);
+
+/** Candidate k of token i: its wording (normalised words joined by spaces,
+ * owned by the result), and through the optional pointers its source and
+ * its log-score in the chosen context (channel plus scaled language model;
+ * only differences between candidates of one token mean anything).  NULL
+ * when i or k is out of range. */
+UNSPIN_EXPORT const char *unspin_result_token_candidate(const unspin_result *r, size_t i, size_t k,
+                                                        size_t *len, unspin_source *source,
+                                                        double *score);
+
+/** The document's spin score, from 0 to 1: the estimated fraction of its
+ * words that a spinner substituted (the maximum-likelihood mixing weight
+ * over its words that a spinner could have written; numbers and words the
+ * spell checker does not know are left out).  See docs/model.md. */
+UNSPIN_EXPORT double unspin_result_score(const unspin_result *r);
+
+/** 1 when the score reaches the engine's "threshold" parameter (the
+ * verdict "spun"), else 0. */
+UNSPIN_EXPORT int unspin_result_is_spun(const unspin_result *r);
 
 /** Frees a result. */
 UNSPIN_EXPORT void unspin_result_free(unspin_result *r);

@@ -100,21 +100,38 @@ static double extend(const unspin_engine *e, hyp *h, const us_cand *c, int keep)
   return e->lm_scale * lp;
 }
 
-/* Score of a whole path given as one edge per span start (the LM over its
- * original words plus the channel of its edges). */
-static double path_score(const unspin_engine *e, const us_cands *c, const int32_t *edge, size_t n,
-                         const us_lm_word *bos, const us_lm_word *eos, int keep) {
+/* The best path's original words, each with the word position of the
+ * edge that produced it. */
+typedef struct path_word {
+  us_lm_word w;
+  uint32_t at;
+} path_word;
+
+/* Score of edge k in the chosen path's context: its channel weight plus the
+ * language model over its words and the next keep words of the path, given
+ * the path's history before it.  Edges of the same span length compete. */
+static double local_score(const unspin_engine *e, const us_cand *k, const path_word *pw, size_t npw,
+                          size_t first_after, size_t hist_end, const us_lm_word *bos,
+                          const us_lm_word *eos, int keep) {
   hyp h = {0};
   h.hist[0] = *bos;
   h.nhist = 1;
-  double score = 0;
-  for (size_t i = 0; i < n; i++) {
-    if (edge[i] < 0)
-      continue;
-    const us_cand *k = &c->v[edge[i]];
-    score += k->channel + extend(e, &h, k, keep);
+  size_t from = hist_end > (size_t)keep ? hist_end - (size_t)keep : 0;
+  for (size_t i = from; i < hist_end; i++) /* <s> drops out once keep words follow */
+    push_hist(&h, &pw[i].w, keep);
+  double lp = 0;
+  for (int i = 0; i < k->nwords; i++) {
+    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, &k->w[i]);
+    push_hist(&h, &k->w[i], keep);
   }
-  return score + e->lm_scale * us_lm_logprob(&e->lm, h.hist, h.nhist, eos);
+  size_t i = first_after;
+  for (int n = 0; n < keep && i < npw; n++, i++) {
+    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, &pw[i].w);
+    push_hist(&h, &pw[i].w, keep);
+  }
+  if (i >= npw)
+    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, eos);
+  return k->channel + e->lm_scale * lp;
 }
 
 int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
@@ -174,46 +191,62 @@ int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_c
   for (size_t i = 0; i < n; i++) {
     d->edge[i] = -1;
     d->spin[i] = 0;
+    d->lr[i] = -INFINITY;
   }
   for (int32_t h = best; h >= 0 && s.pool[h].cand >= 0; h = s.pool[h].back)
     d->edge[c->v[s.pool[h].cand].start] = s.pool[h].cand;
-  /* Spin probability of the words of each chosen span: the logistic of the
-   * score margin between the best path that substitutes the span and the
-   * best that keeps it, all else as chosen. */
-  int32_t *alt = malloc(n * sizeof *alt);
-  if (!alt)
+  /* The chosen path's original words. */
+  path_word *pw = malloc((3 * n + 1) * sizeof *pw);
+  if (!pw)
     goto done;
-  for (size_t i = 0; i < n; i++) {
+  size_t npw = 0;
+  for (size_t i = 0; i < n; i++)
+    if (d->edge[i] >= 0)
+      for (int k = 0; k < c->v[d->edge[i]].nwords; k++)
+        pw[npw++] = (path_word){c->v[d->edge[i]].w[k], (uint32_t)i};
+  for (size_t k = 0; k < c->n; k++)
+    d->local[k] = -INFINITY;
+  /* Spin probability of each chosen span's words: the logistic of the
+   * margin between its best substituting and best keeping candidate, each
+   * scored in the chosen path's context. */
+  for (size_t i = 0, at = 0; i < n; i++) {
     if (d->edge[i] < 0)
       continue;
     const us_cand *chosen = &c->v[d->edge[i]];
-    double keep_score = -INFINITY, spin_score = -INFINITY;
-    double chosen_score = path_score(e, c, d->edge, n, &bos, &eos, keep);
-    if (chosen->source == US_SRC_IDENTITY)
-      keep_score = chosen_score;
-    else
-      spin_score = chosen_score;
+    size_t hist_end = at, after = at + chosen->nwords;
+    at = after;
+    double keep_score = -INFINITY, spin_score = -INFINITY, lexical_score = -INFINITY;
     for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
       const us_cand *o = &c->v[k];
-      if ((int32_t)k == d->edge[i] || o->len != chosen->len)
+      if (o->len != chosen->len)
         continue;
-      memcpy(alt, d->edge, n * sizeof *alt);
-      alt[i] = (int32_t)k;
-      double sc = path_score(e, c, alt, n, &bos, &eos, keep);
+      double sc = local_score(e, o, pw, npw, after, hist_end, &bos, &eos, keep);
+      d->local[k] = sc;
       if (o->source == US_SRC_IDENTITY) {
         if (sc > keep_score)
           keep_score = sc;
-      } else if (sc > spin_score) {
-        spin_score = sc;
+      } else {
+        if (sc > spin_score)
+          spin_score = sc;
+        if (o->source != US_SRC_CONTEXT && sc > lexical_score)
+          lexical_score = sc;
       }
     }
     double p = spin_score == -INFINITY  ? 0.0
                : keep_score == -INFINITY ? 1.0
                                          : 1.0 / (1.0 + exp(keep_score - spin_score));
-    for (size_t j = i; j < i + chosen->len && j < n; j++)
+    /* The margin of the word-list sources (not context fillers, which a
+     * domain dictionary proposes for clean text of the same story too),
+     * without the prior odds the channel put in: the detection evidence. */
+    double lr = lexical_score == -INFINITY ? -INFINITY
+                : keep_score == -INFINITY   ? INFINITY
+                                            : lexical_score - keep_score - (e->channel.spin - e->channel.keep);
+    for (size_t j = i; j < i + chosen->len && j < n; j++) {
       d->spin[j] = p;
+      d->lr[j] = lr;
+    }
   }
-  free(alt);
+  free(pw);
   rc = 0;
 done:
   if (s.beams)

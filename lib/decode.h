@@ -7,13 +7,17 @@
 /* The decoder's verdict for one sentence. */
 typedef struct us_decision {
   int32_t *edge;  /* [n]: candidate chosen at the span starting at word i, or -1 inside a span */
-  double *spin;   /* [n]: probability that word i was substituted */
+  double *spin;   /* [n]: probability that word i was substituted, under the channel's prior */
+  double *lr;     /* [n]: log likelihood ratio substituted : kept for word i, prior removed
+                     (-inf where nothing could replace it) */
+  double *local;  /* [candidates]: score of each candidate in the chosen path's context, or
+                     -inf where it does not compete with the chosen edge (another length) */
 } us_decision;
 
 /* Beam search over the candidate lattice of n words, scoring each path by
  * its channel log-weights plus the language model's log-probability of the
  * original words (sentence markers included).  Fills d->edge and d->spin,
- * which must hold n entries.  Returns 0, or -1 when memory runs out. */
+ * which must hold n entries, and d->local, which must hold c->n.  Returns 0, or -1 when memory runs out. */
 int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
               us_decision *d);
 

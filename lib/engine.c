@@ -31,6 +31,8 @@ static const us_channel default_channel = {
 
 #define DEFAULT_BEAM 8
 #define DEFAULT_LM_SCALE 0.7
+#define DEFAULT_THRESHOLD 0.005
+#define CANDIDATES_KEPT 5
 
 void unspin_options_init(unspin_options *o) {
   if (!o)
@@ -58,6 +60,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   }
   e->channel = default_channel;
   e->lm_scale = DEFAULT_LM_SCALE;
+  e->threshold = DEFAULT_THRESHOLD;
   e->beam = DEFAULT_BEAM;
   *out = e;
   return UNSPIN_OK;
@@ -133,6 +136,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
     c->length = v;
+  } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
+    e->threshold = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
     e->beam = (int)v;
   } else {
@@ -168,8 +173,12 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->key_off = malloc((n + 1) * sizeof *r->key_off);
   r->cases = malloc(n + 1);
   r->spin = calloc(n + 1, sizeof *r->spin);
+  r->lr = malloc((n + 1) * sizeof *r->lr);
   r->orig_off = malloc((n + 1) * sizeof *r->orig_off);
-  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->orig_off)
+  r->cand_at = calloc(n + 1, sizeof *r->cand_at);
+  r->cand_n = calloc(n + 1, 1);
+  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->lr || !r->orig_off || !r->cand_at ||
+      !r->cand_n)
     return -1;
   for (size_t i = 0; i < n; i++) {
     const us_token *t = &r->tokens.v[i];
@@ -178,6 +187,7 @@ static int describe_tokens(unspin_result *r, const char *text) {
     r->text_off[i] = r->texts.len;
     r->key_off[i] = r->keys.len;
     r->orig_off[i] = -1;
+    r->lr[i] = -INFINITY;
     if (us_buf_append(&r->texts, s, len) || us_buf_putc(&r->texts, '\0') ||
         us_normalize_key(s, len, &r->keys) || us_buf_putc(&r->keys, '\0'))
       return -1;
@@ -265,18 +275,64 @@ static int render(const unspin_result *r, const char *text, const us_word *w, si
   return 0;
 }
 
+/* Records the best few candidates that competed at word w's span. */
+static int record_candidates(unspin_result *r, const us_word *w, size_t i, const us_cands *c,
+                             const us_decision *dec) {
+  size_t top[CANDIDATES_KEPT], ntop = 0;
+  for (size_t k = 0; k < c->n; k++) {
+    if (c->v[k].start != i || dec->local[k] == -INFINITY)
+      continue;
+    size_t at = ntop < CANDIDATES_KEPT ? ntop++ : CANDIDATES_KEPT;
+    if (at == CANDIDATES_KEPT && dec->local[k] <= dec->local[top[CANDIDATES_KEPT - 1]])
+      continue;
+    if (at == CANDIDATES_KEPT)
+      at = CANDIDATES_KEPT - 1;
+    while (at > 0 && dec->local[top[at - 1]] < dec->local[k]) {
+      top[at] = top[at - 1];
+      at--;
+    }
+    top[at] = k;
+  }
+  size_t token = w[i].token;
+  r->cand_at[token] = r->ncands;
+  r->cand_n[token] = (uint8_t)ntop;
+  for (size_t j = 0; j < ntop; j++) {
+    if (r->ncands == r->cands_cap) {
+      size_t cap = r->cands_cap ? 2 * r->cands_cap : 64;
+      struct us_result_cand *v = realloc(r->cands, cap * sizeof *v);
+      if (!v)
+        return -1;
+      r->cands = v;
+      r->cands_cap = cap;
+    }
+    const us_cand *k = &c->v[top[j]];
+    r->cands[r->ncands++] = (struct us_result_cand){r->cand_text.len, k->source, dec->local[top[j]]};
+    if (us_buf_append(&r->cand_text, c->text.data + k->text_off, k->text_len) ||
+        us_buf_putc(&r->cand_text, '\0'))
+      return -1;
+  }
+  return 0;
+}
+
 /* Restores one sentence's words [w, w + n) into r->out, which holds the
  * input up to the sentence's first word; returns the input offset copied to. */
 static int restore_sentence(const unspin_engine *e, unspin_result *r, const char *text,
                             us_word *w, size_t n, us_cands *cands, size_t *copied) {
-  us_decision dec = {malloc(n * sizeof *dec.edge), malloc(n * sizeof *dec.spin)};
+  us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
+                     .spin = malloc(n * sizeof *dec.spin),
+                     .lr = malloc(n * sizeof *dec.lr)};
   int rc = -1;
-  if (!dec.edge || !dec.spin || us_candidates(e, w, n, cands) || us_decode(e, w, n, cands, &dec))
+  if (!dec.edge || !dec.spin || !dec.lr || us_candidates(e, w, n, cands) ||
+      !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
+      us_decode(e, w, n, cands, &dec))
     goto done;
   for (size_t i = 0; i < n; i++) {
     r->spin[w[i].token] = dec.spin[i];
+    r->lr[w[i].token] = dec.lr[i];
     if (dec.edge[i] < 0)
       continue;
+    if (record_candidates(r, w, i, cands, &dec))
+      goto done;
     const us_cand *c = &cands->v[dec.edge[i]];
     if (c->source == US_SRC_IDENTITY)
       continue;
@@ -299,6 +355,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
 done:
   free(dec.edge);
   free(dec.spin);
+  free(dec.local);
+  free(dec.lr);
   return rc;
 }
 
@@ -314,6 +372,49 @@ static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t 
   memcpy(w, s, len);
   w[len] = '\0';
   return us_morph_spell(e->morph, w);
+}
+
+/* The document's spin rate: the maximum-likelihood mixing weight pi of
+ * "substituted" in a two-component mixture over its spinnable words, each
+ * with likelihood ratio LR (substituted : kept) from the decoder, found by
+ * EM: pi <- mean(pi LR / (pi LR + 1 - pi)).  Words nothing could replace
+ * have LR = 0.  Token spin probabilities are then the posteriors under
+ * pi, and the score is pi. */
+static void estimate_rate(const unspin_engine *e, unspin_result *r, const char *text) {
+  size_t counted = 0;
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    const us_token *t = &r->tokens.v[i];
+    int use = us_token_counts(t) && spinnable(e, text + t->start, t->end - t->start, t->kind);
+    if (!use)
+      r->lr[i] = NAN; /* not part of the estimate */
+    counted += use;
+  }
+  double pi = 0.05;
+  for (int iter = 0; iter < 100 && counted; iter++) {
+    double sum = 0;
+    for (size_t i = 0; i < r->tokens.n; i++) {
+      double lr = r->lr[i];
+      if (lr != lr || lr == -INFINITY)
+        continue;
+      double odds = lr > 50 ? INFINITY : exp(lr);
+      sum += odds == INFINITY ? 1.0 : pi * odds / (pi * odds + 1.0 - pi);
+    }
+    double next = sum / (double)counted;
+    if (fabs(next - pi) < 1e-7) {
+      pi = next;
+      break;
+    }
+    pi = next;
+  }
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    double lr = r->lr[i];
+    if (lr != lr || lr == -INFINITY)
+      continue;
+    double odds = lr > 50 ? INFINITY : exp(lr);
+    r->spin[i] = odds == INFINITY ? 1.0 : pi * odds / (pi * odds + 1.0 - pi);
+  }
+  r->score = counted ? pi : 0.0;
+  r->spun = r->score >= e->threshold;
 }
 
 /* Restores every sentence, copying all bytes outside restored spans. */
@@ -342,6 +443,8 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   }
   if (!rc)
     rc = us_buf_append(&r->out, text + copied, len - copied);
+  if (!rc)
+    estimate_rate(e, r, text);
   us_cands_free(&cands);
   free(w);
   return rc;

@@ -42,6 +42,7 @@ struct unspin_engine {
   size_t nprofiles;
   us_channel channel;
   double lm_scale;
+  double threshold; /* document score from which the verdict is "spun" */
   int beam;
 };
 

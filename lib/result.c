@@ -85,11 +85,53 @@ const char *unspin_result_token_original(const unspin_result *r, size_t i, size_
 
 size_t unspin_result_restored_count(const unspin_result *r) { return r ? r->restored : 0; }
 
+const char *unspin_source_name(unspin_source s) {
+  switch (s) {
+  case UNSPIN_SOURCE_IDENTITY: return "identity";
+  case UNSPIN_SOURCE_THESAURUS: return "thesaurus";
+  case UNSPIN_SOURCE_CONTEXT: return "context";
+  case UNSPIN_SOURCE_PROFILE: return "profile";
+  case UNSPIN_SOURCE_MORPHOLOGY: return "morphology";
+  }
+  return "unknown";
+}
+
+size_t unspin_result_token_candidate_count(const unspin_result *r, size_t i) {
+  return tok(r, i) && r->cand_n ? r->cand_n[i] : 0;
+}
+
+const char *unspin_result_token_candidate(const unspin_result *r, size_t i, size_t k, size_t *len,
+                                          unspin_source *source, double *score) {
+  if (k >= unspin_result_token_candidate_count(r, i)) {
+    if (len)
+      *len = 0;
+    return NULL;
+  }
+  const struct us_result_cand *c = &r->cands[r->cand_at[i] + k];
+  const char *t = r->cand_text.data + c->text_off;
+  if (len)
+    *len = strlen(t);
+  if (source)
+    *source = (unspin_source)c->source;
+  if (score)
+    *score = c->score;
+  return t;
+}
+
+double unspin_result_score(const unspin_result *r) { return r ? r->score : 0.0; }
+
+int unspin_result_is_spun(const unspin_result *r) { return r ? r->spun : 0; }
+
 void unspin_result_free(unspin_result *r) {
   if (!r)
     return;
   free(r->spin);
+  free(r->lr);
   free(r->orig_off);
+  free(r->cand_at);
+  free(r->cand_n);
+  free(r->cands);
+  us_buf_free(&r->cand_text);
   us_buf_free(&r->originals);
   us_buf_free(&r->out);
   us_tokens_free(&r->tokens);

@@ -17,9 +17,22 @@ struct unspin_result {
   size_t invalid_utf8;
   int64_t first_invalid;
   double *spin;      /* [ntokens] */
+  double *lr;        /* [ntokens] log likelihood ratio from the decoder */
   int64_t *orig_off; /* [ntokens] offset into originals, or -1 */
   us_buf originals;  /* restored wordings, each NUL-terminated */
   size_t restored;
+  /* candidates of token i: cands[cand_at[i] .. cand_at[i] + cand_n[i]) */
+  size_t *cand_at;
+  uint8_t *cand_n;
+  struct us_result_cand {
+    size_t text_off; /* into cand_text */
+    uint8_t source;
+    double score;
+  } *cands;
+  size_t ncands, cands_cap;
+  us_buf cand_text;
+  double score;
+  int spun;
 };
 
 #endif
