@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "unspin.h"
 
@@ -26,6 +27,9 @@ static const char usage_text[] =
     "Options:\n"
     "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
     "      --no-default-dict  do not load the default dictionary\n"
+    "      --diff           mark each restoration inline, [-spun-]{+original+}\n"
+    "                       (coloured on a terminal unless NO_COLOR is set)\n"
+    "      --json           one JSON object per file: verdict, score, per-token detail\n"
     "      --detect         print one line per file, FILE: spun SCORE or FILE: clean SCORE;\n"
     "                       exit 0 if all are clean, 1 if any is spun\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
@@ -163,7 +167,7 @@ static void free_dicts(dict_list *l) {
   free(l->v);
 }
 
-typedef enum { OUT_TEXT, OUT_DETECT } out_mode;
+typedef enum { OUT_TEXT, OUT_DETECT, OUT_DIFF, OUT_JSON } out_mode;
 
 /* Writes the result of one file in the chosen mode; *spun is set when the
  * verdict is "spun". */
@@ -176,9 +180,23 @@ static int write_result(const unspin_result *res, const char *path, out_mode mod
       return fail(NULL, "cannot write to standard output");
     return 0;
   }
-  size_t out_len;
-  const char *out = unspin_result_text(res, &out_len);
-  return write_output(out, out_len);
+  if (mode == OUT_TEXT) {
+    size_t out_len;
+    const char *out = unspin_result_text(res, &out_len);
+    return write_output(out, out_len);
+  }
+  char *buf;
+  size_t len;
+  const char *color = getenv("NO_COLOR");
+  unsigned flags = mode == OUT_DIFF && isatty(STDOUT_FILENO) && !(color && *color)
+                       ? UNSPIN_RENDER_COLOR
+                       : 0;
+  if (unspin_result_render(res, mode == OUT_DIFF ? UNSPIN_FORMAT_DIFF : UNSPIN_FORMAT_JSON, flags,
+                           path, &buf, &len) != UNSPIN_OK)
+    return fail(path, "out of memory");
+  int rc = write_output(buf, len);
+  unspin_free(buf);
+  return rc;
 }
 
 static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
@@ -264,6 +282,7 @@ static int cmd_restore(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
       {"param", required_argument, NULL, 'p'},  {"profile", required_argument, NULL, 'P'},
       {"hunspell", required_argument, NULL, 'H'},  {"detect", no_argument, NULL, 'D'},
+      {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
   unspin_options_init(&opts);
@@ -284,6 +303,8 @@ static int cmd_restore(int argc, char **argv) {
     case 'n': use_default = 0; break;
     case 'H': hunspell = optarg; break;
     case 'D': mode = OUT_DETECT; break;
+    case 'F': mode = OUT_DIFF; break;
+    case 'J': mode = OUT_JSON; break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
     case 'p':
       if (nparams == sizeof params / sizeof *params) {

@@ -433,6 +433,28 @@ UNSPIN_EXPORT double unspin_result_score(const unspin_result *r);
  * verdict "spun"), else 0. */
 UNSPIN_EXPORT int unspin_result_is_spun(const unspin_result *r);
 
+/** Output formats of unspin_result_render. */
+typedef enum unspin_format {
+  UNSPIN_FORMAT_TEXT = 0, /**< the restored text (as unspin_result_text) */
+  UNSPIN_FORMAT_DIFF = 1, /**< the input with each restoration marked [-spun-]{+original+} */
+  UNSPIN_FORMAT_JSON = 2  /**< one JSON object: file, verdict, score, restored, text, and per
+                               token its span, text, spin, original and candidates */
+} unspin_format;
+
+/** Render flag: colour the diff with ANSI escapes (red spun, green original). */
+#define UNSPIN_RENDER_COLOR (1u << 0)
+
+/** Renders a result in `format`; `name` (may be NULL) is the "file" field
+ * of JSON.  On success `*out` is a new NUL-terminated buffer the caller
+ * frees with unspin_free, and `*len` (if not NULL) its length.  JSON is
+ * always valid UTF-8: invalid input bytes appear as U+FFFD.  Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_result_render(const unspin_result *r, unspin_format format,
+                                                 unsigned flags, const char *name, char **out,
+                                                 size_t *len);
+
+/** Frees memory the library returned to the caller (unspin_result_render). */
+UNSPIN_EXPORT void unspin_free(void *p);
+
 /** Frees a result. */
 UNSPIN_EXPORT void unspin_result_free(unspin_result *r);
 

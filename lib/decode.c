@@ -191,7 +191,7 @@ int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_c
   for (size_t i = 0; i < n; i++) {
     d->edge[i] = -1;
     d->spin[i] = 0;
-    d->lr[i] = -INFINITY;
+    d->lr[i] = d->lr_all[i] = -INFINITY;
   }
   for (int32_t h = best; h >= 0 && s.pool[h].cand >= 0; h = s.pool[h].back)
     d->edge[c->v[s.pool[h].cand].start] = s.pool[h].cand;
@@ -241,9 +241,13 @@ int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_c
     double lr = lexical_score == -INFINITY ? -INFINITY
                 : keep_score == -INFINITY   ? INFINITY
                                             : lexical_score - keep_score - (e->channel.spin - e->channel.keep);
+    double lr_all = spin_score == -INFINITY ? -INFINITY
+                    : keep_score == -INFINITY ? INFINITY
+                                              : spin_score - keep_score - (e->channel.spin - e->channel.keep);
     for (size_t j = i; j < i + chosen->len && j < n; j++) {
       d->spin[j] = p;
       d->lr[j] = lr;
+      d->lr_all[j] = lr_all;
     }
   }
   free(pw);

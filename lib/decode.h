@@ -8,8 +8,9 @@
 typedef struct us_decision {
   int32_t *edge;  /* [n]: candidate chosen at the span starting at word i, or -1 inside a span */
   double *spin;   /* [n]: probability that word i was substituted, under the channel's prior */
-  double *lr;     /* [n]: log likelihood ratio substituted : kept for word i, prior removed
-                     (-inf where nothing could replace it) */
+  double *lr;     /* [n]: log likelihood ratio substituted : kept for word i by the word-list
+                     sources, prior removed (-inf where nothing could replace it) */
+  double *lr_all; /* [n]: the same over every source, context fillers included */
   double *local;  /* [candidates]: score of each candidate in the chosen path's context, or
                      -inf where it does not compete with the chosen edge (another length) */
 } us_decision;

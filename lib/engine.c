@@ -174,10 +174,11 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->cases = malloc(n + 1);
   r->spin = calloc(n + 1, sizeof *r->spin);
   r->lr = malloc((n + 1) * sizeof *r->lr);
+  r->lr_all = malloc((n + 1) * sizeof *r->lr_all);
   r->orig_off = malloc((n + 1) * sizeof *r->orig_off);
   r->cand_at = calloc(n + 1, sizeof *r->cand_at);
   r->cand_n = calloc(n + 1, 1);
-  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->lr || !r->orig_off || !r->cand_at ||
+  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->lr || !r->lr_all || !r->orig_off || !r->cand_at ||
       !r->cand_n)
     return -1;
   for (size_t i = 0; i < n; i++) {
@@ -187,7 +188,7 @@ static int describe_tokens(unspin_result *r, const char *text) {
     r->text_off[i] = r->texts.len;
     r->key_off[i] = r->keys.len;
     r->orig_off[i] = -1;
-    r->lr[i] = -INFINITY;
+    r->lr[i] = r->lr_all[i] = -INFINITY;
     if (us_buf_append(&r->texts, s, len) || us_buf_putc(&r->texts, '\0') ||
         us_normalize_key(s, len, &r->keys) || us_buf_putc(&r->keys, '\0'))
       return -1;
@@ -320,15 +321,17 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
                             us_word *w, size_t n, us_cands *cands, size_t *copied) {
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
                      .spin = malloc(n * sizeof *dec.spin),
-                     .lr = malloc(n * sizeof *dec.lr)};
+                     .lr = malloc(n * sizeof *dec.lr),
+                     .lr_all = malloc(n * sizeof *dec.lr_all)};
   int rc = -1;
-  if (!dec.edge || !dec.spin || !dec.lr || us_candidates(e, w, n, cands) ||
+  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, w, n, cands, &dec))
     goto done;
   for (size_t i = 0; i < n; i++) {
     r->spin[w[i].token] = dec.spin[i];
     r->lr[w[i].token] = dec.lr[i];
+    r->lr_all[w[i].token] = dec.lr_all[i];
     if (dec.edge[i] < 0)
       continue;
     if (record_candidates(r, w, i, cands, &dec))
@@ -357,6 +360,7 @@ done:
   free(dec.spin);
   free(dec.local);
   free(dec.lr);
+  free(dec.lr_all);
   return rc;
 }
 
@@ -376,10 +380,9 @@ static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t 
 
 /* The document's spin rate: the maximum-likelihood mixing weight pi of
  * "substituted" in a two-component mixture over its spinnable words, each
- * with likelihood ratio LR (substituted : kept) from the decoder, found by
- * EM: pi <- mean(pi LR / (pi LR + 1 - pi)).  Words nothing could replace
- * have LR = 0.  Token spin probabilities are then the posteriors under
- * pi, and the score is pi. */
+ * with likelihood ratio LR (substituted : kept) of the word-list sources,
+ * found by EM: pi <- mean(pi LR / (pi LR + 1 - pi)).  Words nothing could
+ * replace have LR = 0.  The score is pi. */
 static void estimate_rate(const unspin_engine *e, unspin_result *r, const char *text) {
   size_t counted = 0;
   for (size_t i = 0; i < r->tokens.n; i++) {
@@ -406,12 +409,17 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r, const char *
     }
     pi = next;
   }
+  /* token posteriors: every source's evidence, the document's rate as the
+   * prior (never below the channel's), so a restored word is at least even */
+  double prior = pi > exp(e->channel.spin) ? pi : exp(e->channel.spin);
+  double logit = log(prior) - log1p(-prior);
   for (size_t i = 0; i < r->tokens.n; i++) {
-    double lr = r->lr[i];
-    if (lr != lr || lr == -INFINITY)
+    double lr = r->lr_all[i];
+    if (r->lr[i] != r->lr[i] || lr == -INFINITY) {
+      r->spin[i] = 0;
       continue;
-    double odds = lr > 50 ? INFINITY : exp(lr);
-    r->spin[i] = odds == INFINITY ? 1.0 : pi * odds / (pi * odds + 1.0 - pi);
+    }
+    r->spin[i] = lr == INFINITY ? 1.0 : 1.0 / (1.0 + exp(-(lr + logit)));
   }
   r->score = counted ? pi : 0.0;
   r->spun = r->score >= e->threshold;
@@ -470,7 +478,7 @@ unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t le
   r->invalid_utf8 = bad;
   r->first_invalid = first;
   unspin_status rc = us_tokenize(text, len, &r->tokens, err);
-  if (rc == UNSPIN_OK && describe_tokens(r, text))
+  if (rc == UNSPIN_OK && (describe_tokens(r, text) || us_buf_append(&r->input, text, len)))
     rc = us_nomem(err);
   if (rc == UNSPIN_OK) {
     int fail = e->ndicts || e->nprofiles ? restore(e, r, text, len)

@@ -127,6 +127,7 @@ void unspin_result_free(unspin_result *r) {
     return;
   free(r->spin);
   free(r->lr);
+  free(r->lr_all);
   free(r->orig_off);
   free(r->cand_at);
   free(r->cand_n);
@@ -134,6 +135,7 @@ void unspin_result_free(unspin_result *r) {
   us_buf_free(&r->cand_text);
   us_buf_free(&r->originals);
   us_buf_free(&r->out);
+  us_buf_free(&r->input);
   us_tokens_free(&r->tokens);
   us_buf_free(&r->texts);
   us_buf_free(&r->keys);

@@ -8,6 +8,7 @@
 
 struct unspin_result {
   us_buf out;        /* the output text */
+  us_buf input;      /* a copy of the input, for the diff */
   us_tokens tokens;
   us_buf texts;      /* token texts, each NUL-terminated */
   us_buf keys;       /* lookup keys, each NUL-terminated */
@@ -17,7 +18,8 @@ struct unspin_result {
   size_t invalid_utf8;
   int64_t first_invalid;
   double *spin;      /* [ntokens] */
-  double *lr;        /* [ntokens] log likelihood ratio from the decoder */
+  double *lr;        /* [ntokens] log likelihood ratio of the word-list sources */
+  double *lr_all;    /* [ntokens] log likelihood ratio of every source */
   int64_t *orig_off; /* [ntokens] offset into originals, or -1 */
   us_buf originals;  /* restored wordings, each NUL-terminated */
   size_t restored;
