@@ -64,9 +64,50 @@ static int stems_locked(us_morph *m, const char *w, const char *except, us_buf *
   return kept;
 }
 
+static int listed(const us_buf *b, size_t from, const char *s) {
+  for (size_t at = from; at < b->len; at += strlen(b->data + at) + 1)
+    if (!strcmp(b->data + at, s))
+      return 1;
+  return 0;
+}
+
+/* Regular English endings stripped, kept when hunspell knows the result:
+ * hunspell's own stems miss some ("dangers" gives only "dang"). */
+static int suffix_stems(us_morph *m, const char *w, size_t from, us_buf *out) {
+  static const struct {
+    const char *end, *add;
+  } rules[] = {{"ies", "y"}, {"es", ""}, {"s", ""},  {"ied", "y"}, {"ed", ""}, {"ed", "e"},
+               {"ing", ""},  {"ing", "e"}, {"er", ""}, {"est", ""}};
+  size_t n = strlen(w);
+  int kept = 0;
+  for (size_t r = 0; r < sizeof rules / sizeof *rules; r++) {
+    size_t k = strlen(rules[r].end);
+    if (n <= k + 2 || n > 60 || strcmp(w + n - k, rules[r].end))
+      continue;
+    char stem[72];
+    size_t base = n - k;
+    /* a doubled final consonant ("transferred") is undone too */
+    for (int undouble = 0; undouble < 2; undouble++) {
+      size_t b = base;
+      if (undouble) {
+        if (b < 3 || w[b - 1] != w[b - 2] || strchr("aeiouls", w[b - 1]))
+          continue;
+        b--;
+      }
+      snprintf(stem, sizeof stem, "%.*s%s", (int)b, w, rules[r].add);
+      if (!listed(out, from, stem) && Hunspell_spell(m->h, stem) &&
+          !us_buf_append(out, stem, strlen(stem) + 1))
+        kept++;
+    }
+  }
+  return kept;
+}
+
 int us_morph_stems(us_morph *m, const char *w, us_buf *out) {
+  size_t from = out->len;
   pthread_mutex_lock(&m->lock);
   int n = stems_locked(m, w, w, out);
+  n += suffix_stems(m, w, from, out);
   pthread_mutex_unlock(&m->lock);
   return n;
 }

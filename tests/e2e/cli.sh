@@ -144,5 +144,31 @@ expect_status 2 "damaged default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/flip
 expect_status 0 "default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/c1.undict" "$UNSPIN" "$T/crlf.txt"
 same "$T/crlf.txt" "$T/out" "pass-through with the default dictionary"
 
+# --- restoration, detection and output modes ----------------------------------
+printf 'The spy agency joined the cyber defense group in May 2008.\nThe spy agency said the move risks inflaming tensions.\n' >"$T/story.txt"
+printf 'agency|company|firm\r\nmay|could\n' >"$T/spinner.profile"
+expect_status 0 "story build" -- unspin build -o "$T/story.undict" "$T/story.txt"
+printf 'The spy company joined the cyber defense group in Could 2008.\n' >"$T/spun.txt"
+printf 'The spy agency joined the cyber defense group in May 2008.\n' >"$T/restored.expected"
+expect_status 0 "restore with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" "$T/spun.txt"
+same "$T/restored.expected" "$T/out" "profile restoration"
+expect_status 0 "diff" -- env NO_COLOR=1 "$UNSPIN" --no-default-dict -d "$T/story.undict" --profile "$T/spinner.profile" --diff "$T/spun.txt"
+printf 'The spy [-company-]{+agency+} joined the cyber defense group in [-Could-]{+May+} 2008.\n' >"$T/diff.expected"
+same "$T/diff.expected" "$T/out" "diff markers"
+expect_status 0 "json" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --json "$T/spun.txt" "$T/story.txt"
+[ "$(grep -c '^{"file":' "$T/out")" -eq 2 ] && ok || bad "one JSON object per file"
+grep -q '"original":"agency"' "$T/out" && ok || bad "json shows the original"
+# --detect: 0 when all are clean, 1 when one is spun, 2 on error
+expect_status 0 "detect clean" -- unspin -d "$T/story.undict" --detect "$T/story.txt"
+grep -q "story.txt: clean " "$T/out" && ok || bad "detect prints clean"
+expect_status 1 "detect spun" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --detect "$T/story.txt" "$T/spun.txt"
+grep -q "spun.txt: spun " "$T/out" && ok || bad "detect prints spun"
+expect_status 2 "detect missing" -- unspin --detect "$T/missing.txt"
+expect_status 2 "bad profile" -- unspin --profile "$T/bad.txt" "$T/spun.txt"
+expect_err "invalid UTF-8 at byte offset 3" "bad profile message"
+expect_status 2 "unknown param" -- unspin --param nonsense=1 "$T/spun.txt"
+expect_status 2 "missing hunspell" -- unspin --hunspell "$T/nothing" "$T/spun.txt"
+expect_err "nothing.aff" "missing hunspell message"
+
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

@@ -1,0 +1,356 @@
+/* check_restore.c - the restoration engine through the public API: each
+ * candidate source, decoding, case copying, detection, output formats. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+#include "unspin.h"
+
+static char *dir;
+
+static void setup(void) { dir = tu_mkdtemp(); }
+static void teardown(void) { tu_rmdir(dir); }
+
+/* A clean "story" the domain dictionary is built from. */
+static const char story[] =
+    "The spy agency joined the cyber defense group in May 2008.\n"
+    "The spy agency said the move risks inflaming tensions.\n"
+    "Officials said the spy agency joined the group to share research.\n";
+
+static const char mythes[] = "UTF-8\n"
+                             "risk|1\n"
+                             "(verb)|danger|hazard\n"
+                             "say|1\n"
+                             "(verb)|mention|state\n"
+                             "move|1\n"
+                             "(noun)|transfer|motion\n";
+
+static unspin_dict *build_dict(const char *name, const char *text, const char *thesaurus) {
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  if (text)
+    ck_assert_int_eq(unspin_builder_add_text(b, text, strlen(text), NULL), UNSPIN_OK);
+  if (thesaurus) {
+    char *tp = tu_path(dir, "th.dat");
+    tu_write(tp, thesaurus, strlen(thesaurus));
+    ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
+    free(tp);
+  }
+  char *path = tu_path(dir, name);
+  ck_assert_int_eq(unspin_builder_write(b, path, NULL), UNSPIN_OK);
+  unspin_builder_free(b);
+  unspin_dict *d;
+  ck_assert_int_eq(unspin_dict_open(&d, path, 0, NULL), UNSPIN_OK);
+  free(path);
+  return d;
+}
+
+static char *restore(const unspin_engine *e, const char *text, unspin_result **keep) {
+  unspin_result *r;
+  unspin_error err;
+  ck_assert_msg(unspin_analyze(e, text, strlen(text), &r, &err) == UNSPIN_OK, "%s", err.message);
+  size_t len;
+  const char *out = unspin_result_text(r, &len);
+  char *copy = malloc(len + 1);
+  memcpy(copy, out, len + 1);
+  if (keep)
+    *keep = r;
+  else
+    unspin_result_free(r);
+  return copy;
+}
+
+static void expect_restored(const unspin_engine *e, const char *in, const char *want) {
+  char *got = restore(e, in, NULL);
+  ck_assert_msg(!strcmp(got, want), "'%s' restored to '%s', expected '%s'", in, got, want);
+  free(got);
+}
+
+static unspin_profile *profile(const char *text) {
+  unspin_profile *p;
+  unspin_error err;
+  ck_assert_msg(unspin_profile_parse(&p, text, strlen(text), "test.profile", &err) == UNSPIN_OK,
+                "%s", err.message);
+  return p;
+}
+
+START_TEST(clean_text_is_left_alone) {
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  expect_restored(e, story, story);
+  unspin_result *r;
+  free(restore(e, story, &r));
+  ck_assert_uint_eq(unspin_result_restored_count(r), 0);
+  ck_assert(!unspin_result_is_spun(r));
+  ck_assert_double_lt(unspin_result_score(r), 0.005);
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(profile_source_restores_and_copies_case) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_profile *p = profile("\xEF\xBB\xBF" "agency|company|firm\r\n|empty key\n\nMay||could|\n");
+  ck_assert_uint_eq(unspin_profile_size(p), 3);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  expect_restored(e, "The spy company joined the group.\n", "The spy agency joined the group.\n");
+  expect_restored(e, "The Spy Company Joined\n", "The Spy Agency Joined\n");
+  expect_restored(e, "THE SPY COMPANY JOINED\n", "THE SPY AGENCY JOINED\n");
+  expect_restored(e, "It joined the cyber defense group in Could 2008.",
+                  "It joined the cyber defense group in May 2008.");
+  /* every byte outside the restored word is kept: CRLF, tabs, quotes */
+  expect_restored(e, "\t“The spy company  joined the group.”\r\n",
+                  "\t“The spy agency  joined the group.”\r\n");
+  unspin_result *r;
+  free(restore(e, "The spy company joined the group.", &r));
+  ck_assert_uint_eq(unspin_result_restored_count(r), 1);
+  size_t len;
+  ck_assert_str_eq(unspin_result_token_original(r, 2, &len), "agency");
+  ck_assert_ptr_null(unspin_result_token_original(r, 1, NULL));
+  ck_assert_double_ge(unspin_result_token_spin(r, 2), 0.5);
+  ck_assert_double_lt(unspin_result_token_spin(r, 1), 0.5);
+  unspin_source src;
+  int found = 0;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
+    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
+    found |= !strcmp(c, "agency") && src == UNSPIN_SOURCE_PROFILE;
+  }
+  ck_assert_msg(found, "the profile's key is among the candidates");
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  unspin_profile_free(p);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(thesaurus_source_restores_a_known_synonym) {
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  /* "transfer" is a listed synonym of "move"; the story says "the move risks" */
+  expect_restored(e, "The spy agency said the transfer risks inflaming tensions.\n",
+                  "The spy agency said the move risks inflaming tensions.\n");
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(context_source_restores_without_a_thesaurus) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  /* no word list links "bureau" to "agency": only the story's n-grams do */
+  ck_assert_int_eq(unspin_engine_set_param(e, "context", 0.0), UNSPIN_OK);
+  unspin_result *r;
+  char *out = restore(e, "Officials said the spy bureau joined the group to share research.\n", &r);
+  ck_assert_str_eq(out, "Officials said the spy agency joined the group to share research.\n");
+  unspin_source src;
+  ck_assert_str_eq(unspin_result_token_candidate(r, 4, 0, NULL, &src, NULL), "agency");
+  ck_assert_int_eq(src, UNSPIN_SOURCE_CONTEXT);
+  free(out);
+  unspin_result_free(r);
+  /* a general dictionary proposes no fillers */
+  unspin_engine *g;
+  ck_assert_int_eq(unspin_engine_new(&g, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(g, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(g, "context", 0.0), UNSPIN_OK);
+  expect_restored(g, "Officials said the spy bureau joined the group to share research.\n",
+                  "Officials said the spy bureau joined the group to share research.\n");
+  unspin_engine_free(g);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(morphology_source_reinflects) {
+  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
+  FILE *f = fopen(dic, "rb");
+  if (!f)
+    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
+  fclose(f);
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  unspin_error err;
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  /* "dangers" is not listed, its stem "danger" is: risk -> "risks" like "dangers" */
+  unspin_result *r;
+  free(restore(e, "The spy agency said the move dangers inflaming tensions.\n", &r));
+  int found = 0;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 6); k++) {
+    unspin_source src;
+    const char *c = unspin_result_token_candidate(r, 6, k, NULL, &src, NULL);
+    found |= !strcmp(c, "risks") && src == UNSPIN_SOURCE_MORPHOLOGY;
+  }
+  ck_assert_msg(found, "'risks' is proposed for 'dangers' through its stem");
+  unspin_result_free(r);
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", dic, &err), UNSPIN_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent.aff"));
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(parameters_are_checked) {
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "spin_prior", 0.1), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "spin_prior", 1.5), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "lm_scale", -1), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "beam", 0), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "threshold", 0.2), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
+  unspin_engine_free(e);
+}
+END_TEST
+
+START_TEST(profiles_reject_invalid_utf8) {
+  unspin_profile *p;
+  unspin_error err;
+  ck_assert_int_eq(unspin_profile_parse(&p, "ok|fine\nbad|\xff\n", 14, "x.profile", &err),
+                   UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.offset, 12);
+  ck_assert_ptr_nonnull(strstr(err.message, "x.profile"));
+  /* a long line and a four-word key are handled, the key skipped */
+  size_t n = 1 << 20;
+  char *big = malloc(n + 64);
+  memset(big, 'a', n);
+  memcpy(big + n, "|b\none two three four|x\n", 24);
+  ck_assert_int_eq(unspin_profile_parse(&p, big, n + 24, NULL, &err), UNSPIN_OK);
+  ck_assert_uint_eq(unspin_profile_size(p), 1);
+  unspin_profile_free(p);
+  free(big);
+}
+END_TEST
+
+/* A strict recursive-descent JSON checker: returns the end of one value or NULL. */
+static const char *ws(const char *s) {
+  while (*s == ' ' || *s == '\n' || *s == '\r' || *s == '\t')
+    s++;
+  return s;
+}
+static const char *value(const char *s);
+static const char *string(const char *s) {
+  if (*s++ != '"')
+    return NULL;
+  while (*s != '"') {
+    if ((unsigned char)*s < 0x20)
+      return NULL;
+    if (*s == '\\') {
+      s++;
+      if (*s == 'u') {
+        for (int i = 1; i <= 4; i++)
+          if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+            return NULL;
+        s += 4;
+      } else if (!strchr("\"\\/bfnrt", *s) || !*s) {
+        return NULL;
+      }
+    }
+    s++;
+  }
+  return s + 1;
+}
+static const char *value(const char *s) {
+  s = ws(s);
+  if (*s == '{' || *s == '[') {
+    char close = *s == '{' ? '}' : ']';
+    s = ws(s + 1);
+    if (*s == close)
+      return s + 1;
+    for (;;) {
+      if (close == '}') {
+        if (!(s = string(ws(s))) || *(s = ws(s)) != ':')
+          return NULL;
+        s++;
+      }
+      if (!(s = value(s)))
+        return NULL;
+      s = ws(s);
+      if (*s == close)
+        return s + 1;
+      if (*s++ != ',')
+        return NULL;
+    }
+  }
+  if (*s == '"')
+    return string(s);
+  if (!strncmp(s, "true", 4) || !strncmp(s, "null", 4))
+    return s + 4;
+  if (!strncmp(s, "false", 5))
+    return s + 5;
+  char *end;
+  strtod(s, &end);
+  return end == s ? NULL : end;
+}
+
+START_TEST(json_is_valid_and_complete) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_profile *p = profile("agency|company\n");
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  static const char in[] = "The \"spy\" company\tjoined\\ the group.\r\n\x01 caf\xff.";
+  unspin_result *r;
+  ck_assert_int_eq(unspin_analyze(e, in, sizeof in - 1, &r, NULL), UNSPIN_OK);
+  char *json;
+  size_t len;
+  ck_assert_int_eq(unspin_result_render(r, UNSPIN_FORMAT_JSON, 0, "a \"b\".txt", &json, &len),
+                   UNSPIN_OK);
+  const char *end = value(json);
+  ck_assert_msg(end && *ws(end) == '\0', "invalid JSON: %s", json);
+  ck_assert_ptr_nonnull(strstr(json, "\"file\":\"a \\\"b\\\".txt\""));
+  ck_assert_ptr_nonnull(strstr(json, "\"original\":\"agency\""));
+  ck_assert_ptr_nonnull(strstr(json, "\"source\":\"profile\""));
+  ck_assert_ptr_nonnull(strstr(json, "\\ufffd"));
+  ck_assert_ptr_nonnull(strstr(json, "\\u0001"));
+  unspin_free(json);
+  char *diff;
+  ck_assert_int_eq(unspin_result_render(r, UNSPIN_FORMAT_DIFF, 0, NULL, &diff, &len), UNSPIN_OK);
+  ck_assert_ptr_nonnull(strstr(diff, "\"spy\" [-company-]{+agency+}\tjoined"));
+  ck_assert_uint_eq(len, sizeof in - 1 + strlen("[--]{+agency+}"));
+  unspin_free(diff);
+  ck_assert_int_eq(unspin_result_render(r, UNSPIN_FORMAT_DIFF, UNSPIN_RENDER_COLOR, NULL, &diff,
+                                        NULL),
+                   UNSPIN_OK);
+  ck_assert_ptr_nonnull(strstr(diff, "\x1b[31m[-company-]\x1b[0m\x1b[32m{+agency+}\x1b[0m"));
+  unspin_free(diff);
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  unspin_profile_free(p);
+  unspin_dict_free(d);
+}
+END_TEST
+
+static Suite *suite(void) {
+  Suite *s = suite_create("restore");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 60);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, clean_text_is_left_alone);
+  tcase_add_test(tc, profile_source_restores_and_copies_case);
+  tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
+  tcase_add_test(tc, context_source_restores_without_a_thesaurus);
+  tcase_add_test(tc, morphology_source_reinflects);
+  tcase_add_test(tc, parameters_are_checked);
+  tcase_add_test(tc, profiles_reject_invalid_utf8);
+  tcase_add_test(tc, json_is_valid_and_complete);
+  suite_add_tcase(s, tc);
+  return s;
+}
+
+int main(void) { return tu_run(suite()); }
