@@ -85,6 +85,14 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   return 0;
 }
 
+/* The channel log-weight of an original taken from a word list: the
+ * substitution prior, the relation, the chance the spinner picked this one
+ * of the `fanout` words the list offers, and the list's direction. */
+static double list_weight(const us_channel *ch, us_relation rel, unsigned fanout, int forward) {
+  return ch->spin + ch->relation[rel] - ch->fanout_power * log((double)fanout) +
+         (forward ? ch->forward : 0.0);
+}
+
 static int thesaurus_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                                 uint8_t len, const char *spun, size_t slen, us_cands *c) {
   const us_channel *ch = &e->channel;
@@ -93,8 +101,7 @@ static int thesaurus_candidates(const unspin_engine *e, const us_word *words, ui
     for (size_t i = 0; i < n; i++) {
       us_original o;
       us_dict_original(e->dicts[d], first + i, &o);
-      double w = ch->spin + ch->relation[o.relation] - ch->fanout_power * log((double)o.fanout) +
-                 (o.forward ? ch->forward : 0.0);
+      double w = list_weight(ch, o.relation, o.fanout, o.forward);
       if (add(c, e, words, start, len, US_SRC_THESAURUS, (uint8_t)o.relation, o.text, o.len, w))
         return -1;
     }
@@ -112,7 +119,7 @@ static int profile_candidates(const unspin_engine *e, const us_word *words, uint
       size_t klen;
       unsigned fanout;
       us_profile_original(e->profiles[p], first + i, &key, &klen, &fanout);
-      double w = ch->spin + ch->relation[US_REL_PROFILE] - ch->fanout_power * log((double)fanout);
+      double w = list_weight(ch, US_REL_PROFILE, fanout, 0);
       if (add(c, e, words, start, len, US_SRC_PROFILE, US_REL_PROFILE, key, klen, w))
         return -1;
     }
@@ -152,8 +159,7 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         lemma[head] = '\0';
         us_buf_clear(&forms);
         int nf = us_morph_inflect(e->morph, lemma, w0->key, stem, &forms);
-        double w = ch->spin + ch->relation[o.relation] + ch->morphology -
-                   ch->fanout_power * log((double)o.fanout) + (o.forward ? ch->forward : 0.0);
+        double w = list_weight(ch, o.relation, o.fanout, o.forward) + ch->morphology;
         for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
           us_buf_clear(&text);
           if (us_buf_append(&text, forms.data + f, strlen(forms.data + f)) ||
