@@ -159,8 +159,10 @@ UNSPIN_EXPORT unspin_status unspin_dict_lookup_keys(const unspin_dict *dict,
 typedef struct unspin_build_options {
   int order;           /**< longest n-gram to count, 1..8; default 5 */
   size_t memory_limit; /**< bytes of counts held before sorted runs are
-                            spilled to temporary files; default 256 MiB,
-                            minimum 64 KiB */
+                            spilled to temporary files; default 16 MiB
+                            (cache-sized runs build faster than one large
+                            table, see docs/dictionary-format.md), minimum
+                            64 KiB */
   const char *temp_dir; /**< directory for spilled runs; NULL means $TMPDIR,
                              else /tmp.  Files are unlinked at creation. */
 } unspin_build_options;

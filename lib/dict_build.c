@@ -59,7 +59,7 @@ void unspin_build_options_init(unspin_build_options *o) {
   if (!o)
     return;
   o->order = 5;
-  o->memory_limit = (size_t)256 << 20;
+  o->memory_limit = (size_t)16 << 20;
   o->temp_dir = NULL;
 }
 
