@@ -10,6 +10,9 @@
 #include "ngram_count.h"
 #include "profile.h"
 
+/* Candidates kept per span. */
+#define US_MAX_PER_SPAN 16
+
 /* Contexts with more continuations than this say little about the gap. */
 #define MAX_FILLER_FANOUT 400
 
@@ -42,7 +45,9 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * it lacks; the channel charges for the words the spinner added. */
   if (src != US_SRC_IDENTITY)
     channel += e->channel.length * fabs((double)len - (double)nwords);
-  for (size_t i = 0; i < c->n; i++) { /* one edge per (span, text): keep the likeliest */
+  /* one edge per (span, text): keep the likeliest.  Candidates are added
+   * start by start, so only the tail can hold this start's. */
+  for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
     us_cand *o = &c->v[i];
     if (o->start == start && o->len == len && o->text_len == tlen &&
         !memcmp(c->text.data + o->text_off, text, tlen)) {
@@ -396,7 +401,23 @@ static int by_start(const void *a, const void *b) {
   const us_cand *x = a, *y = b;
   if (x->start != y->start)
     return x->start < y->start ? -1 : 1;
-  return x->len - y->len;
+  if (x->len != y->len)
+    return x->len - y->len;
+  return x->channel > y->channel ? -1 : x->channel < y->channel;
+}
+
+/* Keeps the US_MAX_PER_SPAN likeliest candidates of each span by channel
+ * weight (identity, the likeliest, always stays): a long synonym list
+ * would otherwise swamp the decoder with originals it never chooses. */
+static void keep_likeliest(us_cands *c) {
+  size_t w = 0;
+  for (size_t i = 0, run = 0; i < c->n; i++) {
+    run = (i && c->v[i].start == c->v[i - 1].start && c->v[i].len == c->v[i - 1].len) ? run + 1
+                                                                                      : 0;
+    if (run < US_MAX_PER_SPAN)
+      c->v[w++] = c->v[i];
+  }
+  c->n = w;
 }
 
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
@@ -427,8 +448,10 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     }
   }
   us_buf_free(&spun);
-  if (!rc)
+  if (!rc) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
+    keep_likeliest(out);
+  }
   return rc;
 }
 

@@ -14,6 +14,7 @@ typedef struct hyp {
   double score;
   int32_t back, cand;
   uint8_t nhist;
+  uint64_t key; /* hash of the history, compared before the history itself */
   us_lm_word hist[HIST];
 } hyp;
 
@@ -38,8 +39,17 @@ static void push_hist(hyp *h, const us_lm_word *w, int keep) {
   h->hist[h->nhist++] = *w;
 }
 
+static uint64_t history_key(const hyp *h) {
+  uint64_t k = h->nhist;
+  for (int i = 0; i < h->nhist; i++)
+    for (size_t d = 0; d < US_LM_MAX_DICTS; d++)
+      k = (k ^ h->hist[i].id[d]) * 0x100000001b3ull;
+  return k;
+}
+
 static int same_history(const hyp *a, const hyp *b) {
-  return a->nhist == b->nhist && !memcmp(a->hist, b->hist, a->nhist * sizeof *a->hist);
+  return a->key == b->key && a->nhist == b->nhist &&
+         !memcmp(a->hist, b->hist, a->nhist * sizeof *a->hist);
 }
 
 /* Adds `h` to beam q, or improves the hypothesis with the same history. */
@@ -160,6 +170,7 @@ int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_c
   start.back = start.cand = -1;
   start.hist[0] = bos;
   start.nhist = 1;
+  start.key = history_key(&start);
   if (insert(&s, 0, &start))
     goto done;
   for (size_t p = 0; p < n; p++) {
@@ -172,6 +183,7 @@ int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_c
         h.back = b->v[bi];
         h.cand = (int32_t)k;
         h.score += cand->channel + extend(e, &h, cand, keep);
+        h.key = history_key(&h);
         if (insert(&s, p + cand->len, &h))
           goto done;
       }

@@ -29,6 +29,9 @@ int us_lm_init(us_lm *lm, const unspin_dict *const *dicts, const double *weights
     lm->dict[i] = dicts[i];
     lm->weight[i] = (weights ? weights[i] : 1.0) / total;
     lm->order[i] = unspin_dict_order(dicts[i]);
+    static const char bos[] = UNSPIN_BOS;
+    int64_t id = us_dict_word_id(dicts[i], bos, sizeof bos - 1);
+    lm->bos[i] = id < 0 ? US_LM_UNKNOWN : (uint32_t)id;
     if (lm->order[i] > lm->max_order)
       lm->max_order = lm->order[i];
   }
@@ -45,10 +48,6 @@ us_lm_word us_lm_map(const us_lm *lm, const char *key, size_t len) {
   return w;
 }
 
-static int is_bos(const unspin_dict *d, uint32_t id) {
-  static const char bos[] = UNSPIN_BOS;
-  return id != US_LM_UNKNOWN && us_dict_word_id(d, bos, sizeof bos - 1) == (int64_t)id;
-}
 
 /* P_1(w) in dictionary d. */
 static double unigram(const unspin_dict *d, uint32_t w) {
@@ -66,10 +65,10 @@ static double unigram(const unspin_dict *d, uint32_t w) {
 }
 
 /* P_k(w | ids[0..k-2]) with ids[k-1] = w; `top` says raw counts apply. */
-static double prob(const unspin_dict *d, const uint32_t *ids, int k, int top) {
+static double prob(const unspin_dict *d, uint32_t bos, const uint32_t *ids, int k, int top) {
   if (k == 1)
     return unigram(d, ids[0]);
-  double lower = prob(d, ids + 1, k - 1, 0);
+  double lower = prob(d, bos, ids + 1, k - 1, 0);
   for (int i = 0; i + 1 < k; i++)
     if (ids[i] == US_LM_UNKNOWN)
       return lower;
@@ -78,7 +77,7 @@ static double prob(const unspin_dict *d, const uint32_t *ids, int k, int top) {
     return lower;
   if (ids[k - 1] != US_LM_UNKNOWN) /* an unknown word gets only the back-off share */
     us_dict_lookup_ids(d, ids, (size_t)k, &hw);
-  int raw = top || is_bos(d, ids[0]);
+  int raw = top || (ids[0] != US_LM_UNKNOWN && ids[0] == bos);
   double num = raw ? (double)hw.count : (double)hw.left_types;
   double den = raw ? (double)h.count : (double)h.left_sum;
   if (den <= 0)
@@ -104,7 +103,7 @@ double us_lm_logprob(const us_lm *lm, const us_lm_word *hist, size_t nhist, cons
     for (size_t j = 0; j + 1 < k; j++)
       if (ids[j] == US_LM_UNKNOWN)
         skip = j + 1;
-    p += lm->weight[i] * prob(lm->dict[i], ids + skip, (int)(k - skip), 1);
+    p += lm->weight[i] * prob(lm->dict[i], lm->bos[i], ids + skip, (int)(k - skip), 1);
   }
   return log(p);
 }

@@ -15,6 +15,7 @@ typedef struct us_lm {
   const unspin_dict *dict[US_LM_MAX_DICTS];
   double weight[US_LM_MAX_DICTS]; /* sum to 1 */
   int order[US_LM_MAX_DICTS];
+  uint32_t bos[US_LM_MAX_DICTS]; /* id of <s> in each dictionary */
   size_t n;
   int max_order;
 } us_lm;
