@@ -14,8 +14,12 @@ also reads: real spinners use lists of that kind, but a restorer scored on
 such text is helped by knowing the spinner's thesaurus, so report which
 setting a figure comes from.
 
+With --frequencies TEXT, a synonym is chosen with probability proportional
+to its frequency in TEXT (plus one), as commercial spinners favour common
+words; otherwise uniformly.
+
 usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both]
-               [--aiksaurus DIR] [--mythes FILE] < clean.txt > spun.txt
+               [--frequencies TEXT] [--aiksaurus DIR] [--mythes FILE] < clean.txt > spun.txt
 """
 import argparse
 import random
@@ -96,7 +100,14 @@ def copy_case(src, word):
     return word
 
 
-def spin_line(line, syn, rate, rng):
+def choose(options, freq, rng):
+    if not freq:
+        return rng.choice(options)
+    weights = [freq.get(o.lower(), 0) + 1 for o in options]
+    return rng.choices(options, weights=weights)[0]
+
+
+def spin_line(line, syn, rate, rng, freq=None):
     toks = list(WORD.finditer(line))
     out, at, i = [], 0, 0
     while i < len(toks):
@@ -112,7 +123,7 @@ def spin_line(line, syn, rate, rng):
             # acronyms are names: spinners leave them alone
             acronym = any(t.group(0).isupper() and len(t.group(0)) > 1 for t in span)
             if phrase in syn and not acronym and rng.random() < rate:
-                choice = rng.choice(syn[phrase])
+                choice = choose(syn[phrase], freq, rng)
                 out.append(line[at:span[0].start()])
                 out.append(copy_case(span[0].group(0), choice))
                 at = span[-1].end()
@@ -134,14 +145,21 @@ def main():
     ap.add_argument("--thesaurus", choices=["aiksaurus", "both"], default="aiksaurus")
     ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
     ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
+    ap.add_argument("--frequencies", help="text whose word counts weight the choice")
     args = ap.parse_args()
+    freq = {}
+    if args.frequencies:
+        with open(args.frequencies, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                for w in WORD.findall(line):
+                    freq[w.lower()] = freq.get(w.lower(), 0) + 1
     syn = load_aiksaurus(args.aiksaurus)
     if args.thesaurus == "both":
         for k, v in load_mythes(args.mythes).items():
             syn[k] = sorted(set(syn.get(k, [])) | set(v))
     rng = random.Random(args.seed)
     for line in sys.stdin:
-        sys.stdout.write(spin_line(line, syn, args.rate, rng))
+        sys.stdout.write(spin_line(line, syn, args.rate, rng, freq))
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ every change is a false edit.  Each parameter setting of a grid is scored by
 averaged over articles and the two dictionary settings, and the best
 settings are printed.  The shared dev pair is not used.
 
-usage: tune.py --unspin BIN --scorer score_restore.py CLEAN.txt...
+usage: tune.py --unspin BIN --scorer score_restore.py --grid NAME=V1,V2 ... CLEAN.txt...
 """
 import argparse
 import itertools
@@ -42,6 +42,9 @@ def main():
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--top", type=int, default=8)
     ap.add_argument("--thesaurus", default="both", help="passed to spin.py")
+    ap.add_argument("--frequencies", help="passed to spin.py")
+    ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
+                    help="a parameter and the values to try (repeatable)")
     ap.add_argument("clean", nargs="+")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="unspin-tune.")
@@ -53,15 +56,14 @@ def main():
         spun = os.path.join(tmp, f"spun{i}.txt")
         with open(path, "rb") as src, open(spun, "wb") as dst:
             dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
-                           str(a.rate), "--seed", str(i + 1), "--thesaurus", a.thesaurus],
+                           str(a.rate), "--seed", str(i + 1), "--thesaurus", a.thesaurus] +
+                          (["--frequencies", a.frequencies] if a.frequencies else []),
                           input=src.read()).stdout)
         cases.append((path, spun, d))
-    grid = {
-        "spin_prior": [0.003, 0.01, 0.03],
-        "lm_scale": [0.5, 0.7, 1.0],
-        "context": [-3.0, -1.5],
-        "fanout_power": [0.5, 1.0],
-    }
+    grid = {}
+    for spec in a.grid:
+        name, values = spec.split("=")
+        grid[name] = [float(v) for v in values.split(",")]
     results = []
     for values in itertools.product(*grid.values()):
         params = dict(zip(grid.keys(), values))

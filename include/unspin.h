@@ -315,6 +315,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_hunspell(unspin_engine *engine, c
  *  - "morphology":   log-weight of an original found through the spun word's stem
  *  - "related1", "related2": log-bonus of a context filler that a thesaurus
  *                    links to the spun words directly or through one word
+ *  - "threshold":    document score from which the verdict is "spun"
+ *  - "adapt":        a document found spun is decoded again with the prior
+ *                    raised to adapt times its score (0: one pass only)
  *  - "beam":         hypotheses kept per word (1..256)
  * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
  * range.  Call before the engine is shared between threads. */

@@ -16,6 +16,30 @@
 /* Contexts with more continuations than this say little about the gap. */
 #define MAX_FILLER_FANOUT 400
 
+/* Whether two phrases are spellings of one word ("center"/"centre",
+ * "defense"/"defence"): at least five letters each and one or two letters
+ * apart, without being hyphen or space variants ("on-line"/"online" is a
+ * swap spinners make; a spelling is not). */
+static int spelling_variant(const char *a, size_t alen, const char *b, size_t blen) {
+  if (alen < 5 || blen < 5 || alen > 63 || blen > 63 || memchr(a, ' ', alen) ||
+      memchr(b, ' ', blen) || memchr(a, '-', alen) || memchr(b, '-', blen))
+    return 0;
+  size_t dp[64], prev;
+  for (size_t y = 0; y <= blen; y++)
+    dp[y] = y;
+  for (size_t x = 1; x <= alen; x++) {
+    prev = dp[0];
+    dp[0] = x;
+    for (size_t y = 1; y <= blen; y++) {
+      size_t cur = dp[y], sub = prev + (a[x - 1] != b[y - 1]);
+      size_t del = dp[y] + 1, ins = dp[y - 1] + 1;
+      dp[y] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+      prev = cur;
+    }
+  }
+  return dp[blen] <= 2;
+}
+
 /* True when a multi-word edit keeps the span's first or last word: the
  * same edit on a shorter span is the minimal one, and this would only let a
  * word disappear ("in Could" -> "in"). */
@@ -39,7 +63,9 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';
   if (nwords > US_MAX_SPAN ||
-      (src != US_SRC_IDENTITY && not_minimal(words + start, len, text, tlen, nwords)))
+      (src != US_SRC_IDENTITY && (not_minimal(words + start, len, text, tlen, nwords) ||
+                                  (len == 1 && spelling_variant(words[start].key,
+                                                                words[start].len, text, tlen)))))
     return 0;
   /* An original shorter than the span saves language-model cost per word
    * it lacks; the channel charges for the words the spinner added. */
@@ -265,27 +291,9 @@ static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const
   }
   if (i == alen && j == blen)
     return 1;
-  if (alen > 63 || blen > 63)
-    return 0;
-  /* spelling variants ("center"/"centre"): one or two letters apart */
-  if (alen >= 5 && blen >= 5) {
-    size_t dp[64], prev;
-    for (size_t y = 0; y <= blen; y++)
-      dp[y] = y;
-    for (size_t x = 1; x <= alen; x++) {
-      prev = dp[0];
-      dp[0] = x;
-      for (size_t y = 1; y <= blen; y++) {
-        size_t cur = dp[y], sub = prev + (a[x - 1] != b[y - 1]);
-        size_t del = dp[y] + 1, ins = dp[y - 1] + 1;
-        dp[y] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-        prev = cur;
-      }
-    }
-    if (dp[blen] <= 2)
-      return 1;
-  }
-  if (!e->morph)
+  if (spelling_variant(a, alen, b, blen))
+    return 1;
+  if (!e->morph || alen > 63 || blen > 63)
     return 0;
   char x[64], y[64];
   memcpy(x, a, alen);

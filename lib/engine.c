@@ -14,8 +14,9 @@
 #include "utf8.h"
 
 /* The channel model's defaults (log-weights); see docs/model.md.  spin,
- * keep, context and fanout_power come from bench/tune.py (leave-one-out
- * over the clean seed articles); the others are set by hand for now. */
+ * keep, context, fanout_power, related1 and related2 come from
+ * bench/tune.py (leave-one-out over the clean seed articles); the others
+ * are set by hand for now. */
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
@@ -24,15 +25,17 @@ static const us_channel default_channel = {
     .context = -3.0,
     .length = -2.0,
     .forward = -0.693,
-    .related1 = 2.0,
-    .related2 = 1.0,
+    .related1 = 1.0,
+    .related2 = 1.5,
     .morphology = -0.5,
 };
 
 #define DEFAULT_BEAM 8
 #define DEFAULT_LM_SCALE 0.7
-#define DEFAULT_THRESHOLD 0.005
+#define DEFAULT_THRESHOLD 0.01
 #define CANDIDATES_KEPT 5
+#define DEFAULT_ADAPT 0.0
+#define MAX_ADAPTED_PRIOR 0.3
 
 void unspin_options_init(unspin_options *o) {
   if (!o)
@@ -61,6 +64,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->channel = default_channel;
   e->lm_scale = DEFAULT_LM_SCALE;
   e->threshold = DEFAULT_THRESHOLD;
+  e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
   *out = e;
   return UNSPIN_OK;
@@ -136,6 +140,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
     c->length = v;
+  } else if (!strcmp(name, "adapt") && v >= 0 && v <= 100) {
+    e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
     e->threshold = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
@@ -425,8 +431,9 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r, const char *
   r->spun = r->score >= e->threshold;
 }
 
-/* Restores every sentence, copying all bytes outside restored spans. */
-static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
+/* One decoding pass over every sentence, copying all bytes outside
+ * restored spans into r->out. */
+static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
@@ -451,11 +458,51 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   }
   if (!rc)
     rc = us_buf_append(&r->out, text + copied, len - copied);
-  if (!rc)
-    estimate_rate(e, r, text);
   us_cands_free(&cands);
   free(w);
   return rc;
+}
+
+/* Forgets a pass's restorations (not its tokens). */
+static void clear_pass(unspin_result *r) {
+  us_buf_clear(&r->out);
+  us_buf_clear(&r->originals);
+  us_buf_clear(&r->cand_text);
+  r->restored = r->ncands = 0;
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    r->orig_off[i] = -1;
+    r->cand_n[i] = 0;
+    r->spin[i] = 0;
+    r->lr[i] = r->lr_all[i] = -INFINITY;
+  }
+}
+
+/* Restores the text.  A document whose estimated spin rate, times
+ * `adapt`, exceeds the substitution prior is decoded again with that as
+ * the prior (empirical Bayes: the prior fits clean text, which most text
+ * is; a spun document has a rate of its own).  The score stays the first
+ * pass's. */
+static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
+  if (restore_pass(e, r, text, len))
+    return -1;
+  estimate_rate(e, r, text);
+  double prior = e->adapt * r->score;
+  if (prior <= exp(e->channel.spin))
+    return 0;
+  if (prior > MAX_ADAPTED_PRIOR)
+    prior = MAX_ADAPTED_PRIOR;
+  unspin_engine adapted = *e;
+  adapted.channel.spin = log(prior);
+  adapted.channel.keep = log1p(-prior);
+  double score = r->score;
+  int spun = r->spun;
+  clear_pass(r);
+  if (restore_pass(&adapted, r, text, len))
+    return -1;
+  estimate_rate(&adapted, r, text);
+  r->score = score;
+  r->spun = spun;
+  return 0;
 }
 
 unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t len,

@@ -43,6 +43,7 @@ struct unspin_engine {
   us_channel channel;
   double lm_scale;
   double threshold; /* document score from which the verdict is "spun" */
+  double adapt;     /* a spun document is decoded again with prior adapt * rate; 0: never */
   int beam;
 };
 
