@@ -2,11 +2,13 @@
 # Detection on the shared seed articles: each clean article, checked against
 # a dictionary of the other three clean ones, is called clean; the spun
 # article 002, checked against all four, is called spun.
-# usage: seeds.sh UNSPIN   (UNSPIN_SEEDS_DIR must name the seed directory)
+# usage: seeds.sh UNSPIN DEFAULT_DICT   (UNSPIN_SEEDS_DIR names the seed directory)
 set -u
 UNSPIN=$1
 S=${UNSPIN_SEEDS_DIR:-}
 [ -n "$S" ] && [ -d "$S" ] || { echo "no seed articles: skipped"; exit 77; }
+[ -f "$2" ] || { echo "no default dictionary (built without it): skipped"; exit 77; }
+export UNSPIN_DEFAULT_DICT="$2"
 T=$(mktemp -d "${TMPDIR:-/tmp}/unspin-seeds.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 pass=0 failn=0
