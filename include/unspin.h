@@ -306,6 +306,8 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_hunspell(unspin_engine *engine, c
  * tuned defaults):
  *  - "spin_prior":   prior probability that a word was substituted (0..1)
  *  - "lm_scale":     weight of the language model against the channel (> 0)
+ *  - "domain_weight": share of the language model held by domain dictionaries
+ *                    when general ones are loaded too (0..1, default 0.5)
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations

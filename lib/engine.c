@@ -32,6 +32,7 @@ static const us_channel default_channel = {
 
 #define DEFAULT_BEAM 8
 #define DEFAULT_LM_SCALE 0.7
+#define DEFAULT_DOMAIN_WEIGHT 0.5
 #define DEFAULT_THRESHOLD 0.01
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 0.0
@@ -63,6 +64,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   }
   e->channel = default_channel;
   e->lm_scale = DEFAULT_LM_SCALE;
+  e->domain_weight = DEFAULT_DOMAIN_WEIGHT;
   e->threshold = DEFAULT_THRESHOLD;
   e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
@@ -70,8 +72,8 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   return UNSPIN_OK;
 }
 
-/* Domain dictionaries share half of the language model, general ones the
- * other half (all of it when only one kind is present). */
+/* Domain dictionaries share `domain_weight` of the language model, general
+ * ones the rest (all of it when only one kind is present). */
 static void update_lm(unspin_engine *e) {
   double w[US_LM_MAX_DICTS];
   size_t ndomain = 0;
@@ -80,7 +82,7 @@ static void update_lm(unspin_engine *e) {
   size_t ngeneral = e->ndicts - ndomain;
   for (size_t i = 0; i < e->ndicts; i++) {
     int domain = e->roles[i] == UNSPIN_ROLE_DOMAIN;
-    double share = (ndomain && ngeneral) ? 0.5 : 1.0;
+    double share = !(ndomain && ngeneral) ? 1.0 : domain ? e->domain_weight : 1.0 - e->domain_weight;
     w[i] = share / (double)(domain ? ndomain : ngeneral);
   }
   us_lm_init(&e->lm, e->dicts, w, e->ndicts);
@@ -140,6 +142,9 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
     c->length = v;
+  } else if (!strcmp(name, "domain_weight") && v > 0 && v < 1) {
+    e->domain_weight = v;
+    update_lm(e);
   } else if (!strcmp(name, "adapt") && v >= 0 && v <= 100) {
     e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {

@@ -42,6 +42,7 @@ struct unspin_engine {
   size_t nprofiles;
   us_channel channel;
   double lm_scale;
+  double domain_weight; /* share of the language model held by domain dictionaries */
   double threshold; /* document score from which the verdict is "spun" */
   double adapt;     /* a spun document is decoded again with prior adapt * rate; 0: never */
   int beam;
