@@ -317,8 +317,7 @@ done:
 
 /* The channel's log-weight for a filler's relation to the spun phrase. */
 static double relatedness(const unspin_engine *e, const char *spun, size_t slen,
-                          const char *filler, size_t flen, uint8_t len) {
-  (void)len;
+                          const char *filler, size_t flen) {
   int hops = related(e, spun, slen, filler, flen);
   return hops == 1 ? e->channel.related1 : hops == 2 ? e->channel.related2 : 0.0;
 }
@@ -367,7 +366,7 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
         rc = -1;
       else if (!(len == 1 && n1 == words[start].len && !memcmp(w1, words[start].key, n1)))
         rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
-                 w + relatedness(e, words[start].key, words[start].len, w1, n1, len));
+                 w + relatedness(e, words[start].key, words[start].len, w1, n1));
     }
     uint32_t pair[2] = {l1, x1};
     uint64_t lo2, hi2;
@@ -398,7 +397,7 @@ static int context_candidates(const unspin_engine *e, size_t d, const us_word *w
         rc = -1;
       else
         rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
-                 w + relatedness(e, words[start].key, words[start].len, text.data, text.len, len));
+                 w + relatedness(e, words[start].key, words[start].len, text.data, text.len));
     }
   }
   us_buf_free(&text);

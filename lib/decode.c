@@ -144,9 +144,7 @@ static double local_score(const unspin_engine *e, const us_cand *k, const path_w
   return k->channel + e->lm_scale * lp;
 }
 
-int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
-              us_decision *d) {
-  (void)words;
+int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
   search s = {0};
   s.e = e;
   int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;

@@ -19,7 +19,6 @@ typedef struct us_decision {
  * its channel log-weights plus the language model's log-probability of the
  * original words (sentence markers included).  Fills d->edge and d->spin,
  * which must hold n entries, and d->local, which must hold c->n.  Returns 0, or -1 when memory runs out. */
-int us_decode(const unspin_engine *e, const us_word *words, size_t n, const us_cands *c,
-              us_decision *d);
+int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d);
 
 #endif

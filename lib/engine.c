@@ -337,7 +337,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   int rc = -1;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
-      us_decode(e, w, n, cands, &dec))
+      us_decode(e, n, cands, &dec))
     goto done;
   for (size_t i = 0; i < n; i++) {
     r->spin[w[i].token] = dec.spin[i];

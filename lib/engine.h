@@ -7,14 +7,13 @@
 #include "thesaurus.h"
 #include "unspin.h"
 
-/* Where a candidate original comes from. */
+/* Where a candidate original comes from (the values of unspin_source). */
 typedef enum us_source {
   US_SRC_IDENTITY = 0, /* the text was not spun */
   US_SRC_THESAURUS,    /* an inverted thesaurus entry */
   US_SRC_CONTEXT,      /* a phrase dictionary's filler between the same neighbours */
   US_SRC_PROFILE,      /* a spinner profile's key */
-  US_SRC_MORPHOLOGY,   /* a thesaurus original of the spun word's stem, re-inflected */
-  US_SRC_COUNT
+  US_SRC_MORPHOLOGY    /* a thesaurus original of the spun word's stem, re-inflected */
 } us_source;
 
 /* The noisy channel: log-weights of how a spinner turns an original into
