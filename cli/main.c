@@ -36,6 +36,8 @@ static const char usage_text[] =
     "      --profile FILE   a spinner's synonym list, key|syn1|syn2|... (repeatable)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
     "                       (default: the system's en_US; --hunspell= for none)\n"
+    "      --wordnet DIR    WordNet exception lists for irregular forms\n"
+    "                       (default: the system's; --wordnet= for none)\n"
     "      --param NAME=VALUE  set a model parameter (see docs/model.md)\n"
     "  -h, --help           show this help\n"
     "  -V, --version        show the version\n"
@@ -260,6 +262,17 @@ static int load_hunspell(unspin_engine *engine, const char *path) {
   return rc;
 }
 
+/* Loads WordNet's exception lists; a missing default is not an error. */
+static int load_exceptions(unspin_engine *engine, const char *dir) {
+  struct stat st;
+  if (!strcmp(dir, UNSPIN_WORDNET_DIR) && stat(dir, &st))
+    return 0;
+  unspin_error err;
+  if (unspin_engine_load_exceptions(engine, dir, &err) != UNSPIN_OK)
+    return fail(NULL, err.message);
+  return 0;
+}
+
 /* Applies one --param NAME=VALUE. */
 static int set_param(unspin_engine *engine, const char *arg) {
   const char *eq = strchr(arg, '=');
@@ -282,6 +295,7 @@ static int cmd_restore(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
       {"param", required_argument, NULL, 'p'},  {"profile", required_argument, NULL, 'P'},
       {"hunspell", required_argument, NULL, 'H'},  {"detect", no_argument, NULL, 'D'},
+      {"wordnet", required_argument, NULL, 'W'},
       {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
@@ -293,7 +307,7 @@ static int cmd_restore(int argc, char **argv) {
   size_t nprofiles = 0;
   int use_default = 1, c, rc = 0, spun = 0;
   out_mode mode = OUT_TEXT;
-  const char *hunspell = UNSPIN_HUNSPELL_DICT;
+  const char *hunspell = UNSPIN_HUNSPELL_DICT, *wordnet = UNSPIN_WORDNET_DIR;
   while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
     switch (c) {
     case 'd':
@@ -302,6 +316,7 @@ static int cmd_restore(int argc, char **argv) {
       break;
     case 'n': use_default = 0; break;
     case 'H': hunspell = optarg; break;
+    case 'W': wordnet = optarg; break;
     case 'D': mode = OUT_DETECT; break;
     case 'F': mode = OUT_DIFF; break;
     case 'J': mode = OUT_JSON; break;
@@ -344,6 +359,8 @@ static int cmd_restore(int argc, char **argv) {
       rc = fail(NULL, "too many dictionaries");
   if (!rc && *hunspell)
     rc = load_hunspell(engine, hunspell);
+  if (!rc && *wordnet)
+    rc = load_exceptions(engine, wordnet);
   for (size_t i = 0; i < nprofiles && !rc; i++)
     if (unspin_engine_add_profile(engine, profiles[i]) != UNSPIN_OK)
       rc = fail(NULL, "too many profiles");

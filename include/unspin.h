@@ -302,6 +302,13 @@ UNSPIN_EXPORT unspin_status unspin_engine_add_profile(unspin_engine *engine,
 UNSPIN_EXPORT unspin_status unspin_engine_load_hunspell(unspin_engine *engine, const char *aff_path,
                                                         const char *dic_path, unspin_error *err);
 
+/** Loads WordNet's lists of irregular forms (DIR/verb.exc, noun.exc,
+ * adj.exc, adv.exc; Debian's wordnet-base installs them) so that stems and
+ * re-inflection also cover "became" -> "become" and "say" -> "said".  The
+ * engine owns what it loads.  Errors name the file. */
+UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine, const char *dir,
+                                                          unspin_error *err);
+
 /** Sets a model parameter by name (see docs/model.md for their meaning and
  * tuned defaults):
  *  - "spin_prior":   prior probability that a word was substituted (0..1)

@@ -158,15 +158,35 @@ static int profile_candidates(const unspin_engine *e, const us_word *words, uint
   return 0;
 }
 
+/* Appends the stems of a lower-case word other than itself: hunspell's,
+ * suffix stripping that hunspell accepts, and WordNet's irregular lemmas. */
+static int word_stems(const unspin_engine *e, const char *w, us_buf *out) {
+  size_t from = out->len;
+  int n = e->morph ? us_morph_stems(e->morph, w, out) : 0;
+  if (e->irregular)
+    n += us_irregular_lemmas(e->irregular, w, from, out);
+  return n;
+}
+
+/* Appends the forms of `lemma` inflected as `spun` is from `stem`. */
+static int word_forms(const unspin_engine *e, const char *lemma, const char *spun,
+                      const char *stem, us_buf *out) {
+  size_t from = out->len;
+  int n = e->morph ? us_morph_inflect(e->morph, lemma, spun, stem, out) : 0;
+  if (e->irregular)
+    n += us_irregular_forms(e->irregular, lemma, from, out);
+  return n;
+}
+
 /* Originals of the span through the stems of its first word, re-inflected
  * like it: "dangers" -> "danger" -> "risk" -> "risks". */
 static int morphology_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                                  uint8_t len, us_cands *c) {
   const us_word *w0 = &words[start];
-  if (!e->morph || memchr(w0->key, '\'', w0->len) || w0->len < 3)
+  if ((!e->morph && !e->irregular) || memchr(w0->key, '\'', w0->len) || w0->len < 3)
     return 0;
   us_buf stems = US_BUF_INIT, phrase = US_BUF_INIT, forms = US_BUF_INIT, text = US_BUF_INIT;
-  int rc = 0, nst = us_morph_stems(e->morph, w0->key, &stems);
+  int rc = 0, nst = word_stems(e, w0->key, &stems);
   const us_channel *ch = &e->channel;
   for (size_t at = 0; nst-- > 0 && !rc; at += strlen(stems.data + at) + 1) {
     const char *stem = stems.data + at;
@@ -189,7 +209,7 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         memcpy(lemma, o.text, head);
         lemma[head] = '\0';
         us_buf_clear(&forms);
-        int nf = us_morph_inflect(e->morph, lemma, w0->key, stem, &forms);
+        int nf = word_forms(e, lemma, w0->key, stem, &forms);
         double w = list_weight(ch, o.relation, o.fanout, o.forward) + ch->morphology;
         for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
           us_buf_clear(&text);
@@ -244,7 +264,8 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
 /* thesaurus_hops, falling back to the stems of single words. */
 static int related(const unspin_engine *e, const char *a, size_t alen, const char *b, size_t blen) {
   int hops = thesaurus_hops(e, a, alen, b, blen);
-  if (hops || !e->morph || memchr(a, ' ', alen) || memchr(b, ' ', blen) || alen > 63 || blen > 63)
+  if (hops || (!e->morph && !e->irregular) || memchr(a, ' ', alen) || memchr(b, ' ', blen) ||
+      alen > 63 || blen > 63)
     return hops;
   char x[64], y[64];
   memcpy(x, a, alen);
@@ -252,10 +273,10 @@ static int related(const unspin_engine *e, const char *a, size_t alen, const cha
   memcpy(y, b, blen);
   y[blen] = '\0';
   us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
-  if (!us_morph_stems(e->morph, x, &sa) && us_buf_append(&sa, x, alen + 1))
+  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1))
     goto done;
-  if (!us_morph_stems(e->morph, y, &sb) && us_buf_append(&sb, y, blen + 1))
-    goto done;
+  word_stems(e, x, &sa);
+  word_stems(e, y, &sb);
   for (size_t i = 0; i < sa.len && hops != 1; i += strlen(sa.data + i) + 1)
     for (size_t j = 0; j < sb.len && hops != 1; j += strlen(sb.data + j) + 1) {
       int h = thesaurus_hops(e, sa.data + i, strlen(sa.data + i), sb.data + j, strlen(sb.data + j));
@@ -293,7 +314,7 @@ static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const
     return 1;
   if (spelling_variant(a, alen, b, blen))
     return 1;
-  if (!e->morph || alen > 63 || blen > 63)
+  if ((!e->morph && !e->irregular) || alen > 63 || blen > 63)
     return 0;
   char x[64], y[64];
   memcpy(x, a, alen);
@@ -304,8 +325,8 @@ static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const
   int same = 0;
   if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1))
     goto done;
-  us_morph_stems(e->morph, x, &sa);
-  us_morph_stems(e->morph, y, &sb);
+  word_stems(e, x, &sa);
+  word_stems(e, y, &sb);
   for (size_t p = 0; p < sa.len && !same; p += strlen(sa.data + p) + 1)
     for (size_t q = 0; q < sb.len && !same; q += strlen(sb.data + q) + 1)
       same = !strcmp(sa.data + p, sb.data + q);
@@ -410,12 +431,13 @@ static int by_start(const void *a, const void *b) {
     return x->start < y->start ? -1 : 1;
   if (x->len != y->len)
     return x->len - y->len;
-  return x->channel > y->channel ? -1 : x->channel < y->channel;
+  return x->rank > y->rank ? -1 : x->rank < y->rank;
 }
 
-/* Keeps the US_MAX_PER_SPAN likeliest candidates of each span by channel
- * weight (identity, the likeliest, always stays): a long synonym list
- * would otherwise swamp the decoder with originals it never chooses. */
+/* Keeps the US_MAX_PER_SPAN likeliest candidates of each span, ranked by
+ * channel weight plus the unigram log-probability of their words, so that
+ * of a long synonym list the common words stay (identity always stays: it
+ * is ranked first); the rest would swamp the decoder. */
 static void keep_likeliest(us_cands *c) {
   size_t w = 0;
   for (size_t i = 0, run = 0; i < c->n; i++) {
@@ -455,6 +477,12 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     }
   }
   us_buf_free(&spun);
+  for (size_t k = 0; k < out->n && !rc; k++) {
+    us_cand *c = &out->v[k];
+    c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;
+    for (int i = 0; i < c->nwords && c->source != US_SRC_IDENTITY; i++)
+      c->rank += e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &c->w[i]);
+  }
   if (!rc) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
     keep_likeliest(out);

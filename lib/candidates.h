@@ -30,6 +30,7 @@ typedef struct us_cand {
   size_t text_off; /* into us_cands.text: words joined by spaces, NUL-terminated */
   size_t text_len;
   double channel;  /* log P(spun | original) */
+  double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
 } us_cand;
 

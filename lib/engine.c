@@ -170,10 +170,23 @@ unspin_status unspin_engine_load_hunspell(unspin_engine *e, const char *aff, con
   return UNSPIN_OK;
 }
 
+unspin_status unspin_engine_load_exceptions(unspin_engine *e, const char *dir, unspin_error *err) {
+  if (!e || !dir)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_engine_load_exceptions: NULL");
+  us_irregular *x;
+  unspin_status rc = us_irregular_load(&x, dir, err);
+  if (rc != UNSPIN_OK)
+    return rc;
+  us_irregular_free(e->irregular);
+  e->irregular = x;
+  return UNSPIN_OK;
+}
+
 void unspin_engine_free(unspin_engine *e) {
   if (!e)
     return;
   us_morph_free(e->morph);
+  us_irregular_free(e->irregular);
   free(e);
 }
 

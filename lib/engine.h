@@ -2,6 +2,7 @@
 #ifndef UNSPIN_ENGINE_H
 #define UNSPIN_ENGINE_H
 
+#include "irregular.h"
 #include "lm.h"
 #include "morphology.h"
 #include "thesaurus.h"
@@ -37,6 +38,7 @@ struct unspin_engine {
   size_t ndicts;
   us_lm lm;
   us_morph *morph; /* owned; NULL without hunspell */
+  us_irregular *irregular; /* owned; NULL without exception lists */
   const unspin_profile *profiles[US_LM_MAX_DICTS];
   size_t nprofiles;
   us_channel channel;

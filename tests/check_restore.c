@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "test_util.h"
 #include "unspin.h"
@@ -203,6 +205,49 @@ START_TEST(morphology_source_reinflects) {
 }
 END_TEST
 
+START_TEST(irregular_forms_from_wordnet_exceptions) {
+  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
+  FILE *f = fopen(dic, "rb");
+  if (!f)
+    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
+  fclose(f);
+  char *wn = tu_path(dir, "wn");
+  char *verb = tu_path(dir, "verb.exc");
+  /* the lists live in a directory of their own */
+  free(verb);
+  ck_assert_int_eq(mkdir(wn, 0700), 0);
+  verb = tu_path(wn, "verb.exc");
+  tu_write(verb, "became become\nsaid say\ngone_off go_off\n", 38);
+  static const char turn[] = "UTF-8\nturn|1\n(verb)|become|get\n";
+  unspin_dict *d = build_dict("t.undict", "The sky became dark.\nIt became cold.\n", turn);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  unspin_error err;
+  ck_assert_int_eq(unspin_engine_load_exceptions(e, "/nonexistent", &err), UNSPIN_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/verb.exc"));
+  ck_assert_int_eq(unspin_engine_load_exceptions(e, wn, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  /* "turned" is not listed; its stem "turn" gives "become", irregularly "became" */
+  unspin_result *r;
+  free(restore(e, "The sky turned dark.\n", &r));
+  int found = 0;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
+    unspin_source src;
+    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
+    found |= !strcmp(c, "became") && src == UNSPIN_SOURCE_MORPHOLOGY;
+  }
+  ck_assert_msg(found, "'became' is proposed for 'turned'");
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  unlink(verb);
+  rmdir(wn);
+  free(verb);
+  free(wn);
+}
+END_TEST
+
 START_TEST(parameters_are_checked) {
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -346,6 +391,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, morphology_source_reinflects);
+  tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);
