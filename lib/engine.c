@@ -35,7 +35,7 @@ static const us_channel default_channel = {
 #define DEFAULT_DOMAIN_WEIGHT 0.5
 #define DEFAULT_THRESHOLD 0.01
 #define CANDIDATES_KEPT 5
-#define DEFAULT_ADAPT 0.0
+#define DEFAULT_ADAPT 3.0
 #define MAX_ADAPTED_PRIOR 0.3
 
 void unspin_options_init(unspin_options *o) {
@@ -495,17 +495,17 @@ static void clear_pass(unspin_result *r) {
   }
 }
 
-/* Restores the text.  A document whose estimated spin rate, times
- * `adapt`, exceeds the substitution prior is decoded again with that as
- * the prior (empirical Bayes: the prior fits clean text, which most text
- * is; a spun document has a rate of its own).  The score stays the first
- * pass's. */
+/* Restores the text.  A document the first pass calls spun is decoded
+ * again with the substitution prior raised to `adapt` times its estimated
+ * rate (empirical Bayes: the prior fits clean text, which most text is; a
+ * spun document has a rate of its own).  Documents called clean are never
+ * decoded again.  The score stays the first pass's. */
 static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
   if (restore_pass(e, r, text, len))
     return -1;
   estimate_rate(e, r, text);
   double prior = e->adapt * r->score;
-  if (prior <= exp(e->channel.spin))
+  if (!r->spun || prior <= exp(e->channel.spin))
     return 0;
   if (prior > MAX_ADAPTED_PRIOR)
     prior = MAX_ADAPTED_PRIOR;
