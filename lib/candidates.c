@@ -178,52 +178,78 @@ static int word_forms(const unspin_engine *e, const char *lemma, const char *spu
   return n;
 }
 
+/* A thesaurus original with its channel weight and ranking score. */
+typedef struct ranked {
+  us_original o;
+  double weight, rank;
+} ranked;
+
 /* Originals of the span through the stems of its first word, re-inflected
  * like it: "dangers" -> "danger" -> "risk" -> "risks". */
 static int morphology_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
-                                 uint8_t len, us_cands *c) {
+                                 uint8_t len, const us_buf *stems, int nst, us_cands *c) {
   const us_word *w0 = &words[start];
-  if ((!e->morph && !e->irregular) || memchr(w0->key, '\'', w0->len) || w0->len < 3)
+  if (nst <= 0)
     return 0;
-  us_buf stems = US_BUF_INIT, phrase = US_BUF_INIT, forms = US_BUF_INIT, text = US_BUF_INIT;
-  int rc = 0, nst = word_stems(e, w0->key, &stems);
+  us_buf phrase = US_BUF_INIT, forms = US_BUF_INIT, text = US_BUF_INIT;
+  int rc = 0;
   const us_channel *ch = &e->channel;
-  for (size_t at = 0; nst-- > 0 && !rc; at += strlen(stems.data + at) + 1) {
-    const char *stem = stems.data + at;
+  for (size_t at = 0; nst-- > 0 && !rc; at += strlen(stems->data + at) + 1) {
+    const char *stem = stems->data + at;
     us_buf_clear(&phrase);
     if (us_buf_append(&phrase, stem, strlen(stem)))
       rc = -1;
     for (uint8_t k = 1; k < len && !rc; k++)
       if (us_buf_putc(&phrase, ' ') || us_buf_append(&phrase, words[start + k].key, words[start + k].len))
         rc = -1;
-    for (size_t d = 0; d < e->ndicts && !rc; d++) {
+    /* the stem's originals, best first by channel weight and unigram
+     * probability; only the first US_MAX_PER_SPAN are worth inflecting */
+    ranked top[US_MAX_PER_SPAN];
+    size_t ntop = 0;
+    for (size_t d = 0; d < e->ndicts; d++) {
       size_t first, n = us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
-      for (size_t i = 0; i < n && !rc; i++) {
-        us_original o;
-        us_dict_original(e->dicts[d], first + i, &o);
-        const char *sp = memchr(o.text, ' ', o.len);
-        size_t head = sp ? (size_t)(sp - o.text) : o.len;
-        char lemma[64];
-        if (head >= sizeof lemma)
+      for (size_t i = 0; i < n; i++) {
+        ranked r;
+        us_dict_original(e->dicts[d], first + i, &r.o);
+        const char *sp = memchr(r.o.text, ' ', r.o.len);
+        size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
+        us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
+        r.weight = list_weight(ch, r.o.relation, r.o.fanout, r.o.forward) + ch->morphology;
+        r.rank = r.weight + e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &lw);
+        size_t slot = ntop < US_MAX_PER_SPAN ? ntop++ : US_MAX_PER_SPAN;
+        if (slot == US_MAX_PER_SPAN && r.rank <= top[US_MAX_PER_SPAN - 1].rank)
           continue;
-        memcpy(lemma, o.text, head);
-        lemma[head] = '\0';
-        us_buf_clear(&forms);
-        int nf = word_forms(e, lemma, w0->key, stem, &forms);
-        double w = list_weight(ch, o.relation, o.fanout, o.forward) + ch->morphology;
-        for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
-          us_buf_clear(&text);
-          if (us_buf_append(&text, forms.data + f, strlen(forms.data + f)) ||
-              us_buf_append(&text, o.text + head, o.len - head))
-            rc = -1;
-          else
-            rc = add(c, e, words, start, len, US_SRC_MORPHOLOGY, (uint8_t)o.relation, text.data,
-                     text.len, w);
+        if (slot == US_MAX_PER_SPAN)
+          slot--;
+        while (slot > 0 && top[slot - 1].rank < r.rank) {
+          top[slot] = top[slot - 1];
+          slot--;
         }
+        top[slot] = r;
+      }
+    }
+    for (size_t i = 0; i < ntop && !rc; i++) {
+      const us_original *o = &top[i].o;
+      const char *sp = memchr(o->text, ' ', o->len);
+      size_t head = sp ? (size_t)(sp - o->text) : o->len;
+      char lemma[64];
+      if (head >= sizeof lemma)
+        continue;
+      memcpy(lemma, o->text, head);
+      lemma[head] = '\0';
+      us_buf_clear(&forms);
+      int nf = word_forms(e, lemma, w0->key, stem, &forms);
+      for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
+        us_buf_clear(&text);
+        if (us_buf_append(&text, forms.data + f, strlen(forms.data + f)) ||
+            us_buf_append(&text, o->text + head, o->len - head))
+          rc = -1;
+        else
+          rc = add(c, e, words, start, len, US_SRC_MORPHOLOGY, (uint8_t)o->relation, text.data,
+                   text.len, top[i].weight);
       }
     }
   }
-  us_buf_free(&stems);
   us_buf_free(&phrase);
   us_buf_free(&forms);
   us_buf_free(&text);
@@ -452,11 +478,17 @@ static void keep_likeliest(us_cands *c) {
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
-  us_buf spun = US_BUF_INIT;
+  us_buf spun = US_BUF_INIT, stems = US_BUF_INIT;
   int rc = 0;
   for (size_t i = 0; i < n && !rc; i++) {
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
              e->channel.keep);
+    /* the first word's stems serve every span starting here */
+    us_buf_clear(&stems);
+    int nst = (e->morph || e->irregular) && words[i].spinnable && words[i].len >= 3 &&
+                      !memchr(words[i].key, '\'', words[i].len)
+                  ? word_stems(e, words[i].key, &stems)
+                  : 0;
     us_buf_clear(&spun);
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {
       if ((len > 1 && !words[i + len - 1].joined) || !words[i + len - 1].spinnable)
@@ -470,13 +502,14 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
       if (!rc)
         rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
       if (!rc)
-        rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, out);
+        rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
       for (size_t d = 0; d < e->ndicts && !rc && len <= 2; d++)
         if (e->roles[d] != UNSPIN_ROLE_GENERAL)
           rc = context_candidates(e, d, words, n, (uint32_t)i, (uint8_t)len, out);
     }
   }
   us_buf_free(&spun);
+  us_buf_free(&stems);
   for (size_t k = 0; k < out->n && !rc; k++) {
     us_cand *c = &out->v[k];
     c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;
