@@ -339,8 +339,9 @@ static int record_candidates(unspin_result *r, const us_word *w, size_t i, const
   return 0;
 }
 
-/* Restores one sentence's words [w, w + n) into r->out, which holds the
- * input up to the sentence's first word; returns the input offset copied to. */
+/* Decodes one sentence's words [w, w + n) and appends to r->out the input
+ * from *copied up to each restored span, then the span's restored wording;
+ * *copied advances past each span.  Returns 0, or -1 when memory runs out. */
 static int restore_sentence(const unspin_engine *e, unspin_result *r, const char *text,
                             us_word *w, size_t n, us_cands *cands, size_t *copied) {
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
