@@ -40,6 +40,13 @@ void us_buf_clear(us_buf *b) {
     b->data[0] = '\0';
 }
 
+int us_buf_has_string(const us_buf *b, size_t from, const char *s) {
+  for (size_t at = from; at < b->len; at += strlen(b->data + at) + 1)
+    if (!strcmp(b->data + at, s))
+      return 1;
+  return 0;
+}
+
 void us_buf_free(us_buf *b) {
   free(b->data);
   b->data = NULL;

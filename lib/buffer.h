@@ -17,6 +17,10 @@ int us_buf_reserve(us_buf *b, size_t extra);
 int us_buf_append(us_buf *b, const void *data, size_t len);
 int us_buf_putc(us_buf *b, char c);
 void us_buf_clear(us_buf *b);
+
+/* Whether the NUL-terminated strings stored one after another in `b` from
+ * offset `from` on include `s`. */
+int us_buf_has_string(const us_buf *b, size_t from, const char *s);
 void us_buf_free(us_buf *b);
 
 #endif

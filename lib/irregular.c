@@ -137,13 +137,6 @@ void us_irregular_free(us_irregular *x) {
   free(x);
 }
 
-static int listed(const us_buf *b, size_t from, const char *s) {
-  for (size_t at = from; at < b->len; at += strlen(b->data + at) + 1)
-    if (!strcmp(b->data + at, s))
-      return 1;
-  return 0;
-}
-
 /* Appends the `want` side of every pair whose `key` side is `word`. */
 static int collect(const pair *v, size_t n, int by_lemma_side, const char *word, size_t from,
                    us_buf *out) {
@@ -159,7 +152,7 @@ static int collect(const pair *v, size_t n, int by_lemma_side, const char *word,
   int added = 0;
   for (; lo < n && !strcmp(by_lemma_side ? v[lo].lemma : v[lo].form, word); lo++) {
     const char *w = by_lemma_side ? v[lo].form : v[lo].lemma;
-    if (!listed(out, from, w) && !us_buf_append(out, w, strlen(w) + 1))
+    if (!us_buf_has_string(out, from, w) && !us_buf_append(out, w, strlen(w) + 1))
       added++;
   }
   return added;

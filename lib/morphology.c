@@ -64,13 +64,6 @@ static int stems_locked(us_morph *m, const char *w, const char *except, us_buf *
   return kept;
 }
 
-static int listed(const us_buf *b, size_t from, const char *s) {
-  for (size_t at = from; at < b->len; at += strlen(b->data + at) + 1)
-    if (!strcmp(b->data + at, s))
-      return 1;
-  return 0;
-}
-
 /* Regular English endings stripped, kept when hunspell knows the result:
  * hunspell's own stems miss some ("dangers" gives only "dang"). */
 static int suffix_stems(us_morph *m, const char *w, size_t from, us_buf *out) {
@@ -95,7 +88,7 @@ static int suffix_stems(us_morph *m, const char *w, size_t from, us_buf *out) {
         b--;
       }
       snprintf(stem, sizeof stem, "%.*s%s", (int)b, w, rules[r].add);
-      if (!listed(out, from, stem) && Hunspell_spell(m->h, stem) &&
+      if (!us_buf_has_string(out, from, stem) && Hunspell_spell(m->h, stem) &&
           !us_buf_append(out, stem, strlen(stem) + 1))
         kept++;
     }
@@ -143,15 +136,10 @@ static int try_form(us_morph *m, const char *form, const char *lemma, us_buf *ou
   if (!Hunspell_spell(m->h, form))
     return 0;
   us_buf_clear(tmp);
-  int n = stems_locked(m, form, NULL, tmp);
-  for (size_t at = 0; n-- > 0; at += strlen(tmp->data + at) + 1)
-    if (!strcmp(tmp->data + at, lemma)) {
-      for (size_t k = 0; k < out->len; k += strlen(out->data + k) + 1)
-        if (!strcmp(out->data + k, form))
-          return 0;
-      return us_buf_append(out, form, strlen(form) + 1) ? 0 : 1;
-    }
-  return 0;
+  stems_locked(m, form, NULL, tmp);
+  if (!us_buf_has_string(tmp, 0, lemma) || us_buf_has_string(out, 0, form))
+    return 0;
+  return us_buf_append(out, form, strlen(form) + 1) ? 0 : 1;
 }
 
 int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
