@@ -196,13 +196,14 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->text_off = malloc((n + 1) * sizeof *r->text_off);
   r->key_off = malloc((n + 1) * sizeof *r->key_off);
   r->cases = malloc(n + 1);
+  r->spinnable = calloc(n + 1, 1);
   r->spin = calloc(n + 1, sizeof *r->spin);
   r->lr = malloc((n + 1) * sizeof *r->lr);
   r->lr_all = malloc((n + 1) * sizeof *r->lr_all);
   r->orig_off = malloc((n + 1) * sizeof *r->orig_off);
   r->cand_at = calloc(n + 1, sizeof *r->cand_at);
   r->cand_n = calloc(n + 1, 1);
-  if (!r->text_off || !r->key_off || !r->cases || !r->spin || !r->lr || !r->lr_all || !r->orig_off || !r->cand_at ||
+  if (!r->text_off || !r->key_off || !r->cases || !r->spinnable || !r->spin || !r->lr || !r->lr_all || !r->orig_off || !r->cand_at ||
       !r->cand_n)
     return -1;
   for (size_t i = 0; i < n; i++) {
@@ -408,11 +409,10 @@ static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t 
  * with likelihood ratio LR (substituted : kept) of the word-list sources,
  * found by EM: pi <- mean(pi LR / (pi LR + 1 - pi)).  Words nothing could
  * replace have LR = 0.  The score is pi. */
-static void estimate_rate(const unspin_engine *e, unspin_result *r, const char *text) {
+static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   size_t counted = 0;
   for (size_t i = 0; i < r->tokens.n; i++) {
-    const us_token *t = &r->tokens.v[i];
-    int use = us_token_counts(t) && spinnable(e, text + t->start, t->end - t->start, t->kind);
+    int use = r->spinnable[i];
     if (!use)
       r->lr[i] = NAN; /* not part of the estimate */
     counted += use;
@@ -472,7 +472,7 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
     x->joined = nw && w[nw - 1].token == i - 1 &&
                 only_space(text, r->tokens.v[i - 1].end, t->start);
     x->lm = us_lm_map(&e->lm, x->key, x->len);
-    x->spinnable = spinnable(e, text + t->start, t->end - t->start, t->kind);
+    x->spinnable = r->spinnable[i];
     nw++;
   }
   if (!rc)
@@ -502,9 +502,13 @@ static void clear_pass(unspin_result *r) {
  * spun document has a rate of its own).  Documents called clean are never
  * decoded again.  The score stays the first pass's. */
 static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
+  for (size_t i = 0; i < r->tokens.n; i++) { /* once: each pass and the estimate read it */
+    const us_token *t = &r->tokens.v[i];
+    r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
+  }
   if (restore_pass(e, r, text, len))
     return -1;
-  estimate_rate(e, r, text);
+  estimate_rate(e, r);
   double prior = e->adapt * r->score;
   if (!r->spun || prior <= exp(e->channel.spin))
     return 0;
@@ -518,7 +522,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   clear_pass(r);
   if (restore_pass(&adapted, r, text, len))
     return -1;
-  estimate_rate(&adapted, r, text);
+  estimate_rate(&adapted, r);
   r->score = score;
   r->spun = spun;
   return 0;

@@ -126,6 +126,7 @@ void unspin_result_free(unspin_result *r) {
   if (!r)
     return;
   free(r->spin);
+  free(r->spinnable);
   free(r->lr);
   free(r->lr_all);
   free(r->orig_off);

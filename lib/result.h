@@ -15,6 +15,7 @@ struct unspin_result {
   size_t *text_off;  /* [ntokens] offsets into texts */
   size_t *key_off;   /* [ntokens] offsets into keys */
   uint8_t *cases;    /* [ntokens] unspin_case */
+  uint8_t *spinnable; /* [ntokens] a word a spinner could have written */
   size_t invalid_utf8;
   int64_t first_invalid;
   double *spin;      /* [ntokens] */
