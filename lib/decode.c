@@ -24,11 +24,9 @@ typedef struct beam {
 } beam;
 
 typedef struct search {
-  const unspin_engine *e;
   hyp *pool;
   size_t npool, cappool;
   beam *beams;
-  us_lm_word eos;
 } search;
 
 static void push_hist(hyp *h, const us_lm_word *w, int keep) {
@@ -146,7 +144,6 @@ static double local_score(const unspin_engine *e, const us_cand *k, const path_w
 
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
   search s = {0};
-  s.e = e;
   int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;
   if (keep > HIST)
     keep = HIST;
