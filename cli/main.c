@@ -33,6 +33,8 @@ static const char usage_text[] =
     "      --detect         print one line per file, FILE: spun SCORE or FILE: clean SCORE;\n"
     "                       exit 0 if all are clean, 1 if any is spun\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
+    "      --always         restore every file, also those the verdict calls clean\n"
+    "                       (by default a clean file is written out unchanged)\n"
     "      --profile FILE   a spinner's synonym list, key|syn1|syn2|... (repeatable)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
     "                       (default: the system's en_US; --hunspell= for none)\n"
@@ -295,7 +297,7 @@ static int cmd_restore(int argc, char **argv) {
       {"strict", no_argument, NULL, 's'},     {"help", no_argument, NULL, 'h'},
       {"param", required_argument, NULL, 'p'},  {"profile", required_argument, NULL, 'P'},
       {"hunspell", required_argument, NULL, 'H'},  {"detect", no_argument, NULL, 'D'},
-      {"wordnet", required_argument, NULL, 'W'},
+      {"wordnet", required_argument, NULL, 'W'},  {"always", no_argument, NULL, 'A'},
       {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
       {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
   unspin_options opts;
@@ -321,6 +323,7 @@ static int cmd_restore(int argc, char **argv) {
     case 'F': mode = OUT_DIFF; break;
     case 'J': mode = OUT_JSON; break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
+    case 'A': opts.flags |= UNSPIN_OPT_RESTORE_CLEAN; break;
     case 'p':
       if (nparams == sizeof params / sizeof *params) {
         rc = fail(NULL, "at most 32 --param options");

@@ -228,6 +228,10 @@ UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
 /** Fail with UNSPIN_ERR_UTF8 on invalid UTF-8 instead of passing the bytes
  * through unchanged. */
 #define UNSPIN_OPT_STRICT_UTF8 (1u << 0)
+/** Restore every document.  By default a document whose verdict is
+ * "clean" comes out unchanged (its tokens still get spin probabilities and
+ * candidates): a restoration in text that was not spun can only be wrong. */
+#define UNSPIN_OPT_RESTORE_CLEAN (1u << 1)
 
 /** Analysis settings.  Initialise with unspin_options_init; later versions
  * add fields only at the end and set `struct_size`, so a caller compiled

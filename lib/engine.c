@@ -496,11 +496,24 @@ static void clear_pass(unspin_result *r) {
   }
 }
 
+/* Undoes a pass's restorations for a document called clean, keeping its
+ * spin probabilities and candidates. */
+static int keep_input(unspin_result *r, const char *text, size_t len) {
+  us_buf_clear(&r->out);
+  us_buf_clear(&r->originals);
+  r->restored = 0;
+  for (size_t i = 0; i < r->tokens.n; i++)
+    r->orig_off[i] = -1;
+  return us_buf_append(&r->out, text, len);
+}
+
 /* Restores the text.  A document the first pass calls spun is decoded
  * again with the substitution prior raised to `adapt` times its estimated
  * rate (empirical Bayes: the prior fits clean text, which most text is; a
- * spun document has a rate of its own).  Documents called clean are never
- * decoded again.  The score stays the first pass's. */
+ * spun document has a rate of its own).  A document called clean comes out
+ * as it went in unless UNSPIN_OPT_RESTORE_CLEAN is set: the posterior of any
+ * substitution in it is the token's times the document's, which is small.
+ * The score stays the first pass's. */
 static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
   for (size_t i = 0; i < r->tokens.n; i++) { /* once: each pass and the estimate read it */
     const us_token *t = &r->tokens.v[i];
@@ -509,6 +522,8 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   if (restore_pass(e, r, text, len))
     return -1;
   estimate_rate(e, r);
+  if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN))
+    return keep_input(r, text, len);
   double prior = e->adapt * r->score;
   if (!r->spun || prior <= exp(e->channel.spin))
     return 0;

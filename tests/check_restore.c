@@ -150,18 +150,39 @@ END_TEST
 START_TEST(context_source_restores_without_a_thesaurus) {
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_engine *e;
-  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  unspin_options opts;
+  unspin_options_init(&opts);
+  /* without a word list nothing counts towards the verdict, which is clean */
+  opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
+  ck_assert_int_eq(unspin_engine_new(&e, &opts, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   /* no word list links "bureau" to "agency": only the story's n-grams do */
   ck_assert_int_eq(unspin_engine_set_param(e, "context", 0.0), UNSPIN_OK);
+  const char *spun = "Officials said the spy bureau joined the group to share research.\n";
   unspin_result *r;
-  char *out = restore(e, "Officials said the spy bureau joined the group to share research.\n", &r);
+  char *out = restore(e, spun, &r);
   ck_assert_str_eq(out, "Officials said the spy agency joined the group to share research.\n");
+  ck_assert(!unspin_result_is_spun(r));
   unspin_source src;
   ck_assert_str_eq(unspin_result_token_candidate(r, 4, 0, NULL, &src, NULL), "agency");
   ck_assert_int_eq(src, UNSPIN_SOURCE_CONTEXT);
   free(out);
   unspin_result_free(r);
+  /* by default a document called clean comes out unchanged, candidates and
+   * spin probabilities still reported */
+  unspin_engine *plain;
+  ck_assert_int_eq(unspin_engine_new(&plain, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(plain, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(plain, "context", 0.0), UNSPIN_OK);
+  out = restore(plain, spun, &r);
+  ck_assert_str_eq(out, spun);
+  ck_assert_uint_eq(unspin_result_restored_count(r), 0);
+  ck_assert_ptr_null(unspin_result_token_original(r, 4, NULL));
+  ck_assert_str_eq(unspin_result_token_candidate(r, 4, 0, NULL, &src, NULL), "agency");
+  ck_assert(unspin_result_token_spin(r, 4) > 0.5);
+  free(out);
+  unspin_result_free(r);
+  unspin_engine_free(plain);
   /* a general dictionary proposes no fillers */
   unspin_engine *g;
   ck_assert_int_eq(unspin_engine_new(&g, NULL, NULL), UNSPIN_OK);
