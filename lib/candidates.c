@@ -362,90 +362,253 @@ done:
   return same;
 }
 
-/* The channel's log-weight for a filler's relation to the spun phrase. */
-static double relatedness(const unspin_engine *e, const char *spun, size_t slen,
-                          const char *filler, size_t flen) {
-  int hops = related(e, spun, slen, filler, flen);
-  return hops == 1 ? e->channel.related1 : hops == 2 ? e->channel.related2 : 0.0;
+/* A filler found by aligning the sentence with a domain dictionary's
+ * n-grams: words [start, start + len) may be dictionary words w[0..nw). */
+typedef struct us_fill {
+  uint32_t start;
+  uint8_t len, nw;
+  uint32_t w[2];
+  uint32_t dict;
+} us_fill;
+
+typedef struct us_fills {
+  us_fill *v;
+  size_t n, cap;
+} us_fills;
+
+/* The state of one alignment walk down a dictionary's trie: each step
+ * consumes the next text word as an anchor (the same word) or a gap (any
+ * word the dictionary has there, in place of one or two spinnable text
+ * words). */
+typedef struct walk {
+  const unspin_dict *dict;
+  uint32_t d;
+  const us_word *words;
+  size_t n;
+  uint32_t eos;
+  us_fill gap[US_MAX_SPAN];
+  int ngaps, anchors;
+  int bos; /* the first anchor is the sentence start marker */
+  us_fills *out;
+} walk;
+
+#define MAX_GAPS 3
+
+static int emit(walk *k) {
+  for (int g = 0; g < k->ngaps; g++) {
+    if (k->out->n == k->out->cap) {
+      size_t cap = k->out->cap ? 2 * k->out->cap : 64;
+      us_fill *v = realloc(k->out->v, cap * sizeof *v);
+      if (!v)
+        return -1;
+      k->out->v = v;
+      k->out->cap = cap;
+    }
+    k->out->v[k->out->n++] = k->gap[g];
+  }
+  return 0;
 }
 
-static int seen(const unspin_dict *d, const uint32_t *ids, size_t n) {
-  unspin_ngram_stats s;
-  return n <= (size_t)unspin_dict_order(d) && !us_dict_lookup_ids(d, ids, n, &s) && s.count > 0;
+static int is_marker(const unspin_dict *d, uint32_t id) {
+  size_t len;
+  const char *w = us_dict_word(d, id, &len);
+  return !len || w[0] == '<';
 }
 
-/* Fillers of one or two words for the gap at words [start, start + len)
- * that dictionary slot d has seen either between the word before and the
- * word after the gap (l X r, l X1 X2 r), or after the two words before it
- * when both are real words (l2 l X, l2 l X1 X2). */
-static int context_candidates(const unspin_engine *e, size_t d, const us_word *words, size_t n,
-                              uint32_t start, uint8_t len, us_cands *c) {
-  const unspin_dict *dict = e->dicts[d];
-  if (unspin_dict_order(dict) < 3 || start == 0)
+/* Extends the walk from entry `at` of trie level `level` (level + 1
+ * elements matched, the last an anchor or not) at text word p.  An
+ * alignment is kept when it is bracketed by anchors (a sentence marker
+ * brackets), has at least two that are words, and no more gaps than those: "on [analysis] [coaching] and" against the
+ * dictionary's "on research training and".  A gap after two anchors that
+ * are words also counts ("spy agency said" for "spy company said"). */
+static int step(walk *k, int level, uint64_t at, size_t p, int last_anchor) {
+  int depth = level + 1;
+  if (k->ngaps && depth >= 3 && k->anchors >= 2 && k->anchors + 1 >= k->ngaps &&
+      (last_anchor || (depth == 3 && k->ngaps == 1 && k->gap[0].len == 1 &&
+                       k->gap[0].nw == 1 && !k->bos)))
+    if (emit(k))
+      return -1;
+  if (depth >= unspin_dict_order(k->dict) || p > k->n)
     return 0;
-  static const char eos_key[] = UNSPIN_EOS;
-  us_lm_word eos = us_lm_map(&e->lm, eos_key, sizeof eos_key - 1);
-  uint32_t l2 = start >= 2 ? words[start - 2].lm.id[d] : US_LM_UNKNOWN;
-  uint32_t l1 = words[start - 1].lm.id[d];
-  uint32_t r = start + len < n ? words[start + len].lm.id[d] : eos.id[d];
-  if (l1 == US_LM_UNKNOWN)
+  uint32_t want = p < k->n ? k->words[p].lm.id[k->d] : k->eos;
+  uint64_t child;
+  if (want != US_LM_UNKNOWN && !us_dict_child(k->dict, level, at, want, &child)) {
+    int word = p < k->n; /* the end marker brackets but is no evidence */
+    k->anchors += word;
+    int rc = step(k, level + 1, child, p + 1, 1);
+    k->anchors -= word;
+    if (rc)
+      return rc;
+  }
+  if (p == k->n || !k->words[p].spinnable || k->ngaps == MAX_GAPS)
     return 0;
   uint64_t lo, hi;
-  if (us_dict_extensions(dict, &l1, 1, &lo, &hi) || hi - lo > MAX_FILLER_FANOUT)
+  us_dict_children(k->dict, level, at, &lo, &hi);
+  if (hi - lo > MAX_FILLER_FANOUT)
     return 0;
-  double w = e->channel.spin * len + e->channel.context;
+  for (uint64_t i = lo; i < hi; i++) {
+    uint32_t x;
+    uint64_t cnt;
+    us_dict_extension(k->dict, (size_t)level + 1, i, &x, &cnt);
+    if (x == want || is_marker(k->dict, x))
+      continue;
+    for (uint8_t len = 1; len <= 2; len++) {
+      if (len == 2 && (p + 1 >= k->n || !k->words[p + 1].joined || !k->words[p + 1].spinnable))
+        break;
+      us_fill *g = &k->gap[k->ngaps++];
+      *g = (us_fill){.start = (uint32_t)p, .len = len, .nw = 1, .w = {x, 0}, .dict = k->d};
+      int rc = step(k, level + 1, i, p + len, 0);
+      /* or a two-word original for one spun word: "in addition" */
+      uint64_t lo2, hi2;
+      us_dict_children(k->dict, level + 1, i, &lo2, &hi2);
+      if (len == 1 && !rc && hi2 - lo2 <= MAX_FILLER_FANOUT && depth + 1 < unspin_dict_order(k->dict))
+        for (uint64_t j = lo2; j < hi2 && !rc; j++) {
+          uint32_t y;
+          us_dict_extension(k->dict, (size_t)level + 2, j, &y, &cnt);
+          if (is_marker(k->dict, y))
+            continue;
+          g->nw = 2;
+          g->w[1] = y;
+          rc = step(k, level + 2, j, p + 1, 0);
+          g->nw = 1;
+        }
+      k->ngaps--;
+      if (rc)
+        return rc;
+    }
+  }
+  return 0;
+}
+
+/* Every alignment of the sentence with dictionary slot d's n-grams. */
+static int align(const unspin_engine *e, uint32_t d, const us_word *words, size_t n,
+                 us_fills *out) {
+  const unspin_dict *dict = e->dicts[d];
+  if (unspin_dict_order(dict) < 3)
+    return 0;
+  static const char bos_key[] = UNSPIN_BOS, eos_key[] = UNSPIN_EOS;
+  us_lm_word bos = us_lm_map(&e->lm, bos_key, sizeof bos_key - 1);
+  us_lm_word eos = us_lm_map(&e->lm, eos_key, sizeof eos_key - 1);
+  walk k = {.dict = dict, .d = d, .words = words, .n = n, .eos = eos.id[d], .out = out};
+  /* from the sentence start marker, then from each word */
+  for (size_t s = 0; s <= n; s++) {
+    uint32_t first = s == 0 ? bos.id[d] : words[s - 1].lm.id[d];
+    if (first == US_LM_UNKNOWN)
+      continue;
+    k.anchors = s > 0; /* the start marker brackets but is no evidence */
+    k.ngaps = 0;
+    k.bos = s == 0;
+    if (step(&k, 0, first, s, 1))
+      return -1;
+  }
+  return 0;
+}
+
+static int fill_order(const void *a, const void *b) {
+  const us_fill *x = a, *y = b;
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->len != y->len)
+    return x->len - y->len;
+  if (x->dict != y->dict)
+    return x->dict < y->dict ? -1 : 1;
+  if (x->nw != y->nw)
+    return x->nw - y->nw;
+  return memcmp(x->w, y->w, sizeof x->w);
+}
+
+/* Adds the alignment fillers of span [start, start + len) that are not just
+ * another form of the spun words, weighted by their thesaurus relatedness
+ * to them; a filler with another number of words than the span must be
+ * related to it or to one of its words. */
+static int context_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
+                              uint8_t len, const char *spun, size_t slen, const us_fills *f,
+                              size_t *at, us_cands *c) {
+  const us_channel *ch = &e->channel;
   us_buf text = US_BUF_INIT;
   int rc = 0;
-  for (uint64_t i = lo; i < hi && !rc; i++) {
-    uint32_t x1;
-    uint64_t cnt;
-    us_dict_extension(dict, 1, i, &x1, &cnt);
-    size_t n1;
-    const char *w1 = us_dict_word(dict, x1, &n1);
-    if (!n1 || w1[0] == '<')
-      continue; /* a sentence marker is no filler */
-    uint32_t gap1[3] = {l1, x1, r}, left1[3] = {l2, l1, x1};
-    if (len == 1 && ((r != US_LM_UNKNOWN && seen(dict, gap1, 3)) ||
-                     (l2 != US_LM_UNKNOWN && seen(dict, left1, 3))) &&
-        !same_lexeme(e, words[start].key, words[start].len, w1, n1)) {
-      us_buf_clear(&text);
-      if (us_buf_append(&text, w1, n1))
-        rc = -1;
-      else if (!(len == 1 && n1 == words[start].len && !memcmp(w1, words[start].key, n1)))
-        rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
-                 w + relatedness(e, words[start].key, words[start].len, w1, n1));
-    }
-    uint32_t pair[2] = {l1, x1};
-    uint64_t lo2, hi2;
-    if (rc || us_dict_extensions(dict, pair, 2, &lo2, &hi2) || hi2 - lo2 > MAX_FILLER_FANOUT)
+  for (; *at < f->n && f->v[*at].start == start && f->v[*at].len == len && !rc; (*at)++) {
+    const us_fill *x = &f->v[*at];
+    if (*at && !fill_order(x, x - 1))
+      continue; /* the same filler from another alignment */
+    const unspin_dict *dict = e->dicts[x->dict];
+    size_t n1, n2 = 0;
+    const char *w1 = us_dict_word(dict, x->w[0], &n1), *w2 = NULL;
+    if (x->nw == 2)
+      w2 = us_dict_word(dict, x->w[1], &n2);
+    if (same_lexeme(e, words[start].key, words[start].len, w1, n1) ||
+        (len == 2 && same_lexeme(e, words[start + 1].key, words[start + 1].len, w1, n1)))
       continue;
-    for (uint64_t j = lo2; j < hi2 && !rc; j++) {
-      uint32_t x2;
-      us_dict_extension(dict, 2, j, &x2, &cnt);
-      size_t n2;
-      const char *w2 = us_dict_word(dict, x2, &n2);
-      uint32_t gap2[4] = {l1, x1, x2, r}, left2[4] = {l2, l1, x1, x2};
-      if (!n2 || w2[0] == '<' ||
-          !((r != US_LM_UNKNOWN && seen(dict, gap2, 4)) ||
-            (l2 != US_LM_UNKNOWN && seen(dict, left2, 4))))
-        continue;
-      if (same_lexeme(e, words[start].key, words[start].len, w1, n1) ||
-          (len == 2 && same_lexeme(e, words[start + 1].key, words[start + 1].len, w2, n2)))
-        continue;
-      /* A two-word filler is a bigger edit: the thesaurus must relate it to
-       * the spun words, word by word when it replaces two. */
-      if (len == 2 ? !(related(e, words[start].key, words[start].len, w1, n1) &&
-                       related(e, words[start + 1].key, words[start + 1].len, w2, n2))
-                   : !(related(e, words[start].key, words[start].len, w1, n1) ||
-                       related(e, words[start].key, words[start].len, w2, n2)))
-        continue;
-      us_buf_clear(&text);
-      if (us_buf_append(&text, w1, n1) || us_buf_putc(&text, ' ') || us_buf_append(&text, w2, n2))
-        rc = -1;
-      else
-        rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len,
-                 w + relatedness(e, words[start].key, words[start].len, text.data, text.len));
+    us_buf_clear(&text);
+    if (us_buf_append(&text, w1, n1) || (w2 && (us_buf_putc(&text, ' ') ||
+                                                us_buf_append(&text, w2, n2)))) {
+      rc = -1;
+      break;
     }
+    int hops = related(e, spun, slen, text.data, text.len);
+    if (!hops && (w2 ? !related(e, spun, slen, w1, n1) && !related(e, spun, slen, w2, n2)
+                     : len == 2 && !related(e, words[start].key, words[start].len, w1, n1) &&
+                           !related(e, words[start + 1].key, words[start + 1].len, w1, n1)))
+      continue;
+    double w = ch->spin * len + ch->context +
+               (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);
+    rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
+  }
+  us_buf_free(&text);
+  return rc;
+}
+
+/* "a" or "an" before `word` (its first word counts): the article the
+ * dictionaries have seen before it more often, by its first letter when
+ * they have seen neither. */
+static const char *article_for(const unspin_engine *e, const char *word, size_t len) {
+  const char *sp = memchr(word, ' ', len);
+  char w[64];
+  len = sp ? (size_t)(sp - word) : len;
+  if (!len || len >= sizeof w)
+    return NULL;
+  memcpy(w, word, len);
+  w[len] = '\0';
+  uint64_t a = 0, an = 0;
+  for (size_t d = 0; d < e->ndicts; d++) {
+    const char *ka[2] = {"a", w}, *kan[2] = {"an", w};
+    unspin_ngram_stats st;
+    if (unspin_dict_lookup_keys(e->dicts[d], ka, 2, &st) == UNSPIN_OK)
+      a += st.count;
+    if (unspin_dict_lookup_keys(e->dicts[d], kan, 2, &st) == UNSPIN_OK)
+      an += st.count;
+  }
+  if (a != an)
+    return a > an ? "a" : "an";
+  return strchr("aeiou", w[0]) ? "an" : "a";
+}
+
+/* Spinners mend the article before a word they replace ("a statement" ->
+ * "an announcement"): for each original of a span after "a" or "an" that
+ * takes the other article, the same original with its article. */
+static int article_candidates(const unspin_engine *e, const us_word *words, uint32_t i,
+                              size_t from, us_cands *c) {
+  if (i == 0 || !words[i].joined)
+    return 0;
+  const us_word *art = &words[i - 1];
+  if (!((art->len == 1 && art->key[0] == 'a') || (art->len == 2 && !memcmp(art->key, "an", 2))))
+    return 0;
+  us_buf text = US_BUF_INIT;
+  int rc = 0;
+  for (size_t k = from, end = c->n; k < end && !rc; k++) {
+    us_cand x = c->v[k];
+    if (x.source == US_SRC_IDENTITY || x.len == US_MAX_SPAN || x.nwords == US_MAX_SPAN)
+      continue;
+    const char *want = article_for(e, c->text.data + x.text_off, x.text_len);
+    if (!want || (strlen(want) == art->len && !memcmp(want, art->key, art->len)))
+      continue;
+    us_buf_clear(&text);
+    if (us_buf_append(&text, want, strlen(want)) || us_buf_putc(&text, ' ') ||
+        us_buf_append(&text, c->text.data + x.text_off, x.text_len))
+      rc = -1;
+    else
+      rc = add(c, e, words, i - 1, (uint8_t)(x.len + 1), (us_source)x.source, x.relation,
+               text.data, text.len, x.channel - e->channel.length * fabs((double)x.len - x.nwords));
   }
   us_buf_free(&text);
   return rc;
@@ -479,8 +642,16 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   out->n = 0;
   us_buf_clear(&out->text);
   us_buf spun = US_BUF_INIT, stems = US_BUF_INIT;
+  us_fills fills = {0};
+  size_t at = 0;
   int rc = 0;
+  for (size_t d = 0; d < e->ndicts && !rc; d++)
+    if (e->roles[d] != UNSPIN_ROLE_GENERAL)
+      rc = align(e, (uint32_t)d, words, n, &fills);
+  if (fills.n)
+    qsort(fills.v, fills.n, sizeof *fills.v, fill_order);
   for (size_t i = 0; i < n && !rc; i++) {
+    size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
              e->channel.keep);
     /* the first word's stems serve every span starting here */
@@ -503,11 +674,17 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
       if (!rc)
         rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
-      for (size_t d = 0; d < e->ndicts && !rc && len <= 2; d++)
-        if (e->roles[d] != UNSPIN_ROLE_GENERAL)
-          rc = context_candidates(e, d, words, n, (uint32_t)i, (uint8_t)len, out);
+      while (!rc && at < fills.n && (fills.v[at].start < i ||
+                                     (fills.v[at].start == i && fills.v[at].len < len)))
+        at++; /* fillers of spans that ended early (a word no spinner writes) */
+      if (!rc)
+        rc = context_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, &fills,
+                                &at, out);
     }
+    if (!rc)
+      rc = article_candidates(e, words, (uint32_t)i, from, out);
   }
+  free(fills.v);
   us_buf_free(&spun);
   us_buf_free(&stems);
   for (size_t k = 0; k < out->n && !rc; k++) {

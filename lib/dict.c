@@ -316,6 +316,30 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
   return 0;
 }
 
+void us_dict_children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint64_t *hi) {
+  *lo = *hi = 0;
+  if (n >= 0 && n < d->order && i < d->types[n])
+    children(d, n, i, lo, hi);
+}
+
+int us_dict_child(const unspin_dict *d, int n, uint64_t i, uint32_t word, uint64_t *at) {
+  uint64_t lo, hi;
+  us_dict_children(d, n, i, &lo, &hi);
+  uint64_t end = hi;
+  const us_dict_entry *lv = d->level[n + 1];
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (lv[mid].word < word)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo >= end || lv[lo].word != word)
+    return -1;
+  *at = lo;
+  return 0;
+}
+
 int us_dict_extensions(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *lo,
                        uint64_t *hi) {
   uint64_t at;

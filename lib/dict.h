@@ -22,6 +22,13 @@ int us_dict_extensions(const unspin_dict *d, const uint32_t *ids, size_t n, uint
 void us_dict_extension(const unspin_dict *d, size_t n, uint64_t i, uint32_t *word,
                        uint64_t *count);
 
+/* Walking the trie by entry: a unigram's entry at level 0 is its word id;
+ * entries [lo, hi) of level n + 1 extend entry i of level n (empty past the
+ * dictionary's order), and us_dict_child finds the one that adds `word`
+ * (returns -1 if none does). */
+void us_dict_children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint64_t *hi);
+int us_dict_child(const unspin_dict *d, int n, uint64_t i, uint32_t word, uint64_t *at);
+
 /* The bytes of word `id` (not NUL-terminated). */
 const char *us_dict_word(const unspin_dict *d, uint32_t id, size_t *len);
 

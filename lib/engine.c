@@ -22,10 +22,10 @@ static const us_channel default_channel = {
     .spin = -5.809,                            /* log 0.003 */
     .relation = {0.0, -0.693, -1.204, -1.204, 2.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2 */
     .fanout_power = 0.5,
-    .context = -3.0,
+    .context = -5.0,
     .length = -2.0,
     .forward = -0.693,
-    .related1 = 1.0,
+    .related1 = 3.0,
     .related2 = 1.5,
     .morphology = -0.5,
 };

@@ -147,17 +147,24 @@ START_TEST(thesaurus_source_restores_a_known_synonym) {
 }
 END_TEST
 
-START_TEST(context_source_restores_without_a_thesaurus) {
-  unspin_dict *d = build_dict("story.undict", story, NULL);
+/* An engine restoring against domain dictionary d alone, context fillers
+ * at full weight.  Without a word list nothing counts towards the verdict,
+ * which is clean, so it restores clean documents too. */
+static unspin_engine *context_engine(const unspin_dict *d) {
   unspin_engine *e;
   unspin_options opts;
   unspin_options_init(&opts);
-  /* without a word list nothing counts towards the verdict, which is clean */
   opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
   ck_assert_int_eq(unspin_engine_new(&e, &opts, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
-  /* no word list links "bureau" to "agency": only the story's n-grams do */
   ck_assert_int_eq(unspin_engine_set_param(e, "context", 0.0), UNSPIN_OK);
+  return e;
+}
+
+START_TEST(context_source_restores_without_a_thesaurus) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  /* no word list links "bureau" to "agency": only the story's n-grams do */
+  unspin_engine *e = context_engine(d);
   const char *spun = "Officials said the spy bureau joined the group to share research.\n";
   unspin_result *r;
   char *out = restore(e, spun, &r);
@@ -191,6 +198,40 @@ START_TEST(context_source_restores_without_a_thesaurus) {
   expect_restored(g, "Officials said the spy bureau joined the group to share research.\n",
                   "Officials said the spy bureau joined the group to share research.\n");
   unspin_engine_free(g);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(alignment_fills_adjacent_gaps) {
+  /* two neighbouring words replaced: no single word's neighbours match the
+   * story, the alignment "on _ _ and" does */
+  unspin_dict *d = build_dict("story.undict",
+                              "The centre focuses on research training and exercises.\n"
+                              "The group met in Tallinn.\n",
+                              NULL);
+  unspin_engine *e = context_engine(d);
+  expect_restored(e, "The centre focuses on analysis coaching and exercises.\n",
+                  "The centre focuses on research training and exercises.\n");
+  /* one anchor is not enough: a lone word with a different neighbour stays */
+  expect_restored(e, "They trained on analysis today.\n", "They trained on analysis today.\n");
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(article_follows_the_original) {
+  unspin_dict *d = build_dict("story.undict",
+                              "The agency made a statement on Thursday.\n"
+                              "Officials read a statement.\n",
+                              "UTF-8\nstatement|1\n(noun)|announcement|declaration\n");
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  expect_restored(e, "In an announcement, the agency said it had joined.\n",
+                  "In a statement, the agency said it had joined.\n");
+  expect_restored(e, "In An Announcement, the agency said it had joined.\n",
+                  "In A Statement, the agency said it had joined.\n");
   unspin_engine_free(e);
   unspin_dict_free(d);
 }
@@ -411,6 +452,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, profile_source_restores_and_copies_case);
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
+  tcase_add_test(tc, alignment_fills_adjacent_gaps);
+  tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, parameters_are_checked);
