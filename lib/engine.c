@@ -32,7 +32,7 @@ static const us_channel default_channel = {
 
 #define DEFAULT_BEAM 8
 #define DEFAULT_LM_SCALE 0.7
-#define DEFAULT_DOMAIN_WEIGHT 0.5
+#define DEFAULT_DOMAIN_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.01
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 3.0
