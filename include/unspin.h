@@ -330,7 +330,7 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *                    links to the spun words directly or through one word
  *  - "threshold":    document score from which the verdict is "spun"
  *  - "adapt":        a document found spun is decoded again with the prior
- *                    raised to adapt times its score (default 3; 0: one pass)
+ *                    raised to adapt times its score (default 2; 0: one pass)
  *  - "beam":         hypotheses kept per word (1..256)
  * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
  * range.  Call before the engine is shared between threads. */

@@ -33,9 +33,9 @@ static const us_channel default_channel = {
 #define DEFAULT_BEAM 8
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.7
-#define DEFAULT_THRESHOLD 0.01
+#define DEFAULT_THRESHOLD 0.02
 #define CANDIDATES_KEPT 5
-#define DEFAULT_ADAPT 3.0
+#define DEFAULT_ADAPT 2.0
 #define MAX_ADAPTED_PRIOR 0.3
 
 void unspin_options_init(unspin_options *o) {
