@@ -638,6 +638,135 @@ static void keep_likeliest(us_cands *c) {
   c->n = w;
 }
 
+static int by_rank(const void *a, const void *b) {
+  const us_cand *x = a, *y = b;
+  return x->rank > y->rank ? -1 : x->rank < y->rank;
+}
+
+static uint64_t key_hash(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len) {
+  if (!c->nslots)
+    return NULL;
+  for (size_t s = key_hash(key, len) & (c->nslots - 1);; s = (s + 1) & (c->nslots - 1)) {
+    if (!c->slot[s])
+      return NULL;
+    struct us_word_cached *x = &c->entry[c->slot[s] - 1];
+    const char *k = c->text.data + x->key_off;
+    if (!memcmp(k, key, len) && !k[len])
+      return x;
+  }
+}
+
+static int cache_grow(us_word_cache *c) {
+  size_t nslots = c->nslots ? 2 * c->nslots : 1024;
+  uint32_t *slot = calloc(nslots, sizeof *slot);
+  if (!slot)
+    return -1;
+  for (size_t i = 0; i < c->nentries; i++) {
+    const char *k = c->text.data + c->entry[i].key_off;
+    size_t s = key_hash(k, strlen(k)) & (nslots - 1);
+    while (slot[s])
+      s = (s + 1) & (nslots - 1);
+    slot[s] = (uint32_t)i + 1;
+  }
+  free(c->slot);
+  c->slot = slot;
+  c->nslots = nslots;
+  return 0;
+}
+
+/* Remembers word w's stems and the likeliest of its word-list candidates,
+ * out->v[from, to) (the same US_MAX_PER_SPAN that keep_likeliest keeps of
+ * them), so that its next occurrences skip the lookups. */
+static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, const us_buf *stems,
+                       int nst, size_t from, size_t to) {
+  us_word_cache *c = &out->cache;
+  if (c->nentries >= UINT32_MAX - 1)
+    return 0;
+  if ((c->nentries + 1) * 2 > c->nslots && cache_grow(c))
+    return -1;
+  for (size_t k = from; k < to; k++) {
+    us_cand *x = &out->v[k];
+    x->rank = x->channel;
+    for (int i = 0; i < x->nwords; i++)
+      x->rank += e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &x->w[i]);
+  }
+  qsort(out->v + from, to - from, sizeof *out->v, by_rank);
+  size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
+  if (c->nentries == c->entries_cap) {
+    size_t cap = c->entries_cap ? 2 * c->entries_cap : 256;
+    struct us_word_cached *v = realloc(c->entry, cap * sizeof *v);
+    if (!v)
+      return -1;
+    c->entry = v;
+    c->entries_cap = cap;
+  }
+  if (c->ncands + keep > c->cands_cap) {
+    size_t cap = c->cands_cap ? 2 * c->cands_cap : 1024;
+    while (cap < c->ncands + keep)
+      cap *= 2;
+    us_cand *v = realloc(c->cands, cap * sizeof *v);
+    if (!v)
+      return -1;
+    c->cands = v;
+    c->cands_cap = cap;
+  }
+  struct us_word_cached *x = &c->entry[c->nentries];
+  x->key_off = c->text.len;
+  if (us_buf_append(&c->text, w->key, w->len) || us_buf_putc(&c->text, '\0'))
+    return -1;
+  x->stems_off = c->text.len;
+  x->stems_len = stems->len;
+  x->nstems = nst;
+  if (us_buf_append(&c->text, stems->data, stems->len))
+    return -1;
+  x->first = c->ncands;
+  x->n = keep;
+  for (size_t k = 0; k < keep; k++) {
+    us_cand y = out->v[from + k];
+    size_t off = c->text.len;
+    if (us_buf_append(&c->text, out->text.data + y.text_off, y.text_len) ||
+        us_buf_putc(&c->text, '\0'))
+      return -1;
+    y.text_off = off;
+    c->cands[c->ncands++] = y;
+  }
+  size_t s = key_hash(w->key, w->len) & (c->nslots - 1);
+  while (c->slot[s])
+    s = (s + 1) & (c->nslots - 1);
+  c->slot[s] = (uint32_t)++c->nentries;
+  return 0;
+}
+
+/* Appends a remembered word's candidates as starting at word i. */
+static int cache_replay(us_cands *out, const struct us_word_cached *x, uint32_t i) {
+  const us_word_cache *c = &out->cache;
+  for (size_t k = 0; k < x->n; k++) {
+    if (out->n == out->cap) {
+      size_t cap = out->cap ? 2 * out->cap : 64;
+      us_cand *v = realloc(out->v, cap * sizeof *v);
+      if (!v)
+        return -1;
+      out->v = v;
+      out->cap = cap;
+    }
+    us_cand y = c->cands[x->first + k];
+    const char *t = c->text.data + y.text_off;
+    y.start = i;
+    y.text_off = out->text.len;
+    if (us_buf_append(&out->text, t, y.text_len) || us_buf_putc(&out->text, '\0'))
+      return -1;
+    out->v[out->n++] = y;
+  }
+  return 0;
+}
+
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
@@ -656,10 +785,17 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
              e->channel.keep);
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
-    int nst = (e->morph || e->irregular) && words[i].spinnable && words[i].len >= 3 &&
-                      !memchr(words[i].key, '\'', words[i].len)
-                  ? word_stems(e, words[i].key, &stems)
-                  : 0;
+    const struct us_word_cached *hit =
+        words[i].spinnable ? cache_find(&out->cache, words[i].key, words[i].len) : NULL;
+    int nst = 0;
+    if (hit) {
+      nst = hit->nstems;
+      if (us_buf_append(&stems, out->cache.text.data + hit->stems_off, hit->stems_len))
+        rc = -1;
+    } else if ((e->morph || e->irregular) && words[i].spinnable && words[i].len >= 3 &&
+               !memchr(words[i].key, '\'', words[i].len)) {
+      nst = word_stems(e, words[i].key, &stems);
+    }
     us_buf_clear(&spun);
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {
       if ((len > 1 && !words[i + len - 1].joined) || !words[i + len - 1].spinnable)
@@ -669,11 +805,18 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = -1;
         break;
       }
-      rc = thesaurus_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
-      if (!rc)
-        rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
-      if (!rc)
-        rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
+      size_t lexical = out->n;
+      if (len == 1 && hit) {
+        rc = cache_replay(out, hit, (uint32_t)i);
+      } else {
+        rc = thesaurus_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+        if (!rc)
+          rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+        if (!rc)
+          rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
+        if (!rc && len == 1)
+          rc = cache_store(e, out, &words[i], &stems, nst, lexical, out->n);
+      }
       while (!rc && at < fills.n && (fills.v[at].start < i ||
                                      (fills.v[at].start == i && fills.v[at].len < len)))
         at++; /* fillers of spans that ended early (a word no spinner writes) */
@@ -703,6 +846,11 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
 void us_cands_free(us_cands *c) {
   free(c->v);
   us_buf_free(&c->text);
+  free(c->cache.slot);
+  free(c->cache.entry);
+  free(c->cache.cands);
+  us_buf_free(&c->cache.text);
+  memset(&c->cache, 0, sizeof c->cache);
   c->v = NULL;
   c->n = c->cap = 0;
 }

@@ -34,10 +34,29 @@ typedef struct us_cand {
   us_lm_word w[US_MAX_SPAN];
 } us_cand;
 
+/* The word-list candidates of single words already seen in this analysis:
+ * they depend on the word's key alone, and words repeat. */
+typedef struct us_word_cache {
+  uint32_t *slot;   /* open addressing: entry index + 1, 0 when empty */
+  size_t nslots;
+  struct us_word_cached {
+    size_t key_off;   /* into text: the word's key, NUL-terminated */
+    size_t stems_off; /* into text: its stems, each NUL-terminated */
+    size_t stems_len;
+    int nstems;
+    size_t first, n;  /* its likeliest candidates in cands */
+  } *entry;
+  size_t nentries, entries_cap;
+  us_cand *cands;   /* text_off into text */
+  size_t ncands, cands_cap;
+  us_buf text;
+} us_word_cache;
+
 typedef struct us_cands {
   us_cand *v;
   size_t n, cap;
   us_buf text;
+  us_word_cache cache; /* lives as long as the us_cands: one analysis pass */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

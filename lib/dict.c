@@ -300,12 +300,7 @@ static int find_node(const unspin_dict *d, const uint32_t *ids, size_t n, uint64
   return 0;
 }
 
-int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
-                       unspin_ngram_stats *stats) {
-  memset(stats, 0, sizeof *stats);
-  uint64_t at;
-  if (find_node(d, ids, n, &at))
-    return -1;
+static void fill_stats(const unspin_dict *d, size_t n, uint64_t at, unspin_ngram_stats *stats) {
   const us_dict_entry *e = &d->level[n - 1][at];
   uint64_t lo, hi;
   children(d, (int)n - 1, at, &lo, &hi);
@@ -313,6 +308,28 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
   stats->left_types = e->left_types;
   stats->right_types = hi - lo;
   stats->left_sum = e->left_sum;
+}
+
+int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
+                       unspin_ngram_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  uint64_t at;
+  if (find_node(d, ids, n, &at))
+    return -1;
+  fill_stats(d, n, at, stats);
+  return 0;
+}
+
+int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
+                        unspin_ngram_stats *h, unspin_ngram_stats *hw) {
+  memset(h, 0, sizeof *h);
+  memset(hw, 0, sizeof *hw);
+  uint64_t at, child;
+  if (n < 2 || find_node(d, ids, n - 1, &at))
+    return -1;
+  fill_stats(d, n - 1, at, h);
+  if (n <= (size_t)d->order && !us_dict_child(d, (int)n - 2, at, ids[n - 1], &child))
+    fill_stats(d, n, child, hw);
   return 0;
 }
 

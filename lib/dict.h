@@ -14,6 +14,11 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats);
 
+/* Looks up the history ids[0..n-1) into `h` and the n-gram ids[0..n) into
+ * `hw` (zeroed when absent) in one walk; returns -1 if the history is absent. */
+int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
+                        unspin_ngram_stats *h, unspin_ngram_stats *hw);
+
 /* The one-word extensions of the n-gram `ids`: entries [lo, hi) of level
  * n (0-based, so they are (n+1)-grams), read with us_dict_extension.
  * Returns -1 (and an empty range) if the n-gram is absent. */

@@ -72,11 +72,9 @@ static double prob(const unspin_dict *d, uint32_t bos, const uint32_t *ids, int 
   for (int i = 0; i + 1 < k; i++)
     if (ids[i] == US_LM_UNKNOWN)
       return lower;
-  unspin_ngram_stats h, hw = {0};
-  if (us_dict_lookup_ids(d, ids, (size_t)k - 1, &h))
+  unspin_ngram_stats h, hw; /* an unknown word's hw is absent: only the back-off share */
+  if (us_dict_lookup_pair(d, ids, (size_t)k, &h, &hw))
     return lower;
-  if (ids[k - 1] != US_LM_UNKNOWN) /* an unknown word gets only the back-off share */
-    us_dict_lookup_ids(d, ids, (size_t)k, &hw);
   int raw = top || (ids[0] != US_LM_UNKNOWN && ids[0] == bos);
   double num = raw ? (double)hw.count : (double)hw.left_types;
   double den = raw ? (double)h.count : (double)h.left_sum;
