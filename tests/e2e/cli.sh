@@ -9,6 +9,16 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/unspin-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 pass=0 failn=0
 
+# UNSPIN_VALGRIND=1: every run goes through valgrind memcheck, and any
+# memory error or leak makes it exit 99 (which no check expects)
+if [ "${UNSPIN_VALGRIND:-0}" = 1 ]; then
+  command -v valgrind >/dev/null || { echo "valgrind not installed: skipped"; exit 77; }
+  printf '#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible "%s" "$@"\n' "$UNSPIN" >"$T/unspin-vg"
+  chmod +x "$T/unspin-vg"
+  UNSPIN=$T/unspin-vg
+fi
+
 ok() { pass=$((pass + 1)); }
 bad() { failn=$((failn + 1)); echo "FAIL: $*"; }
 

@@ -1,0 +1,76 @@
+/* fuzz_analyze.c - the whole analysis on arbitrary bytes.  The first byte
+ * picks the set-up (no dictionary, the story dictionary, story dictionary
+ * and a spinner profile, each with or without hunspell's en_US when it is
+ * installed); the rest is the text.  Checks what must hold for any input:
+ * the call succeeds, every output format renders, and a result with no
+ * restorations gives back the input byte for byte. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_util.h"
+
+#define HUNSPELL "/usr/share/hunspell/en_US"
+
+static unspin_engine *engines[6];
+static unspin_profile *profile;
+
+static unspin_engine *engine(unsigned which) {
+  which %= 6;
+  if (engines[which])
+    return engines[which];
+  unspin_engine *e;
+  unspin_error err;
+  if (unspin_engine_new(&e, NULL, &err) != UNSPIN_OK)
+    fz_fail(err.message);
+  if (which % 3 >= 1 && unspin_engine_add_dict(e, fz_story_dict(), UNSPIN_ROLE_DOMAIN) != UNSPIN_OK)
+    fz_fail("add_dict");
+  if (which % 3 == 2) {
+    static const char p[] = "agency|company|firm\nmay|could\nsaid|mentioned\n";
+    if (!profile && unspin_profile_parse(&profile, p, sizeof p - 1, "fuzz", &err) != UNSPIN_OK)
+      fz_fail(err.message);
+    if (unspin_engine_add_profile(e, profile) != UNSPIN_OK)
+      fz_fail("add_profile");
+  }
+  /* hunspell may be absent; then both halves are the same set-up */
+  if (which >= 3)
+    unspin_engine_load_hunspell(e, HUNSPELL ".aff", HUNSPELL ".dic", &err);
+  engines[which] = e;
+  return e;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size == 0)
+    return 0;
+  const unspin_engine *e = engine(data[0]);
+  const char *text = (const char *)data + 1;
+  size_t len = size - 1;
+  unspin_result *r;
+  unspin_error err;
+  if (unspin_analyze(e, text, len, &r, &err) != UNSPIN_OK)
+    fz_fail(err.message); /* no limit is reachable at fuzzing sizes */
+  size_t olen;
+  const char *out = unspin_result_text(r, &olen);
+  if (!out)
+    fz_fail("no output text");
+  if (unspin_result_restored_count(r) == 0 && (olen != len || memcmp(out, text, len)))
+    fz_fail("text changed without a restoration");
+  for (size_t i = 0; i < unspin_result_token_count(r); i++) {
+    double p = unspin_result_token_spin(r, i);
+    if (!(p >= 0.0 && p <= 1.0))
+      fz_fail("spin probability out of [0, 1]");
+  }
+  for (int f = UNSPIN_FORMAT_TEXT; f <= UNSPIN_FORMAT_JSON; f++) {
+    char *s;
+    size_t slen;
+    if (unspin_result_render(r, (unspin_format)f, f == UNSPIN_FORMAT_DIFF ? UNSPIN_RENDER_COLOR : 0,
+                             "fuzz", &s, &slen) != UNSPIN_OK)
+      fz_fail("render failed");
+    if (strlen(s) > slen)
+      fz_fail("render length");
+    unspin_free(s);
+  }
+  unspin_result_free(r);
+  return 0;
+}

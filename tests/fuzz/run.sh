@@ -1,0 +1,34 @@
+#!/bin/sh
+# Runs one libFuzzer target of a fuzzing build (see docs/fuzzing.md).
+# usage: run.sh BUILD_DIR TARGET [LIBFUZZER_OPTION...]
+#   TARGET: analyze | dict | profile | thesaurus
+# The corpus grows in BUILD_DIR/fuzz-corpus/TARGET, seeded from
+# tests/fuzz/corpus/TARGET, the test data, and (for dict) dictionaries
+# built here with the fuzzing build's own unspin.
+set -eu
+build=$1 target=$2
+shift 2
+here=$(cd "$(dirname "$0")" && pwd)
+corpus=$build/fuzz-corpus/$target
+mkdir -p "$corpus"
+cp "$here/corpus/$target/"* "$corpus/" 2>/dev/null || true
+case $target in
+analyze)
+  # the first byte picks the set-up: one seed per set-up
+  for s in 0 1 2 3 4 5; do
+    { printf "\\$(printf %o "$s")"; cat "$here/../data/sample-spun.txt"; } >"$corpus/sample-$s"
+  done ;;
+dict)
+  printf 'The spy agency joined the group in May 2008.\nThe move risks tensions.\n' >"$corpus/text.tmp"
+  "$build/cli/unspin" build --order 3 -o "$corpus/seed.undict" "$corpus/text.tmp" 2>/dev/null
+  "$build/cli/unspin" build --order 3 --thesaurus "$here/corpus/thesaurus/small.dat" \
+    -o "$corpus/seed-th.undict" "$corpus/text.tmp" 2>/dev/null || true
+  for f in seed seed-th; do
+    [ -f "$corpus/$f.undict" ] || continue
+    { printf '\000'; cat "$corpus/$f.undict"; } >"$corpus/$f-verified"
+    { printf '\001'; cat "$corpus/$f.undict"; } >"$corpus/$f-unverified"
+    rm -f "$corpus/$f.undict"
+  done
+  rm -f "$corpus/text.tmp" ;;
+esac
+exec "$build/tests/fuzz/fuzz_$target" "$@" "$corpus"
