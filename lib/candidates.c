@@ -159,23 +159,23 @@ static int profile_candidates(const unspin_engine *e, const us_word *words, uint
 }
 
 /* Appends the stems of a lower-case word other than itself: hunspell's,
- * suffix stripping that hunspell accepts, and WordNet's irregular lemmas. */
+ * suffix stripping that hunspell accepts, and WordNet's irregular lemmas.
+ * Returns how many, or -1 when memory runs out. */
 static int word_stems(const unspin_engine *e, const char *w, us_buf *out) {
   size_t from = out->len;
   int n = e->morph ? us_morph_stems(e->morph, w, out) : 0;
-  if (e->irregular)
-    n += us_irregular_lemmas(e->irregular, w, from, out);
-  return n;
+  int m = n >= 0 && e->irregular ? us_irregular_lemmas(e->irregular, w, from, out) : 0;
+  return n < 0 || m < 0 ? -1 : n + m;
 }
 
-/* Appends the forms of `lemma` inflected as `spun` is from `stem`. */
+/* Appends the forms of `lemma` inflected as `spun` is from `stem`; the
+ * same returns. */
 static int word_forms(const unspin_engine *e, const char *lemma, const char *spun,
                       const char *stem, us_buf *out) {
   size_t from = out->len;
   int n = e->morph ? us_morph_inflect(e->morph, lemma, spun, stem, out) : 0;
-  if (e->irregular)
-    n += us_irregular_forms(e->irregular, lemma, from, out);
-  return n;
+  int m = n >= 0 && e->irregular ? us_irregular_forms(e->irregular, lemma, from, out) : 0;
+  return n < 0 || m < 0 ? -1 : n + m;
 }
 
 /* A thesaurus original with its channel weight and ranking score. */
@@ -239,6 +239,8 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
       lemma[head] = '\0';
       us_buf_clear(&forms);
       int nf = word_forms(e, lemma, w0->key, stem, &forms);
+      if (nf < 0)
+        rc = -1;
       for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
         us_buf_clear(&text);
         if (us_buf_append(&text, forms.data + f, strlen(forms.data + f)) ||
@@ -287,7 +289,8 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
   return best;
 }
 
-/* thesaurus_hops, falling back to the stems of single words. */
+/* thesaurus_hops, falling back to the stems of single words; -1 when
+ * memory runs out. */
 static int related(const unspin_engine *e, const char *a, size_t alen, const char *b, size_t blen) {
   int hops = thesaurus_hops(e, a, alen, b, blen);
   if (hops || (!e->morph && !e->irregular) || memchr(a, ' ', alen) || memchr(b, ' ', blen) ||
@@ -299,10 +302,11 @@ static int related(const unspin_engine *e, const char *a, size_t alen, const cha
   memcpy(y, b, blen);
   y[blen] = '\0';
   us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
-  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1))
+  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1) ||
+      word_stems(e, x, &sa) < 0 || word_stems(e, y, &sb) < 0) {
+    hops = -1;
     goto done;
-  word_stems(e, x, &sa);
-  word_stems(e, y, &sb);
+  }
   for (size_t i = 0; i < sa.len && hops != 1; i += strlen(sa.data + i) + 1)
     for (size_t j = 0; j < sb.len && hops != 1; j += strlen(sb.data + j) + 1) {
       int h = thesaurus_hops(e, sa.data + i, strlen(sa.data + i), sb.data + j, strlen(sb.data + j));
@@ -315,11 +319,21 @@ done:
   return hops;
 }
 
+/* Whether a is related to b or c to d: 1 or 0, or -1 when memory runs out. */
+static int either_related(const unspin_engine *e, const char *a, size_t alen, const char *b,
+                          size_t blen, const char *c, size_t clen, const char *d, size_t dlen) {
+  int r = related(e, a, alen, b, blen);
+  if (!r)
+    r = related(e, c, clen, d, dlen);
+  return r < 0 ? -1 : r > 0;
+}
+
 /* Whether two words are the same word in another form: equal without
  * hyphens, two letters apart ("center"/"centre"), or sharing a hunspell
  * stem ("sponsor"/"sponsoring").  A filler seen in a dictionary that is
  * only another form of the word read is the author's choice of form, not a
- * synonym swap (the thesaurus still proposes variants it lists). */
+ * synonym swap (the thesaurus still proposes variants it lists).  -1 when
+ * memory runs out. */
 static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const char *b,
                        size_t blen) {
   size_t i = 0, j = 0;
@@ -349,10 +363,11 @@ static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const
   y[blen] = '\0';
   us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
   int same = 0;
-  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1))
+  if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1) ||
+      word_stems(e, x, &sa) < 0 || word_stems(e, y, &sb) < 0) {
+    same = -1;
     goto done;
-  word_stems(e, x, &sa);
-  word_stems(e, y, &sb);
+  }
   for (size_t p = 0; p < sa.len && !same; p += strlen(sa.data + p) + 1)
     for (size_t q = 0; q < sb.len && !same; q += strlen(sb.data + q) + 1)
       same = !strcmp(sa.data + p, sb.data + q);
@@ -536,19 +551,28 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     const char *w1 = us_dict_word(dict, x->w[0], &n1), *w2 = NULL;
     if (x->nw == 2)
       w2 = us_dict_word(dict, x->w[1], &n2);
-    if (same_lexeme(e, words[start].key, words[start].len, w1, n1) ||
-        (len == 2 && same_lexeme(e, words[start + 1].key, words[start + 1].len, w1, n1)))
-      continue;
+    int same = same_lexeme(e, words[start].key, words[start].len, w1, n1);
+    if (!same && len == 2)
+      same = same_lexeme(e, words[start + 1].key, words[start + 1].len, w1, n1);
     us_buf_clear(&text);
-    if (us_buf_append(&text, w1, n1) || (w2 && (us_buf_putc(&text, ' ') ||
-                                                us_buf_append(&text, w2, n2)))) {
+    if (same < 0 || us_buf_append(&text, w1, n1) ||
+        (w2 && (us_buf_putc(&text, ' ') || us_buf_append(&text, w2, n2)))) {
       rc = -1;
       break;
     }
-    int hops = related(e, spun, slen, text.data, text.len);
-    if (!hops && (w2 ? !related(e, spun, slen, w1, n1) && !related(e, spun, slen, w2, n2)
-                     : len == 2 && !related(e, words[start].key, words[start].len, w1, n1) &&
-                           !related(e, words[start + 1].key, words[start + 1].len, w1, n1)))
+    if (same)
+      continue;
+    int hops = related(e, spun, slen, text.data, text.len), part = 0;
+    if (!hops && w2) /* one of the filler's words related to the span */
+      part = either_related(e, spun, slen, w1, n1, spun, slen, w2, n2);
+    else if (!hops && len == 2) /* the filler related to one of the span's words */
+      part = either_related(e, words[start].key, words[start].len, w1, n1,
+                            words[start + 1].key, words[start + 1].len, w1, n1);
+    if (hops < 0 || part < 0) {
+      rc = -1;
+      break;
+    }
+    if (!hops && (w2 || len == 2) && !part)
       continue;
     double w = ch->spin * len + ch->context +
                (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);
@@ -795,6 +819,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     } else if ((e->morph || e->irregular) && words[i].spinnable && words[i].len >= 3 &&
                !memchr(words[i].key, '\'', words[i].len)) {
       nst = word_stems(e, words[i].key, &stems);
+      if (nst < 0)
+        rc = -1;
     }
     us_buf_clear(&spun);
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {

@@ -152,8 +152,11 @@ static int collect(const pair *v, size_t n, int by_lemma_side, const char *word,
   int added = 0;
   for (; lo < n && !strcmp(by_lemma_side ? v[lo].lemma : v[lo].form, word); lo++) {
     const char *w = by_lemma_side ? v[lo].form : v[lo].lemma;
-    if (!us_buf_has_string(out, from, w) && !us_buf_append(out, w, strlen(w) + 1))
-      added++;
+    if (us_buf_has_string(out, from, w))
+      continue;
+    if (us_buf_append(out, w, strlen(w) + 1))
+      return -1;
+    added++;
   }
   return added;
 }

@@ -15,10 +15,11 @@ void us_irregular_free(us_irregular *x);
 
 /* Appends the lemmas of an irregular form ("became" -> "become"),
  * NUL-separated, skipping any already in `out` after `from`; returns how
- * many it added.  Immutable: thread-safe. */
+ * many it added, or -1 when memory runs out.  Immutable: thread-safe. */
 int us_irregular_lemmas(const us_irregular *x, const char *form, size_t from, us_buf *out);
 
-/* Appends the irregular forms of a lemma ("become" -> "became"). */
+/* Appends the irregular forms of a lemma ("become" -> "became"); the same
+ * returns. */
 int us_irregular_forms(const us_irregular *x, const char *lemma, size_t from, us_buf *out);
 
 #endif

@@ -48,16 +48,15 @@ void us_morph_free(us_morph *m) {
   free(m);
 }
 
-/* Stems of w as hunspell gives them (caller holds the lock). */
+/* Stems of w as hunspell gives them (caller holds the lock); -1 when
+ * memory runs out. */
 static int stems_locked(us_morph *m, const char *w, const char *except, us_buf *out) {
   char **list;
   int n = Hunspell_stem(m->h, &list, w), kept = 0;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && kept >= 0; i++) {
     if (except && !strcmp(list[i], except))
       continue;
-    if (us_buf_append(out, list[i], strlen(list[i]) + 1))
-      break;
-    kept++;
+    kept = us_buf_append(out, list[i], strlen(list[i]) + 1) ? -1 : kept + 1;
   }
   if (n > 0)
     Hunspell_free_list(m->h, &list, n);
@@ -88,9 +87,11 @@ static int suffix_stems(us_morph *m, const char *w, size_t from, us_buf *out) {
         b--;
       }
       snprintf(stem, sizeof stem, "%.*s%s", (int)b, w, rules[r].add);
-      if (!us_buf_has_string(out, from, stem) && Hunspell_spell(m->h, stem) &&
-          !us_buf_append(out, stem, strlen(stem) + 1))
-        kept++;
+      if (us_buf_has_string(out, from, stem) || !Hunspell_spell(m->h, stem))
+        continue;
+      if (us_buf_append(out, stem, strlen(stem) + 1))
+        return -1;
+      kept++;
     }
   }
   return kept;
@@ -99,10 +100,9 @@ static int suffix_stems(us_morph *m, const char *w, size_t from, us_buf *out) {
 int us_morph_stems(us_morph *m, const char *w, us_buf *out) {
   size_t from = out->len;
   pthread_mutex_lock(&m->lock);
-  int n = stems_locked(m, w, w, out);
-  n += suffix_stems(m, w, from, out);
+  int n = stems_locked(m, w, w, out), more = n < 0 ? 0 : suffix_stems(m, w, from, out);
   pthread_mutex_unlock(&m->lock);
-  return n;
+  return n < 0 || more < 0 ? -1 : n + more;
 }
 
 typedef enum { END_NONE, END_S, END_ED, END_ING, END_ER, END_EST } ending;
@@ -131,15 +131,17 @@ static ending ending_of(const char *spun, const char *stem) {
 
 static int is_vowel(char c) { return strchr("aeiou", c) != NULL; }
 
-/* Tries one spelling: kept if hunspell accepts it and stems it to lemma. */
+/* Tries one spelling: kept (1) if hunspell accepts it and stems it to
+ * lemma; -1 when memory runs out. */
 static int try_form(us_morph *m, const char *form, const char *lemma, us_buf *out, us_buf *tmp) {
   if (!Hunspell_spell(m->h, form))
     return 0;
   us_buf_clear(tmp);
-  stems_locked(m, form, NULL, tmp);
+  if (stems_locked(m, form, NULL, tmp) < 0)
+    return -1;
   if (!us_buf_has_string(tmp, 0, lemma) || us_buf_has_string(out, 0, form))
     return 0;
-  return us_buf_append(out, form, strlen(form) + 1) ? 0 : 1;
+  return us_buf_append(out, form, strlen(form) + 1) ? -1 : 1;
 }
 
 int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
@@ -166,8 +168,10 @@ int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const cha
   us_buf tmp = US_BUF_INIT;
   int kept = 0;
   pthread_mutex_lock(&m->lock);
-  for (int i = 0; i < nf; i++)
-    kept += try_form(m, forms[i], lemma, out, &tmp);
+  for (int i = 0; i < nf && kept >= 0; i++) {
+    int k = try_form(m, forms[i], lemma, out, &tmp);
+    kept = k < 0 ? -1 : kept + k;
+  }
   pthread_mutex_unlock(&m->lock);
   us_buf_free(&tmp);
   return kept;

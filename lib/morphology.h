@@ -12,14 +12,14 @@ unspin_status us_morph_open(us_morph **out, const char *aff, const char *dic, un
 void us_morph_free(us_morph *m);
 
 /* Appends the stems of the lower-case word `w` other than itself to `out`,
- * each NUL-terminated; returns how many (0 if none or on failure).
+ * each NUL-terminated; returns how many, or -1 when memory runs out.
  * Thread-safe. */
 int us_morph_stems(us_morph *m, const char *w, us_buf *out);
 
 /* Appends to `out` (NUL-separated) the forms of `lemma` inflected as
  * `spun` is from `stem` (plural or third person -s, past -ed, -ing, -er,
  * -est): English spelling variants that hunspell accepts and stems back to
- * `lemma`.  Returns how many.  Thread-safe. */
+ * `lemma`.  Returns how many, or -1 when memory runs out.  Thread-safe. */
 int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
                      us_buf *out);
 

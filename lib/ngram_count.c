@@ -52,7 +52,8 @@ struct us_counter {
 #define MIN_SLOTS ((size_t)1 << 10)
 
 int us_key_cmp(const char *a, size_t alen, const char *b, size_t blen) {
-  int c = memcmp(a, b, alen < blen ? alen : blen);
+  size_t n = alen < blen ? alen : blen;
+  int c = n ? memcmp(a, b, n) : 0; /* an empty key may have no storage */
   if (c)
     return c;
   return alen < blen ? -1 : alen > blen;
@@ -226,7 +227,8 @@ static void reset_table(us_counter *c) {
     c->blocks = n;
   }
   c->block_bytes = 0;
-  memset(c->table, 0, c->slots * sizeof *c->table);
+  if (c->table)
+    memset(c->table, 0, c->slots * sizeof *c->table);
   c->used = 0;
 }
 
