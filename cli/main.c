@@ -13,6 +13,9 @@
 
 #define EXIT_ERROR 2
 #define READ_CHUNK ((size_t)1 << 20)
+/* Bytes analysed at a time: a file is restored in windows of at most this
+ * size, cut at paragraph or line ends (memory stays bounded). */
+#define WINDOW ((size_t)1 << 20)
 
 static const char usage_text[] =
     "Usage: unspin [OPTIONS] [FILE... | -]\n"
@@ -173,17 +176,8 @@ static void free_dicts(dict_list *l) {
 
 typedef enum { OUT_TEXT, OUT_DETECT, OUT_DIFF, OUT_JSON } out_mode;
 
-/* Writes the result of one file in the chosen mode; *spun is set when the
- * verdict is "spun". */
-static int write_result(const unspin_result *res, const char *path, out_mode mode, int *spun) {
-  if (mode == OUT_DETECT) {
-    int is_spun = unspin_result_is_spun(res);
-    *spun |= is_spun;
-    if (printf("%s: %s %.3f\n", strcmp(path, "-") ? path : "(standard input)",
-               is_spun ? "spun" : "clean", unspin_result_score(res)) < 0)
-      return fail(NULL, "cannot write to standard output");
-    return 0;
-  }
+/* Writes the result of one window as text, diff or JSON. */
+static int write_result(const unspin_result *res, const char *path, out_mode mode) {
   if (mode == OUT_TEXT) {
     size_t out_len;
     const char *out = unspin_result_text(res, &out_len);
@@ -203,30 +197,125 @@ static int write_result(const unspin_result *res, const char *path, out_mode mod
   return rc;
 }
 
-static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
-                        int *spun) {
-  char *data;
-  size_t len;
-  int rc = read_input(path, &data, &len);
-  if (rc)
-    return rc;
+/* Where to end a window of the first `len` bytes: after the last blank
+ * line in its second half, else the last newline, else the last space,
+ * else the last UTF-8 character boundary, so that windows never split a
+ * paragraph that fits, nor a character. */
+static size_t window_cut(const char *buf, size_t len) {
+  size_t half = len / 2;
+  for (size_t i = len; i-- > half + 1;)
+    if (buf[i] == '\n' && buf[i - 1] == '\n')
+      return i + 1;
+  for (size_t i = len; i-- > half;)
+    if (buf[i] == '\n')
+      return i + 1;
+  for (size_t i = len; i-- > half;)
+    if (buf[i] == ' ' || buf[i] == '\t')
+      return i + 1;
+  size_t i = len;
+  while (i > half && ((unsigned char)buf[i] & 0xC0) == 0x80)
+    i--;
+  return i;
+}
+
+/* What the windows of one file add up to. */
+typedef struct file_totals {
+  double weighted_score; /* window scores weighted by their tokens */
+  size_t tokens, invalid, windows;
+  int64_t first_invalid;
+  int spun_window;
+} file_totals;
+
+/* Analyses window [off, off + len) of a file and writes its output. */
+static int restore_window(const unspin_engine *engine, const char *path, out_mode mode,
+                          const char *data, size_t len, uint64_t off, file_totals *t) {
   unspin_result *res;
   unspin_error err;
   if (unspin_analyze(engine, data, len, &res, &err) != UNSPIN_OK) {
-    free(data);
+    if (err.status == UNSPIN_ERR_UTF8)
+      snprintf(err.message, sizeof err.message, "invalid UTF-8 at byte offset %lld",
+               (long long)(err.offset + (int64_t)off));
     return fail(path, err.message);
   }
   int64_t first;
   size_t bad = unspin_result_invalid_utf8(res, &first);
-  if (bad)
+  if (bad && !t->invalid)
+    t->first_invalid = first + (int64_t)off;
+  t->invalid += bad;
+  size_t n = unspin_result_token_count(res);
+  t->weighted_score += unspin_result_score(res) * (double)n;
+  t->tokens += n;
+  t->spun_window |= unspin_result_is_spun(res);
+  int rc = 0;
+  if (mode != OUT_DETECT) {
+    /* JSON: one object per window, named FILE@OFFSET after the first */
+    char name[4096];
+    if (off)
+      snprintf(name, sizeof name, "%s@%llu", path, (unsigned long long)off);
+    rc = write_result(res, off ? name : path, mode);
+  }
+  t->windows++;
+  unspin_result_free(res);
+  return rc;
+}
+
+/* Restores one file window by window (UNSPIN_WINDOW bytes at a time, cut
+ * at paragraph or line ends), so memory does not grow with the file. */
+static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
+                        int *spun) {
+  FILE *f;
+  if (open_input(path, &f))
+    return EXIT_ERROR;
+  char *buf = malloc(2 * WINDOW);
+  if (!buf) {
+    close_input(f);
+    return fail(path, "out of memory");
+  }
+  file_totals t = {0};
+  size_t len = 0;
+  uint64_t off = 0;
+  int rc = 0, eof = 0;
+  while (!rc) {
+    while (!eof && len <= WINDOW) { /* one byte past a window: is it a character boundary? */
+      size_t n = fread(buf + len, 1, 2 * WINDOW - len, f);
+      len += n;
+      eof = n == 0;
+    }
+    if (ferror(f)) {
+      rc = fail(path, strerror(errno ? errno : EIO));
+      break;
+    }
+    if (!len && t.windows)
+      break;
+    size_t cut = eof && len <= WINDOW ? len : window_cut(buf, WINDOW);
+    rc = restore_window(engine, path, mode, buf, cut, off, &t);
+    memmove(buf, buf + cut, len - cut);
+    len -= cut;
+    off += cut;
+    if (eof && !len)
+      break;
+  }
+  free(buf);
+  close_input(f);
+  if (rc)
+    return rc;
+  if (t.invalid)
     fprintf(stderr,
             "%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
             "passed through unchanged)\n",
-            prog, path, (long long)first, bad, bad == 1 ? "" : "s");
-  rc = write_result(res, path, mode, spun);
-  unspin_result_free(res);
-  free(data);
-  return rc;
+            prog, path, (long long)t.first_invalid, t.invalid, t.invalid == 1 ? "" : "s");
+  if (mode != OUT_DETECT)
+    return 0;
+  /* the file's score: its windows' scores weighted by their tokens */
+  double score = t.tokens ? t.weighted_score / (double)t.tokens : 0.0, threshold = 0;
+  int is_spun = t.windows == 1 ? t.spun_window
+                : unspin_engine_get_param(engine, "threshold", &threshold) == UNSPIN_OK &&
+                      score >= threshold;
+  *spun |= is_spun;
+  if (printf("%s: %s %.3f\n", strcmp(path, "-") ? path : "(standard input)",
+             is_spun ? "spun" : "clean", score) < 0)
+    return fail(NULL, "cannot write to standard output");
+  return 0;
 }
 
 static int load_profile(const char *path, unspin_profile **out) {

@@ -318,7 +318,7 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "spin_prior":   prior probability that a word was substituted (0..1)
  *  - "lm_scale":     weight of the language model against the channel (> 0)
  *  - "domain_weight": share of the language model held by domain dictionaries
- *                    when general ones are loaded too (0..1, default 0.5)
+ *                    when general ones are loaded too (0..1, default 0.7)
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations
@@ -336,6 +336,11 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  * range.  Call before the engine is shared between threads. */
 UNSPIN_EXPORT unspin_status unspin_engine_set_param(unspin_engine *engine, const char *name,
                                                     double value);
+
+/** Reads a model parameter by the names unspin_engine_set_param takes.
+ * Returns UNSPIN_ERR_INVALID_ARG for an unknown name.  Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_engine_get_param(const unspin_engine *engine, const char *name,
+                                                    double *value);
 
 /** Frees an engine (not the dictionaries it borrowed). */
 UNSPIN_EXPORT void unspin_engine_free(unspin_engine *engine);

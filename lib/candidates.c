@@ -258,6 +258,92 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
   return rc;
 }
 
+static uint64_t key_hash(const char *s, size_t len) {
+  uint64_t h = 1469598103934665603u;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
+  return h;
+}
+
+static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len) {
+  if (!c->nslots)
+    return NULL;
+  for (size_t s = key_hash(key, len) & (c->nslots - 1);; s = (s + 1) & (c->nslots - 1)) {
+    if (!c->slot[s])
+      return NULL;
+    struct us_word_cached *x = &c->entry[c->slot[s] - 1];
+    const char *k = c->text.data + x->key_off;
+    if (!memcmp(k, key, len) && !k[len])
+      return x;
+  }
+}
+
+static int cache_grow(us_word_cache *c) {
+  size_t nslots = c->nslots ? 2 * c->nslots : 1024;
+  uint32_t *slot = calloc(nslots, sizeof *slot);
+  if (!slot)
+    return -1;
+  for (size_t i = 0; i < c->nentries; i++) {
+    const char *k = c->text.data + c->entry[i].key_off;
+    size_t s = key_hash(k, strlen(k)) & (nslots - 1);
+    while (slot[s])
+      s = (s + 1) & (nslots - 1);
+    slot[s] = (uint32_t)i + 1;
+  }
+  free(c->slot);
+  c->slot = slot;
+  c->nslots = nslots;
+  return 0;
+}
+
+/* Adds an entry for `key` with its stems (no candidates yet); NULL when
+ * memory runs out. */
+static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_t len,
+                                        const char *stems, size_t stems_len, int nst) {
+  if (c->nentries >= UINT32_MAX - 1 || ((c->nentries + 1) * 2 > c->nslots && cache_grow(c)))
+    return NULL;
+  if (c->nentries == c->entries_cap) {
+    size_t cap = c->entries_cap ? 2 * c->entries_cap : 256;
+    struct us_word_cached *v = realloc(c->entry, cap * sizeof *v);
+    if (!v)
+      return NULL;
+    c->entry = v;
+    c->entries_cap = cap;
+  }
+  struct us_word_cached *x = &c->entry[c->nentries];
+  memset(x, 0, sizeof *x);
+  x->key_off = c->text.len;
+  if (us_buf_append(&c->text, key, len) || us_buf_putc(&c->text, '\0'))
+    return NULL;
+  x->stems_off = c->text.len;
+  x->stems_len = stems_len;
+  x->nstems = nst;
+  if (us_buf_append(&c->text, stems, stems_len))
+    return NULL;
+  x->first = c->ncands;
+  size_t s = key_hash(key, len) & (c->nslots - 1);
+  while (c->slot[s])
+    s = (s + 1) & (c->nslots - 1);
+  c->slot[s] = (uint32_t)++c->nentries;
+  return x;
+}
+
+/* word_stems through the cache `sc`: a word's stems are looked up once per
+ * analysis pass. */
+static int stems_of(const unspin_engine *e, us_word_cache *sc, const char *w, us_buf *out) {
+  size_t len = strlen(w);
+  const struct us_word_cached *x = cache_find(sc, w, len);
+  if (!x) {
+    us_buf tmp = US_BUF_INIT;
+    int n = word_stems(e, w, &tmp);
+    x = n < 0 ? NULL : cache_add(sc, w, len, tmp.data, tmp.len, n);
+    us_buf_free(&tmp);
+    if (!x)
+      return -1;
+  }
+  return us_buf_append(out, sc->text.data + x->stems_off, x->stems_len) ? -1 : x->nstems;
+}
+
 /* Whether any thesaurus links two phrases directly or through a shared
  * neighbour (both pair lists are sorted by original, so one merge pass). */
 static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, const char *b,
@@ -291,7 +377,8 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
 
 /* thesaurus_hops, falling back to the stems of single words; -1 when
  * memory runs out. */
-static int related(const unspin_engine *e, const char *a, size_t alen, const char *b, size_t blen) {
+static int related(const unspin_engine *e, us_word_cache *sc, const char *a, size_t alen,
+                   const char *b, size_t blen) {
   int hops = thesaurus_hops(e, a, alen, b, blen);
   if (hops || (!e->morph && !e->irregular) || memchr(a, ' ', alen) || memchr(b, ' ', blen) ||
       alen > 63 || blen > 63)
@@ -303,7 +390,7 @@ static int related(const unspin_engine *e, const char *a, size_t alen, const cha
   y[blen] = '\0';
   us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
   if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1) ||
-      word_stems(e, x, &sa) < 0 || word_stems(e, y, &sb) < 0) {
+      stems_of(e, sc, x, &sa) < 0 || stems_of(e, sc, y, &sb) < 0) {
     hops = -1;
     goto done;
   }
@@ -320,11 +407,12 @@ done:
 }
 
 /* Whether a is related to b or c to d: 1 or 0, or -1 when memory runs out. */
-static int either_related(const unspin_engine *e, const char *a, size_t alen, const char *b,
-                          size_t blen, const char *c, size_t clen, const char *d, size_t dlen) {
-  int r = related(e, a, alen, b, blen);
+static int either_related(const unspin_engine *e, us_word_cache *sc, const char *a, size_t alen,
+                          const char *b, size_t blen, const char *c, size_t clen, const char *d,
+                          size_t dlen) {
+  int r = related(e, sc, a, alen, b, blen);
   if (!r)
-    r = related(e, c, clen, d, dlen);
+    r = related(e, sc, c, clen, d, dlen);
   return r < 0 ? -1 : r > 0;
 }
 
@@ -334,8 +422,8 @@ static int either_related(const unspin_engine *e, const char *a, size_t alen, co
  * only another form of the word read is the author's choice of form, not a
  * synonym swap (the thesaurus still proposes variants it lists).  -1 when
  * memory runs out. */
-static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const char *b,
-                       size_t blen) {
+static int same_lexeme(const unspin_engine *e, us_word_cache *sc, const char *a, size_t alen,
+                       const char *b, size_t blen) {
   size_t i = 0, j = 0;
   while (i < alen || j < blen) {
     if (i < alen && a[i] == '-') {
@@ -364,7 +452,7 @@ static int same_lexeme(const unspin_engine *e, const char *a, size_t alen, const
   us_buf sa = US_BUF_INIT, sb = US_BUF_INIT;
   int same = 0;
   if (us_buf_append(&sa, x, alen + 1) || us_buf_append(&sb, y, blen + 1) ||
-      word_stems(e, x, &sa) < 0 || word_stems(e, y, &sb) < 0) {
+      stems_of(e, sc, x, &sa) < 0 || stems_of(e, sc, y, &sb) < 0) {
     same = -1;
     goto done;
   }
@@ -551,9 +639,9 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     const char *w1 = us_dict_word(dict, x->w[0], &n1), *w2 = NULL;
     if (x->nw == 2)
       w2 = us_dict_word(dict, x->w[1], &n2);
-    int same = same_lexeme(e, words[start].key, words[start].len, w1, n1);
+    int same = same_lexeme(e, &c->stem_cache, words[start].key, words[start].len, w1, n1);
     if (!same && len == 2)
-      same = same_lexeme(e, words[start + 1].key, words[start + 1].len, w1, n1);
+      same = same_lexeme(e, &c->stem_cache, words[start + 1].key, words[start + 1].len, w1, n1);
     us_buf_clear(&text);
     if (same < 0 || us_buf_append(&text, w1, n1) ||
         (w2 && (us_buf_putc(&text, ' ') || us_buf_append(&text, w2, n2)))) {
@@ -562,11 +650,11 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     }
     if (same)
       continue;
-    int hops = related(e, spun, slen, text.data, text.len), part = 0;
+    int hops = related(e, &c->stem_cache, spun, slen, text.data, text.len), part = 0;
     if (!hops && w2) /* one of the filler's words related to the span */
-      part = either_related(e, spun, slen, w1, n1, spun, slen, w2, n2);
+      part = either_related(e, &c->stem_cache, spun, slen, w1, n1, spun, slen, w2, n2);
     else if (!hops && len == 2) /* the filler related to one of the span's words */
-      part = either_related(e, words[start].key, words[start].len, w1, n1,
+      part = either_related(e, &c->stem_cache, words[start].key, words[start].len, w1, n1,
                             words[start + 1].key, words[start + 1].len, w1, n1);
     if (hops < 0 || part < 0) {
       rc = -1;
@@ -667,54 +755,12 @@ static int by_rank(const void *a, const void *b) {
   return x->rank > y->rank ? -1 : x->rank < y->rank;
 }
 
-static uint64_t key_hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-  return h;
-}
-
-static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len) {
-  if (!c->nslots)
-    return NULL;
-  for (size_t s = key_hash(key, len) & (c->nslots - 1);; s = (s + 1) & (c->nslots - 1)) {
-    if (!c->slot[s])
-      return NULL;
-    struct us_word_cached *x = &c->entry[c->slot[s] - 1];
-    const char *k = c->text.data + x->key_off;
-    if (!memcmp(k, key, len) && !k[len])
-      return x;
-  }
-}
-
-static int cache_grow(us_word_cache *c) {
-  size_t nslots = c->nslots ? 2 * c->nslots : 1024;
-  uint32_t *slot = calloc(nslots, sizeof *slot);
-  if (!slot)
-    return -1;
-  for (size_t i = 0; i < c->nentries; i++) {
-    const char *k = c->text.data + c->entry[i].key_off;
-    size_t s = key_hash(k, strlen(k)) & (nslots - 1);
-    while (slot[s])
-      s = (s + 1) & (nslots - 1);
-    slot[s] = (uint32_t)i + 1;
-  }
-  free(c->slot);
-  c->slot = slot;
-  c->nslots = nslots;
-  return 0;
-}
-
 /* Remembers word w's stems and the likeliest of its word-list candidates,
  * out->v[from, to) (the same US_MAX_PER_SPAN that keep_likeliest keeps of
  * them), so that its next occurrences skip the lookups. */
 static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, const us_buf *stems,
                        int nst, size_t from, size_t to) {
   us_word_cache *c = &out->cache;
-  if (c->nentries >= UINT32_MAX - 1)
-    return 0;
-  if ((c->nentries + 1) * 2 > c->nslots && cache_grow(c))
-    return -1;
   for (size_t k = from; k < to; k++) {
     us_cand *x = &out->v[k];
     x->rank = x->channel;
@@ -723,14 +769,6 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
   }
   qsort(out->v + from, to - from, sizeof *out->v, by_rank);
   size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
-  if (c->nentries == c->entries_cap) {
-    size_t cap = c->entries_cap ? 2 * c->entries_cap : 256;
-    struct us_word_cached *v = realloc(c->entry, cap * sizeof *v);
-    if (!v)
-      return -1;
-    c->entry = v;
-    c->entries_cap = cap;
-  }
   if (c->ncands + keep > c->cands_cap) {
     size_t cap = c->cands_cap ? 2 * c->cands_cap : 1024;
     while (cap < c->ncands + keep)
@@ -741,16 +779,9 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
     c->cands = v;
     c->cands_cap = cap;
   }
-  struct us_word_cached *x = &c->entry[c->nentries];
-  x->key_off = c->text.len;
-  if (us_buf_append(&c->text, w->key, w->len) || us_buf_putc(&c->text, '\0'))
+  struct us_word_cached *x = cache_add(c, w->key, w->len, stems->data, stems->len, nst);
+  if (!x)
     return -1;
-  x->stems_off = c->text.len;
-  x->stems_len = stems->len;
-  x->nstems = nst;
-  if (us_buf_append(&c->text, stems->data, stems->len))
-    return -1;
-  x->first = c->ncands;
   x->n = keep;
   for (size_t k = 0; k < keep; k++) {
     us_cand y = out->v[from + k];
@@ -761,10 +792,6 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
     y.text_off = off;
     c->cands[c->ncands++] = y;
   }
-  size_t s = key_hash(w->key, w->len) & (c->nslots - 1);
-  while (c->slot[s])
-    s = (s + 1) & (c->nslots - 1);
-  c->slot[s] = (uint32_t)++c->nentries;
   return 0;
 }
 
@@ -872,11 +899,14 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
 void us_cands_free(us_cands *c) {
   free(c->v);
   us_buf_free(&c->text);
-  free(c->cache.slot);
-  free(c->cache.entry);
-  free(c->cache.cands);
-  us_buf_free(&c->cache.text);
-  memset(&c->cache, 0, sizeof c->cache);
+  us_word_cache *caches[2] = {&c->cache, &c->stem_cache};
+  for (int i = 0; i < 2; i++) {
+    free(caches[i]->slot);
+    free(caches[i]->entry);
+    free(caches[i]->cands);
+    us_buf_free(&caches[i]->text);
+    memset(caches[i], 0, sizeof *caches[i]);
+  }
   c->v = NULL;
   c->n = c->cap = 0;
 }

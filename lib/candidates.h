@@ -57,6 +57,7 @@ typedef struct us_cands {
   size_t n, cap;
   us_buf text;
   us_word_cache cache; /* lives as long as the us_cands: one analysis pass */
+  us_word_cache stem_cache; /* stems of the words and fillers compared, same lifetime */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

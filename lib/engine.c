@@ -37,6 +37,9 @@ static const us_channel default_channel = {
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 2.0
 #define MAX_ADAPTED_PRIOR 0.3
+/* A "sentence" longer than this (a text without punctuation) is decoded in
+ * pieces of this many words, so that memory stays bounded. */
+#define MAX_DECODE_WORDS 256
 
 void unspin_options_init(unspin_options *o) {
   if (!o)
@@ -154,6 +157,47 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
   } else {
     return UNSPIN_ERR_INVALID_ARG;
   }
+  return UNSPIN_OK;
+}
+
+unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, double *v) {
+  if (!e || !name || !v)
+    return UNSPIN_ERR_INVALID_ARG;
+  const us_channel *c = &e->channel;
+  static const char *const rel_names[] = {"similar", "related", "generic", "profile"};
+  for (size_t i = 0; i < sizeof rel_names / sizeof *rel_names; i++)
+    if (!strcmp(name, rel_names[i])) {
+      *v = c->relation[US_REL_SIMILAR + i];
+      return UNSPIN_OK;
+    }
+  if (!strcmp(name, "spin_prior"))
+    *v = exp(c->spin);
+  else if (!strcmp(name, "lm_scale"))
+    *v = e->lm_scale;
+  else if (!strcmp(name, "context"))
+    *v = c->context;
+  else if (!strcmp(name, "fanout_power"))
+    *v = c->fanout_power;
+  else if (!strcmp(name, "related1"))
+    *v = c->related1;
+  else if (!strcmp(name, "related2"))
+    *v = c->related2;
+  else if (!strcmp(name, "morphology"))
+    *v = c->morphology;
+  else if (!strcmp(name, "forward"))
+    *v = c->forward;
+  else if (!strcmp(name, "length"))
+    *v = c->length;
+  else if (!strcmp(name, "domain_weight"))
+    *v = e->domain_weight;
+  else if (!strcmp(name, "adapt"))
+    *v = e->adapt;
+  else if (!strcmp(name, "threshold"))
+    *v = e->threshold;
+  else if (!strcmp(name, "beam"))
+    *v = e->beam;
+  else
+    return UNSPIN_ERR_INVALID_ARG;
   return UNSPIN_OK;
 }
 
@@ -459,7 +503,8 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   int rc = w ? 0 : -1;
   for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
-    if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence)) {
+    if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
+               nw == MAX_DECODE_WORDS)) {
       rc = restore_sentence(e, r, text, w, nw, &cands, &copied);
       nw = 0;
     }

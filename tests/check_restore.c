@@ -320,6 +320,21 @@ START_TEST(parameters_are_checked) {
   ck_assert_int_eq(unspin_engine_set_param(e, "threshold", 0.2), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
+  /* every name reads back what was set */
+  static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
+                                      "fanout_power", "similar", "related", "generic",
+                                      "profile", "length", "forward", "morphology", "related1",
+                                      "related2", "threshold", "adapt", "beam"};
+  static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,
+                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    double v = -99;
+    ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
+    ck_assert_int_eq(unspin_engine_get_param(e, names[i], &v), UNSPIN_OK);
+    ck_assert_msg(fabs(v - values[i]) < 1e-12, "%s read back %g, set %g", names[i], v, values[i]);
+  }
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(e, "no such", &v), UNSPIN_ERR_INVALID_ARG);
   unspin_engine_free(e);
 }
 END_TEST
