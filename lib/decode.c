@@ -213,50 +213,78 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         pw[npw++] = (path_word){c->v[d->edge[i]].w[k], (uint32_t)i};
   for (size_t k = 0; k < c->n; k++)
     d->local[k] = -INFINITY;
+  /* The identity edge of each word, to score keeping a whole span. */
+  const us_cand **ident = calloc(n ? n : 1, sizeof *ident);
+  if (!ident) {
+    free(pw);
+    goto done;
+  }
+  for (size_t k = 0; k < c->n; k++)
+    if (c->v[k].source == US_SRC_IDENTITY && c->v[k].start < n)
+      ident[c->v[k].start] = &c->v[k];
   /* Spin probability of each chosen span's words: the logistic of the
-   * margin between its best substituting and best keeping candidate, each
-   * scored in the chosen path's context. */
+   * margin between its best substituting candidate and keeping the words
+   * that candidate covers, each scored in the chosen path's context (a
+   * two-word original competes with keeping both words). */
   for (size_t i = 0, at = 0; i < n; i++) {
     if (d->edge[i] < 0)
       continue;
     const us_cand *chosen = &c->v[d->edge[i]];
-    size_t hist_end = at, after = at + chosen->nwords;
-    at = after;
-    double keep_score = -INFINITY, spin_score = -INFINITY, lexical_score = -INFINITY;
-    for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
-      const us_cand *o = &c->v[k];
-      if (o->len != chosen->len)
-        continue;
-      double sc = local_score(e, o, pw, npw, after, hist_end, &bos, &eos, keep);
-      d->local[k] = sc;
-      if (o->source == US_SRC_IDENTITY) {
-        if (sc > keep_score)
-          keep_score = sc;
-      } else {
+    size_t hist_end = at;
+    at += chosen->nwords;
+    double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
+    for (uint8_t len = 1; len <= US_MAX_SPAN && i + len <= n; len++) {
+      /* the path words after the span, and keeping its words as they are */
+      size_t after = hist_end;
+      while (after < npw && pw[after].at < i + len)
+        after++;
+      us_cand kept = {.start = (uint32_t)i, .len = len, .nwords = len, .source = US_SRC_IDENTITY};
+      int whole = 1;
+      for (uint8_t j = 0; j < len && whole; j++) {
+        whole = ident[i + j] != NULL;
+        if (whole) {
+          kept.w[j] = ident[i + j]->w[0];
+          kept.channel += ident[i + j]->channel;
+        }
+      }
+      if (!whole)
+        break;
+      double keep_score = local_score(e, &kept, pw, npw, after, hist_end, &bos, &eos, keep);
+      double spin_score = -INFINITY, lexical_score = -INFINITY;
+      for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
+        const us_cand *o = &c->v[k];
+        if (o->len != len)
+          continue;
+        double sc = o->source == US_SRC_IDENTITY
+                        ? keep_score
+                        : local_score(e, o, pw, npw, after, hist_end, &bos, &eos, keep);
+        d->local[k] = sc;
+        if (o->source == US_SRC_IDENTITY)
+          continue;
         if (sc > spin_score)
           spin_score = sc;
+        /* the word-list sources (not context fillers, which a domain
+         * dictionary proposes for clean text of the same story too) */
         if (o->source != US_SRC_CONTEXT && sc > lexical_score)
           lexical_score = sc;
       }
+      /* likelihood ratios without the prior odds the channel put in */
+      double prior = e->channel.spin - len * e->channel.keep;
+      if (spin_score - keep_score > margin)
+        margin = spin_score - keep_score;
+      if (lexical_score - keep_score - prior > lr)
+        lr = lexical_score - keep_score - prior;
+      if (spin_score - keep_score - prior > lr_all)
+        lr_all = spin_score - keep_score - prior;
     }
-    double p = spin_score == -INFINITY  ? 0.0
-               : keep_score == -INFINITY ? 1.0
-                                         : 1.0 / (1.0 + exp(keep_score - spin_score));
-    /* The margin of the word-list sources (not context fillers, which a
-     * domain dictionary proposes for clean text of the same story too),
-     * without the prior odds the channel put in: the detection evidence. */
-    double lr = lexical_score == -INFINITY ? -INFINITY
-                : keep_score == -INFINITY   ? INFINITY
-                                            : lexical_score - keep_score - (e->channel.spin - e->channel.keep);
-    double lr_all = spin_score == -INFINITY ? -INFINITY
-                    : keep_score == -INFINITY ? INFINITY
-                                              : spin_score - keep_score - (e->channel.spin - e->channel.keep);
+    double p = margin == -INFINITY ? 0.0 : 1.0 / (1.0 + exp(-margin));
     for (size_t j = i; j < i + chosen->len && j < n; j++) {
       d->spin[j] = p;
       d->lr[j] = lr;
       d->lr_all[j] = lr_all;
     }
   }
+  free(ident);
   free(pw);
   rc = 0;
 done:
