@@ -492,10 +492,15 @@ typedef struct walk {
   us_fill gap[US_MAX_SPAN];
   int ngaps, anchors;
   int bos; /* the first anchor is the sentence start marker */
+  long budget; /* trie steps left for this start: bounds the work on big dictionaries */
   us_fills *out;
 } walk;
 
 #define MAX_GAPS 3
+/* Trie steps one alignment start may take: gaps branch over up to
+ * MAX_FILLER_FANOUT words each, which a large domain dictionary would
+ * multiply; a small one stays far below. */
+#define WALK_BUDGET 20000
 
 static int emit(walk *k) {
   for (int g = 0; g < k->ngaps; g++) {
@@ -526,6 +531,8 @@ static int is_marker(const unspin_dict *d, uint32_t id) {
  * are words also counts ("spy agency said" for "spy company said"). */
 static int step(walk *k, int level, uint64_t at, size_t p, int last_anchor) {
   int depth = level + 1;
+  if (k->budget-- <= 0)
+    return 0;
   if (k->ngaps && depth >= 3 && k->anchors >= 2 && k->anchors + 1 >= k->ngaps &&
       (last_anchor || (depth == 3 && k->ngaps == 1 && k->gap[0].len == 1 &&
                        k->gap[0].nw == 1 && !k->bos)))
@@ -601,6 +608,7 @@ static int align(const unspin_engine *e, uint32_t d, const us_word *words, size_
     k.anchors = s > 0; /* the start marker brackets but is no evidence */
     k.ngaps = 0;
     k.bos = s == 0;
+    k.budget = WALK_BUDGET;
     if (step(&k, 0, first, s, 1))
       return -1;
   }
