@@ -18,26 +18,10 @@ static const char *const words[] = {"the", "cat", "sat", "on", "mat", "dog", "lo
                                     "ran", "to", "bird", "branch", "sang", UNSPIN_EOS,
                                     UNSPIN_BOS};
 
-static unspin_dict *make(const char *name, const char *text, int order) {
-  unspin_build_options o;
-  unspin_build_options_init(&o);
-  o.order = order;
-  unspin_builder *b;
-  ck_assert_int_eq(unspin_builder_new(&b, &o, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, text, strlen(text), NULL), UNSPIN_OK);
-  char *path = tu_path(dir, name);
-  ck_assert_int_eq(unspin_builder_write(b, path, NULL), UNSPIN_OK);
-  unspin_builder_free(b);
-  unspin_dict *d;
-  ck_assert_int_eq(unspin_dict_open(&d, path, 0, NULL), UNSPIN_OK);
-  free(path);
-  return d;
-}
-
 static void setup(void) {
   dir = tu_mkdtemp();
-  d1 = make("one.undict", corpus1, 3);
-  d2 = make("two.undict", corpus2, 2);
+  d1 = tu_build_dict(dir, "one.undict", corpus1, NULL, 3);
+  d2 = tu_build_dict(dir, "two.undict", corpus2, NULL, 2);
 }
 
 static void teardown(void) {

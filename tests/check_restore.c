@@ -31,23 +31,7 @@ static const char mythes[] = "UTF-8\n"
                              "(noun)|transfer|motion\n";
 
 static unspin_dict *build_dict(const char *name, const char *text, const char *thesaurus) {
-  unspin_builder *b;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
-  if (text)
-    ck_assert_int_eq(unspin_builder_add_text(b, text, strlen(text), NULL), UNSPIN_OK);
-  if (thesaurus) {
-    char *tp = tu_path(dir, "th.dat");
-    tu_write(tp, thesaurus, strlen(thesaurus));
-    ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
-    free(tp);
-  }
-  char *path = tu_path(dir, name);
-  ck_assert_int_eq(unspin_builder_write(b, path, NULL), UNSPIN_OK);
-  unspin_builder_free(b);
-  unspin_dict *d;
-  ck_assert_int_eq(unspin_dict_open(&d, path, 0, NULL), UNSPIN_OK);
-  free(path);
-  return d;
+  return tu_build_dict(dir, name, text, thesaurus, 0);
 }
 
 static char *restore(const unspin_engine *e, const char *text, unspin_result **keep) {

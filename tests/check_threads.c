@@ -83,16 +83,7 @@ static void *worker(void *arg) {
 
 START_TEST(threads_share_one_engine) {
   char *dir = tu_mkdtemp();
-  char *th = tu_path(dir, "th.dat"), *path = tu_path(dir, "story.undict");
-  tu_write(th, thesaurus, sizeof thesaurus - 1);
-  unspin_builder *b;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, story, sizeof story - 1, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_thesaurus(b, th, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_write(b, path, NULL), UNSPIN_OK);
-  unspin_builder_free(b);
-  unspin_dict *d;
-  ck_assert_int_eq(unspin_dict_open(&d, path, 0, NULL), UNSPIN_OK);
+  unspin_dict *d = tu_build_dict(dir, "story.undict", story, thesaurus, 0);
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
@@ -129,8 +120,6 @@ START_TEST(threads_share_one_engine) {
   }
   unspin_engine_free(e);
   unspin_dict_free(d);
-  free(th);
-  free(path);
   tu_rmdir(dir);
 }
 END_TEST

@@ -88,3 +88,30 @@ const char *tu_seeds_dir(void) {
   struct stat st;
   return d && !stat(d, &st) && S_ISDIR(st.st_mode) ? d : NULL;
 }
+
+unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
+                           const char *thesaurus, int order) {
+  unspin_build_options o;
+  unspin_build_options_init(&o);
+  if (order)
+    o.order = order;
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, &o, &err), UNSPIN_OK);
+  ck_assert_msg(unspin_builder_add_text(b, text, strlen(text), &err) == UNSPIN_OK, "%s",
+                err.message);
+  if (thesaurus) {
+    char *tp = tu_path(dir, "thesaurus.dat");
+    tu_write(tp, thesaurus, strlen(thesaurus));
+    ck_assert_msg(unspin_builder_add_thesaurus(b, tp, &err) == UNSPIN_OK, "%s", err.message);
+    free(tp);
+  }
+  char *path = tu_path(dir, name);
+  ck_assert_msg(unspin_builder_write(b, path, &err) == UNSPIN_OK, "%s", err.message);
+  unspin_builder_free(b);
+  unspin_dict *d;
+  ck_assert_msg(unspin_dict_open(&d, path, UNSPIN_DICT_DEFAULT, &err) == UNSPIN_OK, "%s",
+                err.message);
+  free(path);
+  return d;
+}

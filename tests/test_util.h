@@ -5,6 +5,8 @@
 #include <check.h>
 #include <stddef.h>
 
+#include "unspin.h"
+
 /* Runs `suite` and returns the process exit status (0 when all pass). */
 int tu_run(Suite *suite);
 
@@ -20,6 +22,12 @@ void tu_write(const char *path, const void *data, size_t len);
 
 /* Reads a whole file; returns NULL when it cannot be read. */
 char *tu_read(const char *path, size_t *len);
+
+/* Builds dictionary dir/name of the given order (0: the default) from
+ * `text`, with `thesaurus` (MyThes text, or NULL) compiled in, and opens it;
+ * fails the test on any error. */
+unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
+                           const char *thesaurus, int order);
 
 /* The seed directory from $UNSPIN_SEEDS_DIR, or NULL if unset or missing. */
 const char *tu_seeds_dir(void);
