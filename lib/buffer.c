@@ -52,3 +52,20 @@ void us_buf_free(us_buf *b) {
   b->data = NULL;
   b->len = b->cap = 0;
 }
+
+void *us_grow(void *v, size_t *cap, size_t need, size_t size, size_t first) {
+  if (need <= *cap && v)
+    return v;
+  size_t n = *cap ? *cap : first;
+  while (n < need) {
+    if (n > SIZE_MAX / 2 / size)
+      return NULL;
+    n *= 2;
+  }
+  if (n > SIZE_MAX / size)
+    return NULL;
+  void *p = realloc(v, n * size);
+  if (p)
+    *cap = n;
+  return p;
+}

@@ -23,4 +23,12 @@ void us_buf_clear(us_buf *b);
 int us_buf_has_string(const us_buf *b, size_t from, const char *s);
 void us_buf_free(us_buf *b);
 
+/* Returns array `v` (room for *cap elements of `size` bytes) with room for
+ * at least `need`, doubling from `first`; NULL when memory runs out, `v`
+ * and *cap unchanged.  The pattern of every growing array in the library:
+ *   T *nv = us_grow(a->v, &a->cap, a->n + 1, sizeof *a->v, 64);
+ *   if (!nv) return -1;
+ *   a->v = nv; */
+void *us_grow(void *v, size_t *cap, size_t need, size_t size, size_t first);
+
 #endif

@@ -85,14 +85,10 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
       return 0;
     }
   }
-  if (c->n == c->cap) {
-    size_t cap = c->cap ? 2 * c->cap : 64;
-    us_cand *v = realloc(c->v, cap * sizeof *v);
-    if (!v)
-      return -1;
-    c->v = v;
-    c->cap = cap;
-  }
+  us_cand *v = us_grow(c->v, &c->cap, c->n + 1, sizeof *v, 64);
+  if (!v)
+    return -1;
+  c->v = v;
   us_cand *k = &c->v[c->n];
   memset(k, 0, sizeof *k);
   k->start = start;
@@ -302,14 +298,10 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
                                         const char *stems, size_t stems_len, int nst) {
   if (c->nentries >= UINT32_MAX - 1 || ((c->nentries + 1) * 2 > c->nslots && cache_grow(c)))
     return NULL;
-  if (c->nentries == c->entries_cap) {
-    size_t cap = c->entries_cap ? 2 * c->entries_cap : 256;
-    struct us_word_cached *v = realloc(c->entry, cap * sizeof *v);
-    if (!v)
-      return NULL;
-    c->entry = v;
-    c->entries_cap = cap;
-  }
+  struct us_word_cached *v = us_grow(c->entry, &c->entries_cap, c->nentries + 1, sizeof *v, 256);
+  if (!v)
+    return NULL;
+  c->entry = v;
   struct us_word_cached *x = &c->entry[c->nentries];
   memset(x, 0, sizeof *x);
   x->key_off = c->text.len;
@@ -504,14 +496,10 @@ typedef struct walk {
 
 static int emit(walk *k) {
   for (int g = 0; g < k->ngaps; g++) {
-    if (k->out->n == k->out->cap) {
-      size_t cap = k->out->cap ? 2 * k->out->cap : 64;
-      us_fill *v = realloc(k->out->v, cap * sizeof *v);
-      if (!v)
-        return -1;
-      k->out->v = v;
-      k->out->cap = cap;
-    }
+    us_fill *v = us_grow(k->out->v, &k->out->cap, k->out->n + 1, sizeof *v, 64);
+    if (!v)
+      return -1;
+    k->out->v = v;
     k->out->v[k->out->n++] = k->gap[g];
   }
   return 0;
@@ -777,16 +765,10 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
   }
   qsort(out->v + from, to - from, sizeof *out->v, by_rank);
   size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
-  if (c->ncands + keep > c->cands_cap) {
-    size_t cap = c->cands_cap ? 2 * c->cands_cap : 1024;
-    while (cap < c->ncands + keep)
-      cap *= 2;
-    us_cand *v = realloc(c->cands, cap * sizeof *v);
-    if (!v)
-      return -1;
-    c->cands = v;
-    c->cands_cap = cap;
-  }
+  us_cand *v = us_grow(c->cands, &c->cands_cap, c->ncands + keep, sizeof *v, 1024);
+  if (!v)
+    return -1;
+  c->cands = v;
   struct us_word_cached *x = cache_add(c, w->key, w->len, stems->data, stems->len, nst);
   if (!x)
     return -1;
@@ -807,14 +789,10 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
 static int cache_replay(us_cands *out, const struct us_word_cached *x, uint32_t i) {
   const us_word_cache *c = &out->cache;
   for (size_t k = 0; k < x->n; k++) {
-    if (out->n == out->cap) {
-      size_t cap = out->cap ? 2 * out->cap : 64;
-      us_cand *v = realloc(out->v, cap * sizeof *v);
-      if (!v)
-        return -1;
-      out->v = v;
-      out->cap = cap;
-    }
+    us_cand *v = us_grow(out->v, &out->cap, out->n + 1, sizeof *v, 64);
+    if (!v)
+      return -1;
+    out->v = v;
     us_cand y = c->cands[x->first + k];
     const char *t = c->text.data + y.text_off;
     y.start = i;

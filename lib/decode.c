@@ -61,22 +61,14 @@ static int insert(search *s, size_t q, const hyp *h) {
       return 0;
     }
   }
-  if (s->npool == s->cappool) {
-    size_t cap = s->cappool ? 2 * s->cappool : 256;
-    hyp *p = realloc(s->pool, cap * sizeof *p);
-    if (!p)
-      return -1;
-    s->pool = p;
-    s->cappool = cap;
-  }
-  if (b->n == b->cap) {
-    size_t cap = b->cap ? 2 * b->cap : 16;
-    int32_t *v = realloc(b->v, cap * sizeof *v);
-    if (!v)
-      return -1;
-    b->v = v;
-    b->cap = cap;
-  }
+  hyp *p = us_grow(s->pool, &s->cappool, s->npool + 1, sizeof *p, 256);
+  if (!p)
+    return -1;
+  s->pool = p;
+  int32_t *v = us_grow(b->v, &b->cap, b->n + 1, sizeof *v, 16);
+  if (!v)
+    return -1;
+  b->v = v;
   s->pool[s->npool] = *h;
   b->v[b->n++] = (int32_t)s->npool++;
   return 0;

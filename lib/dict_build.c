@@ -95,14 +95,10 @@ unspin_status unspin_builder_new(unspin_builder **out, const unspin_build_option
 }
 
 static int push_key(unspin_builder *b, const char *key, size_t len, int normalize) {
-  if (b->nstarts == b->starts_cap) {
-    size_t cap = b->starts_cap ? b->starts_cap * 2 : 64;
-    size_t *s = realloc(b->starts, cap * sizeof *s);
-    if (!s)
-      return -1;
-    b->starts = s;
-    b->starts_cap = cap;
-  }
+  size_t *s = us_grow(b->starts, &b->starts_cap, b->nstarts + 1, sizeof *s, 64);
+  if (!s)
+    return -1;
+  b->starts = s;
   b->starts[b->nstarts++] = b->keys.len;
   int rc = normalize ? us_normalize_key(key, len, &b->keys) : us_buf_append(&b->keys, key, len);
   return rc ? -1 : us_buf_putc(&b->keys, '\0');
@@ -263,14 +259,10 @@ static int64_t intern(unspin_builder *b, const char *s, size_t len) {
   for (uint32_t v; (v = b->intern[j]) != 0; j = (j + 1) & (b->intern_slots - 1))
     if (b->strs[v - 1].len == len && !memcmp(b->pool.data + b->strs[v - 1].off, s, len))
       return v - 1;
-  if (b->nstrs == b->strs_cap) {
-    size_t cap = b->strs_cap ? 2 * b->strs_cap : 1024;
-    struct pooled *p = realloc(b->strs, cap * sizeof *p);
-    if (!p)
-      return -1;
-    b->strs = p;
-    b->strs_cap = cap;
-  }
+  struct pooled *p = us_grow(b->strs, &b->strs_cap, b->nstrs + 1, sizeof *p, 1024);
+  if (!p)
+    return -1;
+  b->strs = p;
   if (b->pool.len + len > UINT32_MAX || us_buf_append(&b->pool, s, len))
     return -1;
   b->strs[b->nstrs] = (struct pooled){(uint32_t)(b->pool.len - len), (uint16_t)len};
@@ -287,14 +279,10 @@ static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, 
   int64_t f = intern(b, from, flen), t = f < 0 ? -1 : intern(b, to, tlen);
   if (t < 0)
     return us_nomem(err);
-  if (b->npairs == b->pairs_cap) {
-    size_t cap = b->pairs_cap ? 2 * b->pairs_cap : 4096;
-    us_thes_entry *p = realloc(b->pairs, cap * sizeof *p);
-    if (!p)
-      return us_nomem(err);
-    b->pairs = p;
-    b->pairs_cap = cap;
-  }
+  us_thes_entry *p = us_grow(b->pairs, &b->pairs_cap, b->npairs + 1, sizeof *p, 4096);
+  if (!p)
+    return us_nomem(err);
+  b->pairs = p;
   b->pairs[b->npairs++] = (us_thes_entry){b->strs[f].off, b->strs[t].off, b->strs[f].len,
                                           b->strs[t].len, (uint8_t)rel, (uint8_t)(forward != 0),
                                           (uint16_t)(fanout > 0xFFFF ? 0xFFFF : fanout)};

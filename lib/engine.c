@@ -367,14 +367,10 @@ static int record_candidates(unspin_result *r, const us_word *w, size_t i, const
   r->cand_at[token] = r->ncands;
   r->cand_n[token] = (uint8_t)ntop;
   for (size_t j = 0; j < ntop; j++) {
-    if (r->ncands == r->cands_cap) {
-      size_t cap = r->cands_cap ? 2 * r->cands_cap : 64;
-      struct us_result_cand *v = realloc(r->cands, cap * sizeof *v);
-      if (!v)
-        return -1;
-      r->cands = v;
-      r->cands_cap = cap;
-    }
+    struct us_result_cand *v = us_grow(r->cands, &r->cands_cap, r->ncands + 1, sizeof *v, 64);
+    if (!v)
+      return -1;
+    r->cands = v;
     const us_cand *k = &c->v[top[j]];
     r->cands[r->ncands++] = (struct us_result_cand){r->cand_text.len, k->source, dec->local[top[j]]};
     if (us_buf_append(&r->cand_text, c->text.data + k->text_off, k->text_len) ||

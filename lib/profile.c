@@ -52,14 +52,10 @@ static int sort_pairs(unspin_profile *p) {
 
 static int add_pair(unspin_profile *p, size_t from_off, size_t from_len, size_t to_off,
                     size_t to_len, unsigned fanout) {
-  if (p->n == p->cap) {
-    size_t cap = p->cap ? 2 * p->cap : 256;
-    pair *v = realloc(p->pairs, cap * sizeof *v);
-    if (!v)
-      return -1;
-    p->pairs = v;
-    p->cap = cap;
-  }
+  pair *v = us_grow(p->pairs, &p->cap, p->n + 1, sizeof *v, 256);
+  if (!v)
+    return -1;
+  p->pairs = v;
   p->pairs[p->n++] = (pair){from_off, from_len, to_off, to_len, fanout};
   return 0;
 }

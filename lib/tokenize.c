@@ -7,17 +7,14 @@
 #include <unicode/utext.h>
 #include <unicode/utf8.h>
 
+#include "buffer.h"
 #include "error.h"
 
 static int push(us_tokens *t, uint32_t start, uint32_t end, unspin_token_kind kind) {
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 256;
-    us_token *v = realloc(t->v, cap * sizeof *v);
-    if (!v)
-      return -1;
-    t->v = v;
-    t->cap = cap;
-  }
+  us_token *v = us_grow(t->v, &t->cap, t->n + 1, sizeof *v, 256);
+  if (!v)
+    return -1;
+  t->v = v;
   t->v[t->n++] = (us_token){start, end, 0, (uint8_t)kind};
   return 0;
 }
