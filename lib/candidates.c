@@ -268,8 +268,7 @@ static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size
     if (!c->slot[s])
       return NULL;
     struct us_word_cached *x = &c->entry[c->slot[s] - 1];
-    const char *k = c->text.data + x->key_off;
-    if (!memcmp(k, key, len) && !k[len])
+    if (x->key_len == len && !memcmp(c->text.data + x->key_off, key, len))
       return x;
   }
 }
@@ -280,8 +279,7 @@ static int cache_grow(us_word_cache *c) {
   if (!slot)
     return -1;
   for (size_t i = 0; i < c->nentries; i++) {
-    const char *k = c->text.data + c->entry[i].key_off;
-    size_t s = key_hash(k, strlen(k)) & (nslots - 1);
+    size_t s = key_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len) & (nslots - 1);
     while (slot[s])
       s = (s + 1) & (nslots - 1);
     slot[s] = (uint32_t)i + 1;
@@ -305,6 +303,7 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   struct us_word_cached *x = &c->entry[c->nentries];
   memset(x, 0, sizeof *x);
   x->key_off = c->text.len;
+  x->key_len = len;
   if (us_buf_append(&c->text, key, len) || us_buf_putc(&c->text, '\0'))
     return NULL;
   x->stems_off = c->text.len;

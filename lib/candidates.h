@@ -40,7 +40,8 @@ typedef struct us_word_cache {
   uint32_t *slot;   /* open addressing: entry index + 1, 0 when empty */
   size_t nslots;
   struct us_word_cached {
-    size_t key_off;   /* into text: the word's key, NUL-terminated */
+    size_t key_off;   /* into text: the word's key (which may hold NUL bytes) */
+    size_t key_len;
     size_t stems_off; /* into text: its stems, each NUL-terminated */
     size_t stems_len;
     int nstems;
