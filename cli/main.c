@@ -259,7 +259,7 @@ static int restore_window(const unspin_engine *engine, const char *path, out_mod
   return rc;
 }
 
-/* Restores one file window by window (UNSPIN_WINDOW bytes at a time, cut
+/* Restores one file window by window (WINDOW bytes at a time, cut
  * at paragraph or line ends), so memory does not grow with the file. */
 static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
                         int *spun) {
