@@ -254,17 +254,10 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
   return rc;
 }
 
-static uint64_t key_hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603u;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-  return h;
-}
-
 static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len) {
   if (!c->nslots)
     return NULL;
-  for (size_t s = key_hash(key, len) & (c->nslots - 1);; s = (s + 1) & (c->nslots - 1)) {
+  for (size_t s = us_word_hash(key, len) & (c->nslots - 1);; s = (s + 1) & (c->nslots - 1)) {
     if (!c->slot[s])
       return NULL;
     struct us_word_cached *x = &c->entry[c->slot[s] - 1];
@@ -279,7 +272,7 @@ static int cache_grow(us_word_cache *c) {
   if (!slot)
     return -1;
   for (size_t i = 0; i < c->nentries; i++) {
-    size_t s = key_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len) & (nslots - 1);
+    size_t s = us_word_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len) & (nslots - 1);
     while (slot[s])
       s = (s + 1) & (nslots - 1);
     slot[s] = (uint32_t)i + 1;
@@ -312,7 +305,7 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   if (us_buf_append(&c->text, stems, stems_len))
     return NULL;
   x->first = c->ncands;
-  size_t s = key_hash(key, len) & (c->nslots - 1);
+  size_t s = us_word_hash(key, len) & (c->nslots - 1);
   while (c->slot[s])
     s = (s + 1) & (c->nslots - 1);
   c->slot[s] = (uint32_t)++c->nentries;
