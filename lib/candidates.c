@@ -463,6 +463,9 @@ typedef struct us_fills {
   size_t n, cap;
 } us_fills;
 
+/* Gaps one alignment may have. */
+#define MAX_GAPS 3
+
 /* The state of one alignment walk down a dictionary's trie: each step
  * consumes the next text word as an anchor (the same word) or a gap (any
  * word the dictionary has there, in place of one or two spinnable text
@@ -473,14 +476,13 @@ typedef struct walk {
   const us_word *words;
   size_t n;
   uint32_t eos;
-  us_fill gap[US_MAX_SPAN];
+  us_fill gap[MAX_GAPS];
   int ngaps, anchors;
   int bos; /* the first anchor is the sentence start marker */
   long budget; /* trie steps left for this start: bounds the work on big dictionaries */
   us_fills *out;
 } walk;
 
-#define MAX_GAPS 3
 /* Trie steps one alignment start may take: gaps branch over up to
  * MAX_FILLER_FANOUT words each, which a large domain dictionary would
  * multiply; a small one stays far below. */
