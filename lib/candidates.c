@@ -869,7 +869,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     for (int i = 0; i < c->nwords && c->source != US_SRC_IDENTITY; i++)
       c->rank += e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &c->w[i]);
   }
-  if (!rc) {
+  if (!rc && out->n) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
     keep_likeliest(out);
   }

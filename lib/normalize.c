@@ -56,11 +56,18 @@ static int normalize_slow(const char *s, size_t len, us_buf *out) {
   }
   if (U_FAILURE(st))
     goto done;
+  /* unify quotes and dashes; drop the white space some compatibility
+   * forms bring (U+037A becomes " ι"): a key is one word, and phrases join
+   * their words' keys with single spaces */
+  int32_t kept = 0;
   for (int32_t i = 0; i < nn; i++) {
     UChar u = unify(dst[i]);
     if (u)
       dst[i] = u;
+    if (!u_isUWhiteSpace(dst[i]))
+      dst[kept++] = dst[i];
   }
+  nn = kept;
   int32_t n8 = 0;
   st = U_ZERO_ERROR;
   u_strToUTF8(NULL, 0, &n8, dst, nn, &st);

@@ -27,6 +27,9 @@ START_TEST(keys_fold_case_and_unify_quotes) {
   expect_key("Cafe\xCC\x81", "caf\xC3\xA9"); /* combining accent composed */
   expect_key("ＮＡＴＯ", "nato");         /* fullwidth */
   expect_key("U.S.", "u.s.");
+  /* compatibility forms that bring white space lose it: a key is one word */
+  expect_key("\xCD\xBA\xCD\xBA\xCD\xBA\xCD\xBA", "\xCE\xB9\xCE\xB9\xCE\xB9\xCE\xB9"); /* U+037A */
+  expect_key("a\xC2\xA0" "b", "ab"); /* no-break space inside a token */
 }
 END_TEST
 
