@@ -1,6 +1,7 @@
 /* tokenize.c - ICU word and sentence segmentation over UTF-8 without copying. */
 #include "tokenize.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
@@ -85,10 +86,45 @@ static void join_compounds(const char *s, us_tokens *t) {
   t->n = w;
 }
 
+/* ICU builds the sentence iterator's abbreviation filter ("Mr.", "U.S.")
+ * anew on every open, which costs more than segmenting a paragraph; the
+ * iterators are opened once per process and each call works on a clone.
+ * If opening the prototypes fails (no memory), every call opens its own.
+ * They are closed at exit. */
+static pthread_once_t prototypes_once = PTHREAD_ONCE_INIT;
+static UBreakIterator *word_prototype, *sentence_prototype;
+
+static void close_prototypes(void) {
+  ubrk_close(word_prototype);
+  ubrk_close(sentence_prototype);
+  word_prototype = sentence_prototype = NULL;
+}
+
+static void open_prototypes(void) {
+  UErrorCode st = U_ZERO_ERROR;
+  word_prototype = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
+  if (U_FAILURE(st))
+    word_prototype = NULL;
+  st = U_ZERO_ERROR;
+  sentence_prototype = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, &st);
+  if (U_FAILURE(st))
+    sentence_prototype = NULL;
+  if (atexit(close_prototypes)) /* leak checkers would report them otherwise */
+    close_prototypes();
+}
+
+static UBreakIterator *open_iterator(UBreakIteratorType type, UErrorCode *st) {
+  pthread_once(&prototypes_once, open_prototypes);
+  const UBreakIterator *proto = type == UBRK_WORD ? word_prototype : sentence_prototype;
+  if (proto)
+    return ubrk_clone(proto, st);
+  return ubrk_open(type, type == UBRK_WORD ? "en" : "en@ss=standard", NULL, 0, st);
+}
+
 /* Numbers the sentences: a token belongs to the ICU sentence segment its
  * start lies in; segments with no token are not counted. */
 static int assign_sentences(UText *ut, us_tokens *t, UErrorCode *st) {
-  UBreakIterator *sb = ubrk_open(UBRK_SENTENCE, "en@ss=standard", NULL, 0, st);
+  UBreakIterator *sb = open_iterator(UBRK_SENTENCE, st);
   if (U_FAILURE(*st))
     return -1;
   ubrk_setUText(sb, ut, st);
@@ -130,7 +166,7 @@ unspin_status us_tokenize(const char *text, size_t len, us_tokens *out, unspin_e
   unspin_status rc = UNSPIN_OK;
   if (U_FAILURE(st))
     goto icu_fail;
-  wb = ubrk_open(UBRK_WORD, "en", NULL, 0, &st);
+  wb = open_iterator(UBRK_WORD, &st);
   if (U_FAILURE(st))
     goto icu_fail;
   ubrk_setUText(wb, ut, &st);
