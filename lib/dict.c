@@ -277,26 +277,35 @@ static void children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint
 }
 
 /* Finds the trie entry of an n-gram: its index at level n-1 in *at. */
+/* Finds `word` among the children of entry i at level n (binary search:
+ * children are sorted by word id). */
+static int search_children(const unspin_dict *d, int n, uint64_t i, uint32_t word, uint64_t *at) {
+  uint64_t lo, hi;
+  children(d, n, i, &lo, &hi);
+  if (lo >= hi) /* no children, also at the top level */
+    return -1;
+  uint64_t end = hi;
+  const us_dict_entry *lv = d->level[n + 1];
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (lv[mid].word < word)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  if (lo >= end || lv[lo].word != word)
+    return -1;
+  *at = lo;
+  return 0;
+}
+
 static int find_node(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *at) {
   if (n == 0 || n > (size_t)d->order || ids[0] >= d->vocab_size)
     return -1;
   *at = ids[0];
-  for (size_t k = 1; k < n; k++) {
-    uint64_t lo, hi, end;
-    children(d, (int)k - 1, *at, &lo, &hi);
-    end = hi;
-    const us_dict_entry *lv = d->level[k];
-    while (lo < hi) {
-      uint64_t mid = lo + (hi - lo) / 2;
-      if (lv[mid].word < ids[k])
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-    if (lo >= end || lv[lo].word != ids[k])
+  for (size_t k = 1; k < n; k++)
+    if (search_children(d, (int)k - 1, *at, ids[k], at))
       return -1;
-    *at = lo;
-  }
   return 0;
 }
 
@@ -340,21 +349,9 @@ void us_dict_children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uin
 }
 
 int us_dict_child(const unspin_dict *d, int n, uint64_t i, uint32_t word, uint64_t *at) {
-  uint64_t lo, hi;
-  us_dict_children(d, n, i, &lo, &hi);
-  uint64_t end = hi;
-  const us_dict_entry *lv = d->level[n + 1];
-  while (lo < hi) {
-    uint64_t mid = lo + (hi - lo) / 2;
-    if (lv[mid].word < word)
-      lo = mid + 1;
-    else
-      hi = mid;
-  }
-  if (lo >= end || lv[lo].word != word)
+  if (n < 0 || n >= d->order || i >= d->types[n])
     return -1;
-  *at = lo;
-  return 0;
+  return search_children(d, n, i, word, at);
 }
 
 int us_dict_extensions(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *lo,
