@@ -15,9 +15,11 @@
  *  - Every `*_new`/`*_open` pairs with a `*_free`; `*_free(NULL)` is a no-op.
  *  - Text is UTF-8 with an explicit length; it need not be NUL-terminated
  *    and may contain NUL bytes.
- *  - The library keeps no global mutable state, never prints and never
- *    exits.  Objects are safe to use from several threads at once only where
- *    a function says so; otherwise give each thread its own.
+ *  - The library never prints and never exits.  Its only process-wide
+ *    state is ICU's word and sentence break iterators, opened once (under
+ *    pthread_once) and from then on only copied.  Objects are safe to use
+ *    from several threads at once only where a function says so; otherwise
+ *    give each thread its own.
  */
 #ifndef UNSPIN_H
 #define UNSPIN_H
