@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates the libunspin(3) manual page from include/unspin.h.
+"""Generates the libunspin(3) manual page from include/unspin.h, and with
+--cli the unspin(1) page from the command's --help.
 
 The header is the API reference (see its opening comment); this script turns
 it into troff so that the two cannot drift apart: the header's opening
@@ -8,10 +9,14 @@ documented declaration (a /** comment followed by a function, type or macro)
 an entry with its comment.
 
 usage: make-man-page.py HEADER [-o OUT] [--check]
+       make-man-page.py HEADER --cli UNSPIN [-o OUT]
   --check  fail (exit 1) if a function the header exports is missing
+  --cli    run UNSPIN --help and turn its usage, options and paragraphs
+           into unspin(1) (HEADER gives the version)
 """
 import argparse
 import re
+import subprocess
 import sys
 
 
@@ -142,23 +147,65 @@ def render(intro, items, version):
     return "\n".join(out) + "\n"
 
 
+def render_cli(help_text, version):
+    """unspin(1) from the --help text: the usage lines, the first paragraph
+    as the description, the option list, the remaining paragraphs."""
+    paras = [p.split("\n") for p in help_text.strip("\n").split("\n\n")]
+    out = ['.TH UNSPIN 1 "" "libunspin %s" "User Commands"' % version,
+           ".SH NAME", "unspin \\- restore text that an article spinner rewrote with synonyms",
+           ".SH SYNOPSIS", ".nf"]
+    usage = paras.pop(0)
+    out += [troff(re.sub(r"^(Usage:|      ) ", "", l)) for l in usage] + [".fi", ".SH DESCRIPTION"]
+    rest = []
+    for p in paras:
+        if p[0].rstrip().endswith(":") and p[0].strip() == "Options:":
+            out.append(".SH OPTIONS")
+            for line in p[1:]:
+                m = re.match(r"^ {2,6}(-\S.*?)(?:\s{2,}(.*))?$", line)
+                if m:
+                    out += [".TP", "\\fB%s\\fR" % troff(m.group(1))]
+                    if m.group(2):
+                        out.append(troff(m.group(2)))
+                else:
+                    out.append(troff(line.strip()))
+            continue
+        if p[0].startswith("Exit status:"):
+            rest.append((".SH EXIT STATUS", [p[0][len("Exit status:"):].strip()] + p[1:]))
+        elif not any(l.startswith(".SH OPTIONS") for l in out):
+            out += [troff(" ".join(l.strip() for l in p)), ".PP"]
+        else:
+            rest.append((".SH COMMANDS" if not rest else ".PP", p))
+    if out[-1] == ".PP":
+        out.pop()
+    for head, p in rest:
+        out += [head, troff(" ".join(l.strip() for l in p))]
+    out += [".SH SEE ALSO", ".BR libunspin (3)"]
+    return "\n".join(out) + "\n"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("header")
     ap.add_argument("-o", "--output")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--cli", metavar="UNSPIN")
     a = ap.parse_args()
     text = open(a.header, encoding="utf-8").read()
     v = [re.search(r"#define UNSPIN_VERSION_%s (\d+)" % k, text).group(1)
          for k in ("MAJOR", "MINOR", "PATCH")]
-    intro, items = parse(a.header)
-    page = render(intro, items, ".".join(v))
+    if a.cli:
+        help_text = subprocess.run([a.cli, "--help"], check=True, stdout=subprocess.PIPE,
+                                   universal_newlines=True).stdout
+        page = render_cli(help_text, ".".join(v))
+    else:
+        intro, items = parse(a.header)
+        page = render(intro, items, ".".join(v))
     if a.output:
         with open(a.output, "w", encoding="utf-8") as f:
             f.write(page)
     else:
         sys.stdout.write(page)
-    if a.check:
+    if a.check and not a.cli:
         exported = re.findall(r"UNSPIN_EXPORT[^;(]*?\b(unspin_\w+)\s*\(", text, re.S)
         documented = set()
         for item in items:

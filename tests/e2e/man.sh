@@ -1,19 +1,29 @@
 #!/bin/sh
-# The libunspin(3) page generated from include/unspin.h: every exported
-# function is in it (make-man-page.py --check), it names the one-call
-# interface, and groff formats it without a warning.
-# usage: man.sh PYTHON SOURCE_DIR
+# The manual pages: libunspin(3) generated from include/unspin.h has every
+# exported function (make-man-page.py --check) and names the one-call
+# interface; unspin(1) generated from unspin --help has an entry for every
+# option the help lists; groff formats both without a warning.
+# usage: man.sh PYTHON SOURCE_DIR UNSPIN
 set -eu
-python=$1 src=$2
+python=$1 src=$2 unspin=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/unspin-man.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-"$python" "$src/docs/make-man-page.py" "$src/include/unspin.h" -o "$T/libunspin.3" --check
-grep -q '^\.TH LIBUNSPIN 3' "$T/libunspin.3" || { echo "FAIL: no .TH line"; exit 1; }
-grep -q 'unspin_analyze(' "$T/libunspin.3" || { echo "FAIL: unspin_analyze missing"; exit 1; }
+fail() { echo "FAIL: $*"; exit 1; }
+gen="$src/docs/make-man-page.py"
+"$python" "$gen" "$src/include/unspin.h" -o "$T/libunspin.3" --check
+grep -q '^\.TH LIBUNSPIN 3' "$T/libunspin.3" || fail "libunspin(3) has no .TH line"
+grep -q 'unspin_analyze(' "$T/libunspin.3" || fail "unspin_analyze missing from libunspin(3)"
+"$python" "$gen" "$src/include/unspin.h" --cli "$unspin" -o "$T/unspin.1"
+grep -q '^\.SH OPTIONS' "$T/unspin.1" || fail "unspin(1) has no OPTIONS section"
+"$unspin" --help | sed -n 's/^ \{2,6\}\(-[^ ]*\).*/\1/p' | tr -d , >"$T/options"
+[ -s "$T/options" ] || fail "no options found in unspin --help"
+while read -r opt; do
+  grep -q -e "^\\\\fB$opt" -e "^\\\\fB-., $opt" "$T/unspin.1" || fail "unspin(1) lacks $opt"
+done <"$T/options"
 if command -v groff >/dev/null; then
-  groff -man -Tutf8 -ww -z "$T/libunspin.3" 2>"$T/warnings"
-  if [ -s "$T/warnings" ]; then
-    echo "FAIL: groff warns:"; cat "$T/warnings"; exit 1
-  fi
+  for page in libunspin.3 unspin.1; do
+    groff -man -Tutf8 -ww -z "$T/$page" 2>"$T/warnings"
+    [ ! -s "$T/warnings" ] || { cat "$T/warnings"; fail "groff warns about $page"; }
+  done
 fi
-echo "ok: libunspin(3) documents every exported function"
+echo "ok: libunspin(3) documents every exported function, unspin(1) every option"

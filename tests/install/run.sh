@@ -14,9 +14,11 @@ for f in "$PREFIX/include/unspin.h" "$PREFIX/bin/unspin" "$LIBDIR/libunspin.a" \
          "$LIBDIR/pkgconfig/unspin.pc" "$LIBDIR/cmake/unspin/unspinConfig.cmake"; do
   [ -e "$f" ] || { echo "not installed: $f"; exit 1; }
 done
-# the manual page, where the build made one (it needs python3)
+# the manual pages, where the build made them (it needs python3)
 if [ -f "$BUILD/libunspin.3" ]; then
-  [ -f "$PREFIX/share/man/man3/libunspin.3" ] || { echo "not installed: libunspin(3)"; exit 1; }
+  for f in man3/libunspin.3 man1/unspin.1; do
+    [ -f "$PREFIX/share/man/$f" ] || { echo "not installed: $f"; exit 1; }
+  done
 fi
 readelf -d "$LIBDIR/libunspin.so" | grep -q 'SONAME.*libunspin\.so\.0' || { echo "no versioned SONAME"; exit 1; }
 want="Spy company, Korea.|5 tokens"
