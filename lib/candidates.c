@@ -8,6 +8,7 @@
 
 #include "dict.h"
 #include "ngram_count.h"
+#include "normalize.h"
 #include "profile.h"
 
 /* Candidates kept per span. */
@@ -798,6 +799,49 @@ static int cache_replay(us_cands *out, const struct us_word_cached *x, uint32_t 
   return 0;
 }
 
+/* A word's chance of being written capitalised inside a sentence (where its
+ * case is evidence): its capitalised uses over all such uses in the loaded
+ * dictionaries, pulled towards the overall rate `prior` by case_smoothing
+ * pseudo-uses. */
+static double case_rate(const unspin_engine *e, const us_lm_word *w, double prior) {
+  double capital = 0, all = 0;
+  for (size_t d = 0; d < e->ndicts; d++) {
+    uint32_t c, l;
+    us_dict_case(e->dicts[d], w->id[d], &c, &l);
+    capital += c;
+    all += (double)c + l;
+  }
+  double a = e->channel.case_smoothing;
+  return (capital + a * prior) / (all + a);
+}
+
+/* The case model's part of the channel: spinners copy the case of what
+ * they replace, so the case we read is evidence for originals that are
+ * written that way ("Could" inside a sentence: "May").  Adds, to every
+ * candidate of a word whose case is evidence, case_weight times
+ * log P(that case | its first word) - log P(that case | the spun word). */
+static void case_channel(const unspin_engine *e, const us_word *words, us_cands *out) {
+  double capital = 0, all = 0;
+  for (size_t d = 0; d < e->ndicts; d++) {
+    uint64_t c, l;
+    us_dict_case_totals(e->dicts[d], &c, &l);
+    capital += (double)c;
+    all += (double)c + (double)l;
+  }
+  if (all <= 0 || e->channel.case_weight == 0)
+    return;
+  double prior = fmin(fmax(capital / all, 1e-6), 1 - 1e-6);
+  for (size_t k = 0; k < out->n; k++) {
+    us_cand *c = &out->v[k];
+    const us_word *w = &words[c->start];
+    if (c->source == US_SRC_IDENTITY || w->case_ev == US_CASE_EV_NONE)
+      continue;
+    double qo = case_rate(e, &c->w[0], prior), qs = case_rate(e, &w->lm, prior);
+    double ratio = w->case_ev == US_CASE_EV_CAPITAL ? qo / qs : (1 - qo) / (1 - qs);
+    c->channel += e->channel.case_weight * log(ratio);
+  }
+}
+
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
@@ -863,6 +907,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   free(fills.v);
   us_buf_free(&spun);
   us_buf_free(&stems);
+  if (!rc)
+    case_channel(e, words, out);
   for (size_t k = 0; k < out->n && !rc; k++) {
     us_cand *c = &out->v[k];
     c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;

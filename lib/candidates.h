@@ -17,6 +17,7 @@ typedef struct us_word {
   size_t len;
   uint8_t joined;  /* only whitespace separates it from the previous word */
   uint8_t spinnable; /* a real word, which a spinner could have written */
+  uint8_t case_ev;   /* what its case says (us_case_evidence) */
   us_lm_word lm;
 } us_word;
 

@@ -35,6 +35,7 @@ struct unspin_dict {
   uint64_t thes_strings_size;
   const us_thes_entry *thes;
   uint64_t nthes;
+  const uint32_t *case_table; /* NULL without US_DICT_HAS_CASE */
 };
 
 /* The sections a file has, in index order. */
@@ -46,6 +47,8 @@ static int section_list(const unspin_dict *d, int *out) {
     out[n++] = US_SEC_THES_STRINGS;
     out[n++] = US_SEC_THES_ENTRIES;
   }
+  if (d->h->flags & US_DICT_HAS_CASE)
+    out[n++] = US_SEC_CASE;
   return n;
 }
 
@@ -86,7 +89,7 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
       h->vocab_size >= UINT32_MAX || h->hash_slots == 0 ||
       (h->hash_slots & (h->hash_slots - 1)) || h->hash_slots < h->vocab_size)
     return corrupt(err, path, 12, "impossible header values");
-  if (h->flags & ~US_DICT_HAS_THESAURUS)
+  if (h->flags & ~(US_DICT_HAS_THESAURUS | US_DICT_HAS_CASE))
     return corrupt(err, path, 20, "unknown flags");
   d->order = (int)h->order;
   d->vocab_size = h->vocab_size;
@@ -127,6 +130,12 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
     d->thes_strings_size = sec[US_SEC_THES_STRINGS].size;
     d->thes = (const us_thes_entry *)(d->map + sec[US_SEC_THES_ENTRIES].offset);
     d->nthes = h->thes_entries;
+  }
+  if (h->flags & US_DICT_HAS_CASE) {
+    if (sec[US_SEC_CASE].size != round8(2 * h->vocab_size * 4))
+      return corrupt(err, path, offsetof(us_dict_header, sections) + US_SEC_CASE * sizeof *sec,
+                     "case table size");
+    d->case_table = (const uint32_t *)(d->map + sec[US_SEC_CASE].offset);
   }
   return UNSPIN_OK;
 }
@@ -536,4 +545,19 @@ double us_dict_discount(const unspin_dict *d, int n, int continuation) {
     return 0.5;
   double v = (double)c[0] / ((double)c[0] + 2.0 * (double)c[1]);
   return v < 0.05 ? 0.05 : v > 0.95 ? 0.95 : v;
+}
+
+int us_dict_has_case(const unspin_dict *d) { return d->case_table != NULL; }
+
+void us_dict_case(const unspin_dict *d, uint32_t id, uint32_t *capital, uint32_t *lower) {
+  *capital = *lower = 0;
+  if (d->case_table && id < d->vocab_size) {
+    *capital = d->case_table[2 * (uint64_t)id];
+    *lower = d->case_table[2 * (uint64_t)id + 1];
+  }
+}
+
+void us_dict_case_totals(const unspin_dict *d, uint64_t *capital, uint64_t *lower) {
+  *capital = d->case_table ? d->h->case_capital : 0;
+  *lower = d->case_table ? d->h->case_lower : 0;
 }

@@ -67,6 +67,17 @@ double us_dict_discount(const unspin_dict *d, int n, int continuation);
 
 /* All pairs, for merging. */
 size_t us_dict_thesaurus_size(const unspin_dict *d);
+
+/* Whether the dictionary has case counts (dictionaries built before them
+ * have none). */
+int us_dict_has_case(const unspin_dict *d);
+
+/* How often word `id` was written capitalised and in lower case where its
+ * case is evidence (us_case_evidence_of); zeros without case counts. */
+void us_dict_case(const unspin_dict *d, uint32_t id, uint32_t *capital, uint32_t *lower);
+
+/* The same summed over all words. */
+void us_dict_case_totals(const unspin_dict *d, uint64_t *capital, uint64_t *lower);
 void us_dict_thesaurus_pair(const unspin_dict *d, size_t i, const char **from, size_t *flen,
                             us_original *to);
 

@@ -37,6 +37,11 @@ struct unspin_builder {
   us_buf keys;     /* the current sentence's keys, NUL-separated */
   size_t *starts;  /* offsets of those keys */
   size_t nstarts, starts_cap;
+  uint8_t *shapes; /* their case shapes (unspin_case) */
+  size_t shapes_cap;
+  uint8_t *evidence; /* what each case says (us_case_evidence) */
+  size_t evidence_cap;
+  int case_counted; /* text was counted, or a dictionary with case counts added */
   us_buf ngram;
   us_buf pending;  /* fed text not yet counted */
   int done;
@@ -99,6 +104,11 @@ static int push_key(unspin_builder *b, const char *key, size_t len, int normaliz
   if (!s)
     return -1;
   b->starts = s;
+  uint8_t *sh = us_grow(b->shapes, &b->shapes_cap, b->nstarts + 1, 1, 64);
+  if (!sh)
+    return -1;
+  b->shapes = sh;
+  b->shapes[b->nstarts] = normalize ? us_evidence_shape(key, len) : (uint8_t)UNSPIN_CASE_NONE;
   b->starts[b->nstarts++] = b->keys.len;
   int rc = normalize ? us_normalize_key(key, len, &b->keys) : us_buf_append(&b->keys, key, len);
   return rc ? -1 : us_buf_putc(&b->keys, '\0');
@@ -108,6 +118,27 @@ static int push_key(unspin_builder *b, const char *key, size_t len, int normaliz
 static unspin_status count_sentence(unspin_builder *b, unspin_error *err) {
   if (push_key(b, UNSPIN_EOS, strlen(UNSPIN_EOS), 0))
     return us_nomem(err);
+  /* the words' case evidence, as keys of a mark byte and the word */
+  size_t words = b->nstarts - 2; /* between <s> and </s> */
+  uint8_t *ev = us_grow(b->evidence, &b->evidence_cap, words + 1, 1, 64);
+  if (!ev)
+    return us_nomem(err);
+  b->evidence = ev;
+  us_case_evidence_of(b->shapes + 1, words, ev);
+  b->case_counted = 1;
+  for (size_t i = 0; i < words; i++) {
+    if (ev[i] == US_CASE_EV_NONE)
+      continue;
+    const char *k = b->keys.data + b->starts[i + 1];
+    us_buf_clear(&b->ngram);
+    if (us_buf_putc(&b->ngram, ev[i] == US_CASE_EV_CAPITAL ? US_CASE_CAPITAL_MARK
+                                                             : US_CASE_LOWER_MARK) ||
+        us_buf_append(&b->ngram, k, strlen(k)))
+      return us_nomem(err);
+    unspin_status rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, 1, err);
+    if (rc != UNSPIN_OK)
+      return rc;
+  }
   for (size_t i = 0; i < b->nstarts; i++) {
     us_buf_clear(&b->ngram);
     for (size_t n = 0; n < (size_t)b->order && i + n < b->nstarts; n++) {
@@ -216,6 +247,23 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
   unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
   if (rc == UNSPIN_ERR_NOMEM)
     return us_nomem(err);
+  if (us_dict_has_case(d))
+    b->case_counted = 1;
+  for (uint32_t id = 0; us_dict_has_case(d) && id < us_dict_vocab_size(d) && rc == UNSPIN_OK; id++) {
+    uint32_t n[2];
+    us_dict_case(d, id, &n[0], &n[1]);
+    size_t len;
+    const char *word = us_dict_word(d, id, &len);
+    for (int lower = 0; lower < 2 && rc == UNSPIN_OK; lower++) {
+      if (!n[lower])
+        continue;
+      us_buf_clear(&b->ngram);
+      if (us_buf_putc(&b->ngram, lower ? US_CASE_LOWER_MARK : US_CASE_CAPITAL_MARK) ||
+          us_buf_append(&b->ngram, word, len))
+        return us_nomem(err);
+      rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, n[lower], err);
+    }
+  }
   for (size_t i = 0, n = us_dict_thesaurus_size(d); i < n && rc == UNSPIN_OK; i++) {
     const char *from;
     size_t flen;
@@ -433,7 +481,19 @@ typedef struct writer {
    * added their left_types to its left_sum. */
   us_dict_entry pending[US_DICT_MAX_ORDER];
   int has_pending[US_DICT_MAX_ORDER];
+  /* case evidence keys, held until the vocabulary gives their words ids */
+  us_buf case_keys; /* the keys' bytes, mark byte first */
+  struct case_key {
+    size_t off, len;
+    uint64_t count;
+  } *case_list;
+  size_t ncase, case_cap;
+  uint32_t *case_table; /* [2 * nvocab]: capital and lower counts */
 } writer;
+
+static int is_case_key(const char *k, size_t len) {
+  return len > 1 && (k[0] == US_CASE_CAPITAL_MARK || k[0] == US_CASE_LOWER_MARK);
+}
 
 static size_t key_tokens(const char *k, size_t len) {
   size_t n = 1;
@@ -470,7 +530,15 @@ static unspin_status pass_vocab(writer *w) {
   unspin_status rc = UNSPIN_OK;
   while (rc == UNSPIN_OK && (r = us_counter_next(b->counter, &k, &len, &count, w->err)) == 1) {
     const char *sep = memchr(k, US_KEY_SEP, len);
-    if (!sep) {
+    if (is_case_key(k, len)) {
+      struct case_key *c = us_grow(w->case_list, &w->case_cap, w->ncase + 1, sizeof *c, 256);
+      if (!c)
+        return us_nomem(w->err);
+      w->case_list = c;
+      w->case_list[w->ncase++] = (struct case_key){w->case_keys.len, len, count};
+      if (us_buf_append(&w->case_keys, k, len))
+        return us_nomem(w->err);
+    } else if (!sep) {
       rc = add_vocab(w, k, len);
       if (len != strlen(UNSPIN_BOS) || memcmp(k, UNSPIN_BOS, len))
         w->h.token_total += count;
@@ -508,6 +576,31 @@ static int64_t vocab_id(const writer *w, const char *k, size_t len) {
       return v - 1;
   }
   return -1;
+}
+
+/* The case table from the evidence keys: pass 1 met them before the words. */
+static unspin_status build_case_table(writer *w) {
+  if (!w->b->case_counted)
+    return UNSPIN_OK;
+  w->case_table = calloc(2 * w->nvocab + 1, sizeof *w->case_table);
+  if (!w->case_table)
+    return us_nomem(w->err);
+  for (size_t i = 0; i < w->ncase; i++) {
+    const struct case_key *x = &w->case_list[i];
+    const char *k = w->case_keys.data + x->off;
+    int64_t id = vocab_id(w, k + 1, x->len - 1);
+    if (id < 0)
+      continue;
+    int lower = k[0] == US_CASE_LOWER_MARK;
+    uint32_t *slot = &w->case_table[2 * id + lower];
+    uint64_t c = *slot + x->count;
+    *slot = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    if (lower)
+      w->h.case_lower += x->count;
+    else
+      w->h.case_capital += x->count;
+  }
+  return UNSPIN_OK;
 }
 
 static unspin_status write_entry(writer *w, int n, const us_dict_entry *e) {
@@ -562,7 +655,7 @@ static unspin_status pass_levels(writer *w) {
   while (rc == UNSPIN_OK && cr >= 0 &&
          (r = us_counter_next(b->counter, &k, &len, &count, w->err)) == 1) {
     size_t n = key_tokens(k, len);
-    if (n > (size_t)b->order)
+    if (n > (size_t)b->order || is_case_key(k, len))
       continue;
     while (cr == 1 && us_key_cmp(ck, clen, k, len) < 0)
       cr = us_counter_next(w->cont, &ck, &clen, &ccount, w->err);
@@ -678,6 +771,11 @@ static unspin_status write_file(writer *w, const char *path) {
           put_section(w, out, &pos, US_SEC_THES_ENTRIES, b->pairs,
                       b->npairs * sizeof *b->pairs);
   }
+  if (w->case_table && !bad) {
+    h->flags |= US_DICT_HAS_CASE;
+    bad = put_section(w, out, &pos, US_SEC_CASE, w->case_table,
+                      2 * w->nvocab * sizeof *w->case_table);
+  }
   h->file_size = pos;
   h->header_checksum = us_checksum(h, offsetof(us_dict_header, header_checksum));
   bad = bad || fseek(out, 0, SEEK_SET) || write_all(out, h, sizeof *h);
@@ -712,6 +810,7 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
                            b->temp_dir, err)) != UNSPIN_OK)
     goto done;
   if ((rc = pass_vocab(&w)) != UNSPIN_OK || (rc = build_hash(&w)) != UNSPIN_OK ||
+      (rc = build_case_table(&w)) != UNSPIN_OK ||
       (rc = us_counter_finish(w.cont, err)) != UNSPIN_OK ||
       (rc = us_counter_rewind(b->counter, err)) != UNSPIN_OK)
     goto done;
@@ -732,6 +831,9 @@ done:
   us_buf_free(&w.strings);
   free(w.offsets);
   free(w.hash);
+  us_buf_free(&w.case_keys);
+  free(w.case_list);
+  free(w.case_table);
   return rc;
 }
 
@@ -750,6 +852,8 @@ void unspin_builder_free(unspin_builder *b) {
   us_buf_free(&b->ngram);
   us_buf_free(&b->pending);
   free(b->starts);
+  free(b->shapes);
+  free(b->evidence);
   free(b->temp_dir);
   free(b);
 }

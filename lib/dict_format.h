@@ -12,6 +12,10 @@
 #define US_DICT_MAX_ORDER 8
 #define US_DICT_MAX_SECTIONS 16
 #define US_KEY_SEP '\x01' /* joins the tokens of an n-gram key; sorts first */
+/* While a dictionary is built, a word's case evidence is counted as a key of
+ * one of these bytes and the word's key; they sort before every word. */
+#define US_CASE_CAPITAL_MARK '\x02'
+#define US_CASE_LOWER_MARK '\x03'
 
 enum {
   US_SEC_VOCAB_STRINGS = 0, /* the vocabulary's bytes, in ascending order */
@@ -19,11 +23,15 @@ enum {
   US_SEC_VOCAB_HASH = 2,    /* uint32[slots]: word id + 1 by open addressing, 0 = empty */
   US_SEC_LEVEL1 = 3,        /* then one section per order: us_dict_entry[types + 1] */
   US_SEC_THES_STRINGS = 11, /* with US_DICT_HAS_THESAURUS: the phrases' bytes */
-  US_SEC_THES_ENTRIES = 12  /* us_thes_entry[], sorted by spun phrase, then original */
+  US_SEC_THES_ENTRIES = 12, /* us_thes_entry[], sorted by spun phrase, then original */
+  US_SEC_CASE = 13          /* with US_DICT_HAS_CASE: uint32[2V], how often word i was written
+                               capitalised (2i) and in lower case (2i + 1) where its case
+                               says something about the word (us_case_evidence) */
 };
 
 /* Header flags. */
 #define US_DICT_HAS_THESAURUS 1u
+#define US_DICT_HAS_CASE 2u
 
 /* One thesaurus pair: a spinner may have written `from` where the original
  * said `to`.  Inverted pairs (from a term to its headword) are the spinner
@@ -69,7 +77,9 @@ typedef struct us_dict_header {
   uint64_t level_types[US_DICT_MAX_ORDER];
   uint64_t count_of_counts[US_DICT_MAX_ORDER][4];     /* n-grams seen 1, 2, 3, 4 times */
   uint64_t cont_of_counts[US_DICT_MAX_ORDER - 1][4];  /* likewise for left_types */
-  uint64_t reserved1[3];
+  uint64_t case_capital; /* with US_DICT_HAS_CASE: the case table's capitalised total */
+  uint64_t case_lower;   /* and its lower-case total */
+  uint64_t reserved1;
   uint64_t header_checksum; /* us_checksum of the 1016 bytes before it */
 } us_dict_header;
 

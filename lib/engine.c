@@ -28,6 +28,8 @@ static const us_channel default_channel = {
     .related1 = 3.0,
     .related2 = 1.5,
     .morphology = -0.5,
+    .case_weight = 1.0,
+    .case_smoothing = 2.0,
 };
 
 #define DEFAULT_BEAM 8
@@ -141,6 +143,10 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->related2 = v;
   } else if (!strcmp(name, "morphology") && v <= 0) {
     c->morphology = v;
+  } else if (!strcmp(name, "case_weight") && v >= 0 && v <= 10) {
+    c->case_weight = v;
+  } else if (!strcmp(name, "case_smoothing") && v > 0) {
+    c->case_smoothing = v;
   } else if (!strcmp(name, "forward") && v <= 0) {
     c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
@@ -184,6 +190,10 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = c->related2;
   else if (!strcmp(name, "morphology"))
     *v = c->morphology;
+  else if (!strcmp(name, "case_weight"))
+    *v = c->case_weight;
+  else if (!strcmp(name, "case_smoothing"))
+    *v = c->case_smoothing;
   else if (!strcmp(name, "forward"))
     *v = c->forward;
   else if (!strcmp(name, "length"))
@@ -490,6 +500,22 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   r->spun = r->score >= e->threshold;
 }
 
+/* What the case of each of a sentence's n words says (us_case_evidence_of). */
+static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
+  uint8_t *shapes = malloc(2 * n);
+  if (!shapes)
+    return -1;
+  for (size_t i = 0; i < n; i++) {
+    const us_token *t = &r->tokens.v[w[i].token];
+    shapes[i] = (uint8_t)(r->cases[w[i].token] | (t->end - t->start <= 3 ? US_SHAPE_SHORT : 0));
+  }
+  us_case_evidence_of(shapes, n, shapes + n);
+  for (size_t i = 0; i < n; i++)
+    w[i].case_ev = shapes[n + i];
+  free(shapes);
+  return 0;
+}
+
 /* One decoding pass over every sentence, copying all bytes outside
  * restored spans into r->out. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
@@ -501,7 +527,9 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
     if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
                nw == MAX_DECODE_WORDS)) {
-      rc = restore_sentence(e, r, text, w, nw, &cands, &copied);
+      rc = case_evidence(r, w, nw);
+      if (!rc)
+        rc = restore_sentence(e, r, text, w, nw, &cands, &copied);
       nw = 0;
     }
     if (!t || !us_token_counts(t))

@@ -29,6 +29,8 @@ typedef struct us_channel {
   double forward;               /* log weight of a headword-to-term thesaurus pair */
   double related1, related2;    /* log weight of a context filler one or two thesaurus steps away */
   double morphology;            /* log weight of going through a stem */
+  double case_weight;           /* scale of the case model's log ratio (0: off) */
+  double case_smoothing;        /* pseudo-count pulling a word's case rate to the overall one */
 } us_channel;
 
 struct unspin_engine {

@@ -225,3 +225,39 @@ int us_normalize_phrase(const char *s, size_t len, us_buf *out) {
   }
   return words;
 }
+
+uint8_t us_evidence_shape(const char *s, size_t len) {
+  return (uint8_t)(us_case_shape(s, len) | (len <= 3 ? US_SHAPE_SHORT : 0));
+}
+
+static int capitalised(uint8_t shape) {
+  shape &= (uint8_t)~US_SHAPE_SHORT;
+  return shape == UNSPIN_CASE_TITLE || shape == UNSPIN_CASE_UPPER;
+}
+
+void us_case_evidence_of(const uint8_t *shapes, size_t n, uint8_t *ev) {
+  size_t cased = 0, capital = 0; /* after the first word */
+  for (size_t i = 1; i < n; i++) {
+    cased += (shapes[i] & ~US_SHAPE_SHORT) != UNSPIN_CASE_NONE;
+    capital += capitalised(shapes[i]);
+  }
+  int headline = cased >= 2 && 2 * capital > cased;
+  for (size_t i = 0; i < n; i++) {
+    ev[i] = US_CASE_EV_NONE;
+    int shape = shapes[i] & ~US_SHAPE_SHORT;
+    if (i == 0 || headline)
+      continue;
+    /* a capital next to another (the first word aside) is a name's: any
+     * word of "Cyber Defence Centre" is capitalised there; so is one after
+     * a capital and a short lower-case word, "Board of Estimate" */
+    int in_name = (i > 1 && capitalised(shapes[i - 1])) ||
+                  (i + 1 < n && capitalised(shapes[i + 1])) ||
+                  (i > 2 && (shapes[i - 1] & US_SHAPE_SHORT) &&
+                   (shapes[i - 1] & ~US_SHAPE_SHORT) == UNSPIN_CASE_LOWER &&
+                   capitalised(shapes[i - 2]));
+    if (shape == UNSPIN_CASE_TITLE && !in_name)
+      ev[i] = US_CASE_EV_CAPITAL;
+    else if (shape == UNSPIN_CASE_LOWER)
+      ev[i] = US_CASE_EV_LOWER;
+  }
+}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dict.h"
 #include "dict_format.h"
 #include "ngram_count.h"
 #include "test_util.h"
@@ -219,6 +220,57 @@ START_TEST(merging_equals_building_together) {
 }
 END_TEST
 
+static void expect_case(const unspin_dict *d, const char *word, uint32_t capital,
+                        uint32_t lower) {
+  int64_t id = us_dict_word_id(d, word, strlen(word));
+  ck_assert_msg(id >= 0, "'%s' is in the vocabulary", word);
+  uint32_t c, l;
+  us_dict_case(d, (uint32_t)id, &c, &l);
+  ck_assert_msg(c == capital && l == lower, "'%s': case %u/%u, expected %u/%u", word, c, l,
+                capital, lower);
+}
+
+/* Case counts come from words inside sentences that are not headlines. */
+START_TEST(case_counts_are_counted_and_merged) {
+  const char *a[] = {"We met in May. They may come.\nThen in May they left.\n"};
+  const char *b[] = {"Spy Agency Joins The May Group\nSo may we.\n"};
+  const char *both[] = {a[0], b[0]};
+  char *pa = build("a.undict", 3, 1 << 20, a, 1, NULL);
+  char *pboth = build("both.undict", 3, 1 << 20, both, 2, NULL);
+  unspin_dict *da = open_ok(pa);
+  ck_assert(us_dict_has_case(da));
+  expect_case(da, "may", 2, 1);
+  expect_case(da, "we", 0, 0); /* first word only */
+  expect_case(da, "they", 0, 1);
+  uint64_t c, l;
+  us_dict_case_totals(da, &c, &l);
+  ck_assert_uint_eq(c, 2);
+  ck_assert_uint_eq(l, 7); /* met in; may come; in they left */
+  /* the headline says nothing; "So may we" adds a lower-case "may" */
+  unspin_dict *dboth = open_ok(pboth);
+  expect_case(dboth, "may", 2, 2);
+  expect_case(dboth, "agency", 0, 0);
+  unspin_builder *m;
+  unspin_build_options o;
+  unspin_build_options_init(&o);
+  o.order = 3;
+  ck_assert_int_eq(unspin_builder_new(&m, &o, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_dict(m, da, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_dict(m, da, NULL), UNSPIN_OK);
+  char *pm = tu_path(dir, "twice.undict");
+  ck_assert_int_eq(unspin_builder_write(m, pm, NULL), UNSPIN_OK);
+  unspin_builder_free(m);
+  unspin_dict *dm = open_ok(pm);
+  expect_case(dm, "may", 4, 2); /* merging adds case counts like n-gram counts */
+  unspin_dict_free(dm);
+  unspin_dict_free(dboth);
+  unspin_dict_free(da);
+  free(pa);
+  free(pboth);
+  free(pm);
+}
+END_TEST
+
 START_TEST(empty_dictionary_is_valid) {
   const char *docs[] = {"  ... ,, "};
   char *p = build("empty.undict", 3, 1 << 20, docs, 1, NULL);
@@ -360,6 +412,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, spilled_build_is_identical);
   tcase_add_test(tc, feeding_in_pieces_equals_one_document);
   tcase_add_test(tc, merging_equals_building_together);
+  tcase_add_test(tc, case_counts_are_counted_and_merged);
   tcase_add_test(tc, empty_dictionary_is_valid);
   tcase_add_test(tc, truncated_and_damaged_files_are_rejected);
   tcase_add_test(tc, unverified_damaged_tables_never_crash);

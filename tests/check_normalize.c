@@ -59,6 +59,39 @@ START_TEST(case_shapes) {
 }
 END_TEST
 
+/* The evidence of a sentence given as its words' shapes, one letter each:
+ * l lower, T Title, U UPPER, M mixed, n uncased; answers in the same way:
+ * . nothing, C capital, l lower. */
+static void expect_evidence(const char *shapes, const char *want) {
+  static const char letters[] = "nlTUM"; /* unspin_case order; s: a short lower-case word */
+  size_t n = strlen(shapes);
+  uint8_t sh[64] = {0}, ev[64] = {0};
+  for (size_t i = 0; i < n; i++)
+    sh[i] = shapes[i] == 's' ? UNSPIN_CASE_LOWER | US_SHAPE_SHORT
+                             : (uint8_t)(strchr(letters, shapes[i]) - letters);
+  us_case_evidence_of(sh, n, ev);
+  char got[65];
+  for (size_t i = 0; i < n; i++)
+    got[i] = ev[i] == US_CASE_EV_CAPITAL ? 'C' : ev[i] == US_CASE_EV_LOWER ? 'l' : '.';
+  got[n] = '\0';
+  ck_assert_msg(!strcmp(got, want), "%s: evidence %s, expected %s", shapes, got, want);
+}
+
+START_TEST(case_evidence) {
+  expect_evidence("TllT", ".llC");     /* "We met in May" */
+  expect_evidence("lllTn", ".llC."); /* "it came in May 2008" */
+  expect_evidence("TUllM", "..ll.");   /* UPPER and mixed say nothing */
+  expect_evidence("TTTlTT", "......"); /* a headline: "Spy Agency Joins the Cyber Unit" */
+  expect_evidence("TUlllUUlT", "..lll..lC"); /* half capitalised is no headline */
+  expect_evidence("llTTlll", ".l..lll"); /* a name: "the Cyber Defence centre is" */
+  expect_evidence("TTll", ".Cll");       /* the first word is no name: "The May meeting was" */
+  expect_evidence("llTsT", ".lCl."); /* "was the Board of Estimate": s is short lower case */
+  expect_evidence("llsTn", ".llC."); /* "was held in May 2008" */
+  expect_evidence("T", ".");
+  expect_evidence("", "");
+}
+END_TEST
+
 static size_t invalid(const char *s, size_t len, int64_t *first) {
   return us_utf8_invalid(s, len, first);
 }
@@ -86,6 +119,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, keys_fold_case_and_unify_quotes);
   tcase_add_test(tc, invalid_bytes_become_replacement_character);
   tcase_add_test(tc, case_shapes);
+  tcase_add_test(tc, case_evidence);
   tcase_add_test(tc, utf8_validation);
   suite_add_tcase(s, tc);
   return s;

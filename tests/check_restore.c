@@ -294,6 +294,44 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
 }
 END_TEST
 
+/* The spin probability of token i of `text` with the case model at `weight`. */
+static double spin_with_case(unspin_engine *e, double weight, const char *text, size_t i) {
+  ck_assert_int_eq(unspin_engine_set_param(e, "case_weight", weight), UNSPIN_OK);
+  unspin_result *r;
+  free(restore(e, text, &r));
+  double p = unspin_result_token_spin(r, i);
+  unspin_result_free(r);
+  return p;
+}
+
+START_TEST(case_model_weighs_the_case_read) {
+  /* "May" is written capitalised inside sentences, "could" never */
+  static const char text[] = "The group met in May 2008.\nThey said it could grow.\n"
+                             "The agency joined in May.\nOfficials said they could help.\n"
+                             "It may rain.\n";
+  unspin_dict *d = build_dict("case.undict", text, "UTF-8\nmay|1\n(verb)|could|might\n");
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  /* "Could" inside a sentence is more likely a substituted "May" ... */
+  static const char capital[] = "The hub opened in Could 2008.";
+  double with = spin_with_case(e, 1.0, capital, 4), without = spin_with_case(e, 0.0, capital, 4);
+  ck_assert_msg(with > without, "capitalised: spin %g with the case model, %g without", with,
+                without);
+  /* ... and a lower-case "could" less likely, since "may" is often capitalised */
+  static const char lower[] = "They said it could grow.";
+  with = spin_with_case(e, 1.0, lower, 3);
+  without = spin_with_case(e, 0.0, lower, 3);
+  ck_assert_msg(with < without, "lower case: spin %g with the case model, %g without", with,
+                without);
+  /* a headline's case says nothing */
+  static const char headline[] = "Hub Opens In Could";
+  ck_assert_double_eq(spin_with_case(e, 1.0, headline, 3), spin_with_case(e, 0.0, headline, 3));
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(parameters_are_checked) {
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -455,6 +493,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
+  tcase_add_test(tc, case_model_weighs_the_case_read);
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);
