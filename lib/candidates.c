@@ -831,12 +831,18 @@ static void case_channel(const unspin_engine *e, const us_word *words, us_cands 
   if (all <= 0 || e->channel.case_weight == 0)
     return;
   double prior = fmin(fmax(capital / all, 1e-6), 1 - 1e-6);
+  double qs = 0; /* the spun word's rate, for the candidates starting at `at` */
+  size_t at = SIZE_MAX;
   for (size_t k = 0; k < out->n; k++) {
     us_cand *c = &out->v[k];
     const us_word *w = &words[c->start];
     if (c->source == US_SRC_IDENTITY || w->case_ev == US_CASE_EV_NONE)
       continue;
-    double qo = case_rate(e, &c->w[0], prior), qs = case_rate(e, &w->lm, prior);
+    if (c->start != at) {
+      at = c->start;
+      qs = case_rate(e, &w->lm, prior);
+    }
+    double qo = case_rate(e, &c->w[0], prior);
     double ratio = w->case_ev == US_CASE_EV_CAPITAL ? qo / qs : (1 - qo) / (1 - qs);
     c->channel += e->channel.case_weight * log(ratio);
   }

@@ -285,7 +285,6 @@ static void children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint
     *lo = *hi;
 }
 
-/* Finds the trie entry of an n-gram: its index at level n-1 in *at. */
 /* Finds `word` among the children of entry i at level n (binary search:
  * children are sorted by word id). */
 static int search_children(const unspin_dict *d, int n, uint64_t i, uint32_t word, uint64_t *at) {
@@ -308,6 +307,7 @@ static int search_children(const unspin_dict *d, int n, uint64_t i, uint32_t wor
   return 0;
 }
 
+/* Finds the trie entry of an n-gram: its index at level n-1 in *at. */
 static int find_node(const unspin_dict *d, const uint32_t *ids, size_t n, uint64_t *at) {
   if (n == 0 || n > (size_t)d->order || ids[0] >= d->vocab_size)
     return -1;

@@ -108,10 +108,22 @@ static int push_key(unspin_builder *b, const char *key, size_t len, int normaliz
   if (!sh)
     return -1;
   b->shapes = sh;
-  b->shapes[b->nstarts] = normalize ? us_evidence_shape(key, len) : (uint8_t)UNSPIN_CASE_NONE;
+  b->shapes[b->nstarts] =
+      normalize ? us_evidence_shape(us_case_shape(key, len), len) : (uint8_t)UNSPIN_CASE_NONE;
   b->starts[b->nstarts++] = b->keys.len;
   int rc = normalize ? us_normalize_key(key, len, &b->keys) : us_buf_append(&b->keys, key, len);
   return rc ? -1 : us_buf_putc(&b->keys, '\0');
+}
+
+/* Counts `count` uses of word `key` in the case `lower` or not, as a key of
+ * the case's mark byte and the word. */
+static unspin_status count_case(unspin_builder *b, int lower, const char *key, size_t len,
+                                uint64_t count, unspin_error *err) {
+  us_buf_clear(&b->ngram);
+  if (us_buf_putc(&b->ngram, lower ? US_CASE_LOWER_MARK : US_CASE_CAPITAL_MARK) ||
+      us_buf_append(&b->ngram, key, len))
+    return us_nomem(err);
+  return us_counter_add(b->counter, b->ngram.data, b->ngram.len, count, err);
 }
 
 /* Counts every 1..order-gram of the sentence held in b->keys. */
@@ -130,12 +142,7 @@ static unspin_status count_sentence(unspin_builder *b, unspin_error *err) {
     if (ev[i] == US_CASE_EV_NONE)
       continue;
     const char *k = b->keys.data + b->starts[i + 1];
-    us_buf_clear(&b->ngram);
-    if (us_buf_putc(&b->ngram, ev[i] == US_CASE_EV_CAPITAL ? US_CASE_CAPITAL_MARK
-                                                             : US_CASE_LOWER_MARK) ||
-        us_buf_append(&b->ngram, k, strlen(k)))
-      return us_nomem(err);
-    unspin_status rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, 1, err);
+    unspin_status rc = count_case(b, ev[i] == US_CASE_EV_LOWER, k, strlen(k), 1, err);
     if (rc != UNSPIN_OK)
       return rc;
   }
@@ -254,15 +261,9 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
     us_dict_case(d, id, &n[0], &n[1]);
     size_t len;
     const char *word = us_dict_word(d, id, &len);
-    for (int lower = 0; lower < 2 && rc == UNSPIN_OK; lower++) {
-      if (!n[lower])
-        continue;
-      us_buf_clear(&b->ngram);
-      if (us_buf_putc(&b->ngram, lower ? US_CASE_LOWER_MARK : US_CASE_CAPITAL_MARK) ||
-          us_buf_append(&b->ngram, word, len))
-        return us_nomem(err);
-      rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, n[lower], err);
-    }
+    for (int lower = 0; lower < 2 && rc == UNSPIN_OK; lower++)
+      if (n[lower])
+        rc = count_case(b, lower, word, len, n[lower], err);
   }
   for (size_t i = 0, n = us_dict_thesaurus_size(d); i < n && rc == UNSPIN_OK; i++) {
     const char *from;

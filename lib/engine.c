@@ -507,7 +507,7 @@ static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
     return -1;
   for (size_t i = 0; i < n; i++) {
     const us_token *t = &r->tokens.v[w[i].token];
-    shapes[i] = (uint8_t)(r->cases[w[i].token] | (t->end - t->start <= 3 ? US_SHAPE_SHORT : 0));
+    shapes[i] = us_evidence_shape((unspin_case)r->cases[w[i].token], t->end - t->start);
   }
   us_case_evidence_of(shapes, n, shapes + n);
   for (size_t i = 0; i < n; i++)

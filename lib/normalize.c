@@ -226,8 +226,8 @@ int us_normalize_phrase(const char *s, size_t len, us_buf *out) {
   return words;
 }
 
-uint8_t us_evidence_shape(const char *s, size_t len) {
-  return (uint8_t)(us_case_shape(s, len) | (len <= 3 ? US_SHAPE_SHORT : 0));
+uint8_t us_evidence_shape(unspin_case shape, size_t len) {
+  return (uint8_t)(shape | (len <= 3 ? US_SHAPE_SHORT : 0));
 }
 
 static int capitalised(uint8_t shape) {

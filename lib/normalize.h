@@ -43,8 +43,9 @@ void us_case_evidence_of(const uint8_t *shapes, size_t n, uint8_t *ev);
  * three bytes long ("of", "the"), which names may hold in lower case. */
 #define US_SHAPE_SHORT 0x80
 
-/* The shape to give us_case_evidence_of for the token `s`. */
-uint8_t us_evidence_shape(const char *s, size_t len);
+/* The shape to give us_case_evidence_of for a token of case shape `shape`
+ * and `len` bytes. */
+uint8_t us_evidence_shape(unspin_case shape, size_t len);
 
 /* Appends `s` (a lower-case key) to `out` in the case shape `shape`:
  * TITLE upper-cases the first letter, UPPER every letter; the others copy
