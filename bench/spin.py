@@ -12,13 +12,15 @@ libaiksaurus-1.2-data), which libunspin does not use, so with
 --thesaurus both adds the MyThes lists (headword -> terms) that libunspin
 also reads: real spinners use lists of that kind, but a restorer scored on
 such text is helped by knowing the spinner's thesaurus, so report which
-setting a figure comes from.
+setting a figure comes from.  --thesaurus mythes uses the MyThes lists
+alone: a spinner whose lists the Moby thesaurus (which the default
+dictionary can compile in, and from which Aiksaurus derives) does not hold.
 
 With --frequencies TEXT, a synonym is chosen with probability proportional
 to its frequency in TEXT (plus one), as commercial spinners favour common
 words; otherwise uniformly.
 
-usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both]
+usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
                [--frequencies TEXT] [--aiksaurus DIR] [--mythes FILE] < clean.txt > spun.txt
 """
 import argparse
@@ -142,7 +144,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--thesaurus", choices=["aiksaurus", "both"], default="aiksaurus")
+    ap.add_argument("--thesaurus", choices=["aiksaurus", "both", "mythes"], default="aiksaurus")
     ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
     ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
     ap.add_argument("--frequencies", help="text whose word counts weight the choice")
@@ -153,8 +155,8 @@ def main():
             for line in f:
                 for w in WORD.findall(line):
                     freq[w.lower()] = freq.get(w.lower(), 0) + 1
-    syn = load_aiksaurus(args.aiksaurus)
-    if args.thesaurus == "both":
+    syn = {} if args.thesaurus == "mythes" else load_aiksaurus(args.aiksaurus)
+    if args.thesaurus != "aiksaurus":
         for k, v in load_mythes(args.mythes).items():
             syn[k] = sorted(set(syn.get(k, [])) | set(v))
     rng = random.Random(args.seed)

@@ -3,7 +3,9 @@
 
 Leave-one-out over clean articles of one story: for each article, a phrase
 dictionary is built from the others, the article is spun with bench/spin.py
-(Aiksaurus thesaurus, not the restorer's), and `unspin` restores it with and
+(--thesaurus: Aiksaurus and MyThes lists by default; mythes for MyThes alone,
+a spinner whose lists the Moby thesaurus in the default dictionary does not
+hold, Aiksaurus being Moby-derived), and `unspin` restores it with and
 without that dictionary.  The same is done for the clean article, where
 every change is a false edit.  Each parameter setting of a grid is scored by
 

@@ -20,7 +20,8 @@
 static const char usage_text[] =
     "Usage: unspin [OPTIONS] [FILE... | -]\n"
     "       unspin build -o OUT [--order N] [--memory MIB] [--temp-dir DIR]\n"
-    "                    [--thesaurus MYTHES.dat]... [FILE... | -]\n"
+    "                    [--thesaurus MYTHES.dat]... [--synonym-list FILE]...\n"
+    "                    [FILE... | -]\n"
     "       unspin merge -o OUT [--order N] DICT...\n"
     "       unspin lookup -d DICT PHRASE...\n"
     "\n"
@@ -48,8 +49,9 @@ static const char usage_text[] =
     "  -V, --version        show the version\n"
     "\n"
     "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
-    "dictionary, with the inverted synonym lists of MyThes thesauri; merge\n"
-    "combines dictionaries; lookup prints n-gram counts.\n"
+    "dictionary, with the inverted synonym lists of MyThes thesauri and of flat\n"
+    "synonym lists (headword,term,term,... per line, as the Moby thesaurus);\n"
+    "merge combines dictionaries; lookup prints n-gram counts.\n"
     "\n"
     "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
     "a file is spun, 2 on error.\n";
@@ -510,12 +512,14 @@ static int cmd_build(int argc, char **argv, int merge) {
   static const struct option longopts[] = {
       {"output", required_argument, NULL, 'o'}, {"order", required_argument, NULL, 'n'},
       {"memory", required_argument, NULL, 'm'}, {"temp-dir", required_argument, NULL, 't'},
-      {"thesaurus", required_argument, NULL, 'T'}, {"help", no_argument, NULL, 'h'},
+      {"thesaurus", required_argument, NULL, 'T'},
+      {"synonym-list", required_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'},
       {NULL, 0, NULL, 0}};
   unspin_build_options bo;
   unspin_build_options_init(&bo);
   const char *out = NULL;
   const char *thesauri[16];
+  int listed[16]; /* thesauri[i] is a flat synonym list, not MyThes */
   size_t nthesauri = 0;
   long v;
   int c;
@@ -534,8 +538,10 @@ static int cmd_build(int argc, char **argv, int merge) {
       break;
     case 't': bo.temp_dir = optarg; break;
     case 'T':
+    case 'L':
       if (nthesauri == sizeof thesauri / sizeof *thesauri)
-        return fail(NULL, "at most 16 --thesaurus files");
+        return fail(NULL, "at most 16 --thesaurus and --synonym-list files");
+      listed[nthesauri] = c == 'L';
       thesauri[nthesauri++] = optarg;
       break;
     case 'h': fputs(usage_text, stdout); return 0;
@@ -552,7 +558,8 @@ static int cmd_build(int argc, char **argv, int merge) {
     return fail(NULL, err.message);
   int rc = 0;
   for (size_t i = 0; i < nthesauri && !rc; i++)
-    if (unspin_builder_add_thesaurus(b, thesauri[i], &err) != UNSPIN_OK)
+    if ((listed[i] ? unspin_builder_add_synonym_list : unspin_builder_add_thesaurus)(
+            b, thesauri[i], &err) != UNSPIN_OK)
       rc = fail(NULL, err.message);
   if (!rc && !merge && optind == argc)
     rc = feed_file(b, "-");

@@ -209,6 +209,16 @@ UNSPIN_EXPORT unspin_status unspin_builder_add_dict(unspin_builder *b, const uns
 UNSPIN_EXPORT unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
                                                          unspin_error *err);
 
+/** Adds a flat synonym list read from `path`: one line per headword,
+ * "headword,term,term,..." (the Moby thesaurus's format; UTF-8, LF or
+ * CRLF), inverted: each term becomes a phrase a spinner may have written
+ * for its headword (one way only, as a spinner reads its list).  Phrases of
+ * up to 3 words are kept.  Invalid UTF-8 or a NUL byte gives
+ * UNSPIN_ERR_FORMAT with its byte offset. */
+UNSPIN_EXPORT unspin_status unspin_builder_add_synonym_list(unspin_builder *b,
+                                                            const char *path,
+                                                            unspin_error *err);
+
 /** Writes the dictionary to `path` (through a temporary file renamed into
  * place, so a failed write never leaves a half file under that name).  The
  * builder may not be used afterwards except to free it. */
@@ -325,6 +335,7 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations
  *  - "profile":      log-weight of a spinner profile's key
+ *  - "listed":       log-weight of a flat synonym list's term (Moby; default 0)
  *  - "length":       log-weight per word an original is shorter or longer
  *  - "forward":      log-weight of a thesaurus pair read from headword to term
  *  - "morphology":   log-weight of an original found through the spun word's stem

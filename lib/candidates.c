@@ -57,9 +57,33 @@ static int not_minimal(const us_word *w, uint8_t len, const char *text, size_t t
          (last_len == w[len - 1].len && !memcmp(last, w[len - 1].key, last_len));
 }
 
+/* Whether a domain dictionary has seen every word of the phrase. */
+static int domain_knows(const unspin_engine *e, const char *text, size_t tlen) {
+  for (size_t d = 0; d < e->ndicts; d++) {
+    if (e->roles[d] != UNSPIN_ROLE_DOMAIN)
+      continue;
+    const char *p = text, *end = text + tlen;
+    int all = 1;
+    while (all && p < end) {
+      const char *sp = memchr(p, ' ', (size_t)(end - p));
+      const char *we = sp ? sp : end;
+      all = us_dict_word_id(e->dicts[d], p, (size_t)(we - p)) >= 0;
+      p = we + 1;
+    }
+    if (all)
+      return 1;
+  }
+  return 0;
+}
+
 static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32_t start,
                uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
                double channel) {
+  /* A flat list's term is too loose a link for the general model to choose
+   * among its dozens of originals; a domain dictionary must have seen it. */
+  if (rel == US_REL_LISTED && src != US_SRC_IDENTITY && src != US_SRC_CONTEXT &&
+      !domain_knows(e, text, tlen))
+    return 0;
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';
@@ -72,6 +96,9 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * it lacks; the channel charges for the words the spinner added. */
   if (src != US_SRC_IDENTITY)
     channel += e->channel.length * fabs((double)len - (double)nwords);
+  double evidence =
+      src == US_SRC_CONTEXT || (rel == US_REL_LISTED && src != US_SRC_IDENTITY) ? -INFINITY
+                                                                                  : channel;
   /* one edge per (span, text): keep the likeliest.  Candidates are added
    * start by start, so only the tail can hold this start's. */
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
@@ -83,6 +110,8 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
         o->source = (uint8_t)src;
         o->relation = rel;
       }
+      if (evidence > o->evidence)
+        o->evidence = evidence;
       return 0;
     }
   }
@@ -97,6 +126,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   k->source = (uint8_t)src;
   k->relation = rel;
   k->channel = channel;
+  k->evidence = evidence;
   k->text_off = c->text.len;
   k->text_len = tlen;
   if (us_buf_append(&c->text, text, tlen) || us_buf_putc(&c->text, '\0'))
@@ -330,7 +360,9 @@ static int stems_of(const unspin_engine *e, us_word_cache *sc, const char *w, us
 }
 
 /* Whether any thesaurus links two phrases directly or through a shared
- * neighbour (both pair lists are sorted by original, so one merge pass). */
+ * neighbour (both pair lists are sorted by original, so one merge pass).
+ * Flat synonym lists do not count: Moby's link nearly any two common words
+ * through some shared neighbour, which would vouch for every filler. */
 static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, const char *b,
                           size_t blen) {
   int best = 0;
@@ -342,14 +374,18 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
     us_original x, y;
     for (size_t k = 0; k < na; k++) {
       us_dict_original(dict, fa + k, &x);
-      if (x.len == blen && !memcmp(x.text, b, blen))
+      if (x.relation != US_REL_LISTED && x.len == blen && !memcmp(x.text, b, blen))
         return 1;
     }
     while (i < na && j < nb && !best) {
       us_dict_original(dict, fa + i, &x);
       us_dict_original(dict, fb + j, &y);
       int cmp = us_key_cmp(x.text, x.len, y.text, y.len);
-      if (!cmp)
+      if (x.relation == US_REL_LISTED)
+        i++;
+      else if (y.relation == US_REL_LISTED)
+        j++;
+      else if (!cmp)
         best = 2;
       else if (cmp < 0)
         i++;

@@ -31,6 +31,10 @@ typedef struct us_cand {
   size_t text_off; /* into us_cands.text: words joined by spaces, NUL-terminated */
   size_t text_len;
   double channel;  /* log P(spun | original) */
+  double evidence; /* the channel weight from the sources detection counts:
+                    * not context fillers (which clean text of the same story
+                    * gets too) nor flat synonym lists (which link nearly every
+                    * common word); -INFINITY when only those propose it */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
 } us_cand;

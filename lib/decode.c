@@ -255,10 +255,14 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
           continue;
         if (sc > spin_score)
           spin_score = sc;
-        /* the word-list sources (not context fillers, which a domain
-         * dictionary proposes for clean text of the same story too) */
-        if (o->source != US_SRC_CONTEXT && sc > lexical_score)
-          lexical_score = sc;
+        /* the sources detection counts (us_cand.evidence): word lists,
+         * not context fillers, which a domain dictionary proposes for
+         * clean text of the same story too, nor flat lists' links alone */
+        double lex = o->source == US_SRC_CONTEXT || o->evidence == -INFINITY
+                         ? -INFINITY
+                         : sc - o->channel + o->evidence;
+        if (lex > lexical_score)
+          lexical_score = lex;
       }
       /* likelihood ratios without the prior odds the channel put in */
       double prior = e->channel.spin - len * e->channel.keep;

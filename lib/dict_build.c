@@ -344,7 +344,8 @@ typedef struct thes_ctx {
 } thes_ctx;
 
 /* A spinner that read "head: term" could have written term for head, and
- * one whose list runs the other way head for term. */
+ * one whose list runs the other way head for term.  A flat synonym list is
+ * read one way only: each line is a spinner's entry for its headword. */
 static unspin_status add_thesaurus_pair(void *ctx, const char *head, size_t hlen,
                                         const char *term, size_t tlen, us_relation rel,
                                         unsigned fanout) {
@@ -365,16 +366,20 @@ static unspin_status add_thesaurus_pair(void *ctx, const char *head, size_t hlen
     return UNSPIN_OK;
   unspin_status rc = add_pair(b, b->phrase.data, b->phrase.len, b->head.data, b->head.len, rel,
                               0, fanout, c->err);
-  if (rc == UNSPIN_OK)
+  if (rc == UNSPIN_OK && rel != US_REL_LISTED)
     rc = add_pair(b, b->head.data, b->head.len, b->phrase.data, b->phrase.len, rel, 1, fanout,
                   c->err);
   return rc;
 }
 
-unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
-                                           unspin_error *err) {
+/* Reads the file at `path` and hands it to `parse`. */
+static unspin_status add_word_source(unspin_builder *b, const char *path,
+                                     unspin_status (*parse)(const char *, size_t, const char *,
+                                                            us_thesaurus_fn, void *,
+                                                            unspin_error *),
+                                     const char *fn_name, unspin_error *err) {
   if (!b || !path)
-    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_thesaurus: NULL");
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "%s: NULL", fn_name);
   if (b->done)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
   FILE *f = fopen(path, "rb");
@@ -394,12 +399,22 @@ unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
   fclose(f);
   if (rc == UNSPIN_OK) {
     thes_ctx c = {b, err};
-    rc = us_thesaurus_parse(data.data ? data.data : "", data.len, path, add_thesaurus_pair, &c,
-                            err);
+    rc = parse(data.data ? data.data : "", data.len, path, add_thesaurus_pair, &c, err);
   }
   b->last_head = NULL;
   us_buf_free(&data);
   return rc;
+}
+
+unspin_status unspin_builder_add_thesaurus(unspin_builder *b, const char *path,
+                                           unspin_error *err) {
+  return add_word_source(b, path, us_thesaurus_parse, "unspin_builder_add_thesaurus", err);
+}
+
+unspin_status unspin_builder_add_synonym_list(unspin_builder *b, const char *path,
+                                              unspin_error *err) {
+  return add_word_source(b, path, us_synonym_list_parse, "unspin_builder_add_synonym_list",
+                         err);
 }
 
 /* A pair with its phrases' addresses, so that qsort needs no context. */
@@ -408,11 +423,17 @@ typedef struct sortable {
   us_thes_entry e;
 } sortable;
 
+/* Pairs of flat synonym lists and of other thesauri are kept apart: each
+ * kind of list is its own evidence. */
+static int listed(const us_thes_entry *e) { return e->relation == US_REL_LISTED; }
+
 static int pair_cmp(const void *x, const void *y) {
   const sortable *a = x, *b = y;
   int c = us_key_cmp(a->from, a->e.from_len, b->from, b->e.from_len);
   if (!c)
     c = us_key_cmp(a->to, a->e.to_len, b->to, b->e.to_len);
+  if (!c)
+    c = listed(&a->e) - listed(&b->e);
   if (!c)
     c = (int)a->e.forward - (int)b->e.forward;
   if (!c)
@@ -420,8 +441,8 @@ static int pair_cmp(const void *x, const void *y) {
   return c;
 }
 
-/* Sorts the pairs, keeps one per (from, to) (inverted before forward, then
- * the closest relation), and
+/* Sorts the pairs, keeps one per (from, to) and kind of list (inverted
+ * before forward, then the closest relation), and
  * lays the pool out anew in that order, so that the same pairs give the same
  * bytes however they were added. */
 static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {
@@ -442,7 +463,8 @@ static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {
   unspin_status rc = UNSPIN_OK;
   for (size_t i = 0; i < b->npairs; i++) {
     const sortable *p = &v[i];
-    if (w && v[w - 1].e.from_off == p->e.from_off && v[w - 1].e.to_off == p->e.to_off) {
+    if (w && v[w - 1].e.from_off == p->e.from_off && v[w - 1].e.to_off == p->e.to_off &&
+        listed(&v[w - 1].e) == listed(&p->e)) {
       if (p->e.fanout > b->pairs[w - 1].fanout)
         b->pairs[w - 1].fanout = p->e.fanout;
       continue;

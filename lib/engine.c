@@ -20,7 +20,8 @@
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
-    .relation = {0.0, -0.693, -1.204, -1.204, 2.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2 */
+    .relation = {0.0, -0.693, -1.204, -1.204, 2.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2;
+                                                              flat lists 1 (bench/tune.py) */
     .fanout_power = 0.5,
     .context = -5.0,
     .length = -2.0,
@@ -137,6 +138,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->relation[US_REL_GENERIC] = v;
   } else if (!strcmp(name, "profile") && v <= 10) {
     c->relation[US_REL_PROFILE] = v;
+  } else if (!strcmp(name, "listed") && v <= 10) {
+    c->relation[US_REL_LISTED] = v;
   } else if (!strcmp(name, "related1") && v >= 0 && v <= 10) {
     c->related1 = v;
   } else if (!strcmp(name, "related2") && v >= 0 && v <= 10) {
@@ -170,7 +173,7 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
   if (!e || !name || !v)
     return UNSPIN_ERR_INVALID_ARG;
   const us_channel *c = &e->channel;
-  static const char *const rel_names[] = {"similar", "related", "generic", "profile"};
+  static const char *const rel_names[] = {"similar", "related", "generic", "profile", "listed"};
   for (size_t i = 0; i < sizeof rel_names / sizeof *rel_names; i++)
     if (!strcmp(name, rel_names[i])) {
       *v = c->relation[US_REL_SIMILAR + i];

@@ -1,12 +1,14 @@
-/* thesaurus.c - the MyThes .dat reader. */
+/* thesaurus.c - the MyThes .dat and flat synonym list readers. */
 #include "thesaurus.h"
 
 #include <string.h>
 
 #include "error.h"
+#include "utf8.h"
 
-/* Terms kept per headword; the largest entries of th_en_US_v2 have about 600. */
-#define MAX_TERMS 1024
+/* Terms kept per headword; the largest entries of th_en_US_v2 have about 600,
+ * the Moby thesaurus's about 1,450. */
+#define MAX_TERMS 2048
 
 typedef struct line {
   const char *p;
@@ -106,6 +108,45 @@ unspin_status us_thesaurus_parse(const char *data, size_t len, const char *name,
     for (size_t i = 0; i < nterms; i++) {
       unspin_status rc = fn(ctx, head, hlen, list[i].p, list[i].len, (us_relation)list[i].rel,
                             fanout);
+      if (rc != UNSPIN_OK)
+        return rc;
+    }
+  }
+  return UNSPIN_OK;
+}
+
+unspin_status us_synonym_list_parse(const char *data, size_t len, const char *name,
+                                    us_thesaurus_fn fn, void *ctx, unspin_error *err) {
+  const char *nul = memchr(data, '\0', len);
+  if (nul)
+    return us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)(nul - data),
+                   "%s: byte offset %zu: a NUL byte in a synonym list", name,
+                   (size_t)(nul - data));
+  int64_t bad;
+  if (us_utf8_invalid(data, len, &bad))
+    return us_fail(err, UNSPIN_ERR_FORMAT, bad, "%s: byte offset %lld: invalid UTF-8", name,
+                   (long long)bad);
+  size_t at = 0;
+  line l;
+  term list[MAX_TERMS];
+  while (next_line(data, len, &at, &l)) {
+    const char *end = l.p + l.len, *comma = memchr(l.p, ',', l.len);
+    size_t hlen = (size_t)((comma ? comma : end) - l.p), nterms = 0;
+    unsigned fanout = 0;
+    if (!hlen || !comma)
+      continue; /* an empty line, or a headword without terms */
+    for (const char *p = comma; p && p < end;) {
+      const char *t = p + 1, *q = memchr(t, ',', (size_t)(end - t));
+      size_t tlen = (size_t)((q ? q : end) - t);
+      if (tlen) {
+        if (nterms < MAX_TERMS)
+          list[nterms++] = (term){t, tlen, US_REL_LISTED};
+        fanout++;
+      }
+      p = q;
+    }
+    for (size_t i = 0; i < nterms; i++) {
+      unspin_status rc = fn(ctx, l.p, hlen, list[i].p, list[i].len, US_REL_LISTED, fanout);
       if (rc != UNSPIN_OK)
         return rc;
     }

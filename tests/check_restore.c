@@ -131,16 +131,23 @@ START_TEST(thesaurus_source_restores_a_known_synonym) {
 }
 END_TEST
 
-/* An engine restoring against domain dictionary d alone, context fillers
- * at full weight.  Without a word list nothing counts towards the verdict,
- * which is clean, so it restores clean documents too. */
-static unspin_engine *context_engine(const unspin_dict *d) {
+/* An engine restoring against dictionary d alone, also documents the
+ * verdict calls clean. */
+static unspin_engine *restoring_engine(const unspin_dict *d, unspin_dict_role role) {
   unspin_engine *e;
   unspin_options opts;
   unspin_options_init(&opts);
   opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
   ck_assert_int_eq(unspin_engine_new(&e, &opts, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, role), UNSPIN_OK);
+  return e;
+}
+
+/* An engine restoring against domain dictionary d alone, context fillers
+ * at full weight.  Without a word list nothing counts towards the verdict,
+ * which is clean, so it must restore clean documents too. */
+static unspin_engine *context_engine(const unspin_dict *d) {
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", 0.0), UNSPIN_OK);
   return e;
 }
@@ -332,6 +339,68 @@ START_TEST(case_model_weighs_the_case_read) {
 }
 END_TEST
 
+/* A dictionary of the story with `list` (a flat synonym list) compiled in. */
+static unspin_dict *build_listed_dict(const char *name, const char *list) {
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_text(b, story, strlen(story), &err), UNSPIN_OK);
+  char *lp = tu_path(dir, "synonyms.list");
+  tu_write(lp, list, strlen(list));
+  ck_assert_msg(unspin_builder_add_synonym_list(b, lp, &err) == UNSPIN_OK, "%s", err.message);
+  free(lp);
+  return tu_write_dict(b, dir, name);
+}
+
+/* The spinner's word: its candidates and the document's score. */
+static double listed_case(const unspin_dict *d, unspin_dict_role role, int *proposed,
+                          char **text) {
+  static const char spun[] = "The spy company joined the cyber defense group in May 2008.\n"
+                             "Officials said the spy company joined the group to share research.\n";
+  unspin_engine *e = restoring_engine(d, role);
+  unspin_result *r;
+  *text = restore(e, spun, &r);
+  *proposed = 0;
+  unspin_source src;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
+    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
+    *proposed |= !strcmp(c, "agency") && src == UNSPIN_SOURCE_THESAURUS;
+  }
+  double score = unspin_result_score(r);
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  return score;
+}
+
+START_TEST(synonym_list_proposes_but_is_no_evidence) {
+  /* the same link from a MyThes list and from a flat list */
+  unspin_dict *my = build_dict("mythes.undict", story, "UTF-8\nagency|1\n(noun)|company|bureau\n");
+  unspin_dict *flat = build_listed_dict("flat.undict", "agency,company,bureau\r\n");
+  int proposed;
+  char *text;
+  double my_score = listed_case(my, UNSPIN_ROLE_DOMAIN, &proposed, &text);
+  ck_assert(proposed);
+  ck_assert_msg(strstr(text, "spy agency joined the cyber") && !strstr(text, "company"), "%s", text);
+  free(text);
+  ck_assert_double_gt(my_score, 0.02);
+  /* the flat list's link restores the word too, but a link that only such
+   * a list makes is not evidence that the document is spun */
+  double flat_score = listed_case(flat, UNSPIN_ROLE_DOMAIN, &proposed, &text);
+  ck_assert(proposed);
+  ck_assert_msg(strstr(text, "spy agency joined the cyber") && !strstr(text, "company"), "%s", text);
+  free(text);
+  ck_assert_double_eq(flat_score, 0.0);
+  /* only originals a domain dictionary has seen: as a general dictionary
+   * the same one proposes nothing from the flat list */
+  listed_case(flat, UNSPIN_ROLE_GENERAL, &proposed, &text);
+  ck_assert(!proposed);
+  ck_assert_msg(strstr(text, "spy company joined the cyber"), "%s", text);
+  free(text);
+  unspin_dict_free(my);
+  unspin_dict_free(flat);
+}
+END_TEST
+
 START_TEST(parameters_are_checked) {
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -346,9 +415,9 @@ START_TEST(parameters_are_checked) {
   static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
-                                      "related2", "threshold", "adapt", "beam"};
+                                      "related2", "threshold", "adapt", "beam", "listed"};
   static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,
-                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12};
+                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
@@ -494,6 +563,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, morphology_source_reinflects);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, case_model_weighs_the_case_read);
+  tcase_add_test(tc, synonym_list_proposes_but_is_no_evidence);
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);

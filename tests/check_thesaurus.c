@@ -1,4 +1,4 @@
-/* check_thesaurus.c - the MyThes reader and the inverted synonym table
+/* check_thesaurus.c - the MyThes and flat synonym list readers and the inverted synonym table
  * compiled into dictionaries (lib/thesaurus.c, lib/dict_build.c, lib/dict.c). */
 #include <check.h>
 #include <stdio.h>
@@ -109,6 +109,87 @@ START_TEST(inverted_pairs) {
 }
 END_TEST
 
+static const char moby[] = "agency,bureau,company,office\r\n"
+                           "risk,danger,hazard,,peril\n"
+                           "\n"
+                           "lonely\n"
+                           "go on,keep going,carry on with it all day\n";
+
+/* Builds a dictionary from the MyThes text above and the flat list `list`. */
+static unspin_status build_with_list(const char *list, char **out, unspin_error *err) {
+  char *tpath = tu_path(dir, "th.dat"), *lpath = tu_path(dir, "moby.list");
+  tu_write(tpath, mythes, strlen(mythes));
+  tu_write(lpath, list, strlen(list));
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_thesaurus(b, tpath, NULL), UNSPIN_OK);
+  unspin_status st = unspin_builder_add_synonym_list(b, lpath, err);
+  *out = tu_path(dir, "list.undict");
+  if (st == UNSPIN_OK)
+    ck_assert_int_eq(unspin_builder_write(b, *out, NULL), UNSPIN_OK);
+  unspin_builder_free(b);
+  free(tpath);
+  free(lpath);
+  return st;
+}
+
+START_TEST(synonym_lists) {
+  char *path;
+  ck_assert_int_eq(build_with_list(moby, &path, NULL), UNSPIN_OK);
+  unspin_dict *d;
+  ck_assert_int_eq(unspin_dict_open(&d, path, 0, NULL), UNSPIN_OK);
+  /* the two kinds of list are kept apart, MyThes first */
+  const char *bureau[] = {"agency/0/5", "agency/5/3"};
+  expect_originals(d, "bureau", bureau, 2);
+  const char *company[] = {"agency/5/3"};
+  expect_originals(d, "company", company, 1);
+  const char *danger[] = {"risk/0/2", "risk/5/3"}; /* the empty term is not counted */
+  expect_originals(d, "danger", danger, 2);
+  const char *peril[] = {"risk/5/3"};
+  expect_originals(d, "peril", peril, 1);
+  const char *going[] = {"go on/5/2"};
+  expect_originals(d, "keep going", going, 1);
+  expect_originals(d, "carry on with it all day", NULL, 0); /* over 3 words */
+  expect_originals(d, "lonely", NULL, 0);
+  /* a flat list is read one way only: no forward pairs from it */
+  const char *agency[] = {"bureau/0/5/fwd", "business/3/5/fwd", "delegacy/0/5/fwd",
+                          "federal agency/0/5/fwd", "representation/0/5/fwd"};
+  expect_originals(d, "agency", agency, 5);
+  unspin_dict_free(d);
+  free(path);
+
+  unspin_error err;
+  char bad[] = "risk,danger\nhazard,pe\xffril\n";
+  ck_assert_int_eq(build_with_list(bad, &path, &err), UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.offset, 21);
+  ck_assert_ptr_nonnull(strstr(err.message, "moby.list"));
+  ck_assert_ptr_nonnull(strstr(err.message, "UTF-8"));
+  free(path);
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_synonym_list(b, "/nonexistent/moby.list", &err),
+                   UNSPIN_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/moby.list"));
+  ck_assert_int_eq(unspin_builder_add_synonym_list(NULL, "x", &err), UNSPIN_ERR_INVALID_ARG);
+  unspin_builder_free(b);
+}
+END_TEST
+
+/* A NUL byte in a synonym list is an error at its offset. */
+START_TEST(synonym_list_nul_byte) {
+  char *tpath = tu_path(dir, "nul.list");
+  tu_write(tpath, "risk,danger\nhazard,pe\0ril\n", 26);
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_add_synonym_list(b, tpath, &err), UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.offset, 21);
+  ck_assert_ptr_nonnull(strstr(err.message, "nul.list"));
+  unspin_builder_free(b);
+  free(tpath);
+}
+END_TEST
+
 static void expect_format_error(const char *text, int64_t offset) {
   char *path;
   unspin_error err;
@@ -143,6 +224,8 @@ static Suite *suite(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, inverted_pairs);
   tcase_add_test(tc, malformed_thesauri_are_rejected);
+  tcase_add_test(tc, synonym_lists);
+  tcase_add_test(tc, synonym_list_nul_byte);
   suite_add_tcase(s, tc);
   return s;
 }

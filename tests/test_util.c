@@ -106,6 +106,11 @@ unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
     ck_assert_msg(unspin_builder_add_thesaurus(b, tp, &err) == UNSPIN_OK, "%s", err.message);
     free(tp);
   }
+  return tu_write_dict(b, dir, name);
+}
+
+unspin_dict *tu_write_dict(unspin_builder *b, const char *dir, const char *name) {
+  unspin_error err;
   char *path = tu_path(dir, name);
   ck_assert_msg(unspin_builder_write(b, path, &err) == UNSPIN_OK, "%s", err.message);
   unspin_builder_free(b);

@@ -29,6 +29,10 @@ char *tu_read(const char *path, size_t *len);
 unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
                            const char *thesaurus, int order);
 
+/* Writes builder b's dictionary to dir/name, frees b and opens the file;
+ * fails the test on any error. */
+unspin_dict *tu_write_dict(unspin_builder *b, const char *dir, const char *name);
+
 /* The seed directory from $UNSPIN_SEEDS_DIR, or NULL if unset or missing. */
 const char *tu_seeds_dir(void);
 

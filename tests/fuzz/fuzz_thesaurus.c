@@ -1,6 +1,7 @@
-/* fuzz_thesaurus.c - the MyThes reader on arbitrary bytes: the parser on
- * the buffer, and (first byte odd) a dictionary built with it as its
- * thesaurus, opened and used. */
+/* fuzz_thesaurus.c - the MyThes and flat synonym list readers on arbitrary
+ * bytes: the parser on the buffer (the first byte's bit 1 picks the flat
+ * list), and (first byte odd) a dictionary built with it as its thesaurus,
+ * opened and used. */
 #include <string.h>
 
 #include "fuzz_util.h"
@@ -21,8 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0)
     return 0;
   unspin_error err;
-  unspin_status st = us_thesaurus_parse((const char *)data + 1, size - 1, "fuzz.dat", check_pair,
-                                        NULL, &err);
+  int listed = (data[0] & 2) != 0;
+  unspin_status st = (listed ? us_synonym_list_parse : us_thesaurus_parse)(
+      (const char *)data + 1, size - 1, "fuzz.dat", check_pair, NULL, &err);
   if (st != UNSPIN_OK || !(data[0] & 1))
     return 0;
   const char *th = fz_path("fuzz.dat");
@@ -33,7 +35,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const char text[] = "The spy agency said the move risks inflaming tensions.\n";
   if (unspin_builder_add_text(b, text, sizeof text - 1, &err) != UNSPIN_OK)
     fz_fail(err.message);
-  if (unspin_builder_add_thesaurus(b, th, &err) != UNSPIN_OK)
+  if ((listed ? unspin_builder_add_synonym_list : unspin_builder_add_thesaurus)(b, th, &err) !=
+      UNSPIN_OK)
     fz_fail(err.message); /* the parser accepted it */
   char out[512];
   strcpy(out, fz_path("fuzz.undict"));
