@@ -14,7 +14,8 @@ every change is a false edit.  Each parameter setting of a grid is scored by
 averaged over articles and the two dictionary settings, and the best
 settings are printed.  The shared dev pair is not used.
 
-usage: tune.py --unspin BIN --scorer score_restore.py --grid NAME=V1,V2 ... CLEAN.txt...
+usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
+               [--frequencies TEXT] --grid NAME=V1,V2 ... CLEAN.txt...
 """
 import argparse
 import itertools
@@ -43,7 +44,9 @@ def main():
     ap.add_argument("--scorer", required=True)
     ap.add_argument("--rate", type=float, default=0.25)
     ap.add_argument("--top", type=int, default=8)
-    ap.add_argument("--thesaurus", default="both", help="passed to spin.py")
+    ap.add_argument("--thesaurus", default="both",
+                    help="passed to spin.py; a comma-separated list spins every article with "
+                         "each, and the objective averages over them")
     ap.add_argument("--frequencies", help="passed to spin.py")
     ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                     help="a parameter and the values to try (repeatable)")
@@ -55,13 +58,14 @@ def main():
         others = [p for p in a.clean if p != path]
         d = os.path.join(tmp, f"loo{i}.undict")
         run([a.unspin, "build", "-o", d] + others)
-        spun = os.path.join(tmp, f"spun{i}.txt")
-        with open(path, "rb") as src, open(spun, "wb") as dst:
-            dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
-                           str(a.rate), "--seed", str(i + 1), "--thesaurus", a.thesaurus] +
-                          (["--frequencies", a.frequencies] if a.frequencies else []),
-                          input=src.read()).stdout)
-        cases.append((path, spun, d))
+        for th in a.thesaurus.split(","):
+            spun = os.path.join(tmp, f"spun{i}.{th}.txt")
+            with open(path, "rb") as src, open(spun, "wb") as dst:
+                dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
+                               str(a.rate), "--seed", str(i + 1), "--thesaurus", th] +
+                              (["--frequencies", a.frequencies] if a.frequencies else []),
+                              input=src.read()).stdout)
+            cases.append((path, spun, d))
     grid = {}
     for spec in a.grid:
         name, values = spec.split("=")

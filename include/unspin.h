@@ -213,8 +213,10 @@ UNSPIN_EXPORT unspin_status unspin_builder_add_thesaurus(unspin_builder *b, cons
  * "headword,term,term,..." (the Moby thesaurus's format; UTF-8, LF or
  * CRLF), inverted: each term becomes a phrase a spinner may have written
  * for its headword (one way only, as a spinner reads its list).  Phrases of
- * up to 3 words are kept.  Invalid UTF-8 or a NUL byte gives
- * UNSPIN_ERR_FORMAT with its byte offset. */
+ * up to 3 words are kept.  Such lists are loose: when restoring, their
+ * links propose only originals that a domain dictionary has seen, and they
+ * do not count as evidence that a text is spun.  Invalid UTF-8 or a NUL
+ * byte gives UNSPIN_ERR_FORMAT with its byte offset. */
 UNSPIN_EXPORT unspin_status unspin_builder_add_synonym_list(unspin_builder *b,
                                                             const char *path,
                                                             unspin_error *err);
