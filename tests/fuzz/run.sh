@@ -21,14 +21,19 @@ analyze)
 dict)
   printf 'The spy agency joined the group in May 2008.\nThe move risks tensions.\n' >"$corpus/text.tmp"
   "$build/cli/unspin" build --order 3 -o "$corpus/seed.undict" "$corpus/text.tmp" 2>/dev/null
-  "$build/cli/unspin" build --order 3 --thesaurus "$here/corpus/thesaurus/small.dat" \
+  # the thesaurus seeds without their first byte, which picks fuzz_thesaurus's mode
+  tail -c +2 "$here/corpus/thesaurus/small.dat" >"$corpus/dat.tmp"
+  tail -c +2 "$here/corpus/thesaurus/small.list" >"$corpus/list.tmp"
+  "$build/cli/unspin" build --order 3 --thesaurus "$corpus/dat.tmp" \
     -o "$corpus/seed-th.undict" "$corpus/text.tmp" 2>/dev/null || true
-  for f in seed seed-th; do
+  "$build/cli/unspin" build --order 3 --synonym-list "$corpus/list.tmp" \
+    -o "$corpus/seed-list.undict" "$corpus/text.tmp" 2>/dev/null || true
+  for f in seed seed-th seed-list; do
     [ -f "$corpus/$f.undict" ] || continue
     { printf '\000'; cat "$corpus/$f.undict"; } >"$corpus/$f-verified"
     { printf '\001'; cat "$corpus/$f.undict"; } >"$corpus/$f-unverified"
     rm -f "$corpus/$f.undict"
   done
-  rm -f "$corpus/text.tmp" ;;
+  rm -f "$corpus/text.tmp" "$corpus/dat.tmp" "$corpus/list.tmp" ;;
 esac
 exec "$build/tests/fuzz/fuzz_$target" "$@" "$corpus"
