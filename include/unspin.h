@@ -344,6 +344,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "related1", "related2": log-bonus of a context filler that a thesaurus
  *                    links to the spun words directly or through one word
  *  - "threshold":    document score from which the verdict is "spun"
+ *  - "general_floor": with no domain dictionary loaded, a substitution is
+ *                    written only if the decoder's confidence in it is at
+ *                    least this (0..1, default 0.8; 0: no floor)
  *  - "adapt":        a document found spun is decoded again with the prior
  *                    raised to adapt times its score (default 2; 0: one pass)
  *  - "beam":         hypotheses kept per word (1..256)

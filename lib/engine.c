@@ -38,6 +38,7 @@ static const us_channel default_channel = {
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.02
+#define DEFAULT_GENERAL_FLOOR 0.8
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 2.0
 #define MAX_ADAPTED_PRIOR 0.3
@@ -73,6 +74,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->lm_scale = DEFAULT_LM_SCALE;
   e->domain_weight = DEFAULT_DOMAIN_WEIGHT;
   e->threshold = DEFAULT_THRESHOLD;
+  e->general_floor = DEFAULT_GENERAL_FLOOR;
   e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
   *out = e;
@@ -162,6 +164,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
     e->threshold = v;
+  } else if (!strcmp(name, "general_floor") && v >= 0 && v <= 1) {
+    e->general_floor = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
     e->beam = (int)v;
   } else {
@@ -208,6 +212,8 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = e->adapt;
   else if (!strcmp(name, "threshold"))
     *v = e->threshold;
+  else if (!strcmp(name, "general_floor"))
+    *v = e->general_floor;
   else if (!strcmp(name, "beam"))
     *v = e->beam;
   else
@@ -404,6 +410,13 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
                      .lr = malloc(n * sizeof *dec.lr),
                      .lr_all = malloc(n * sizeof *dec.lr_all)};
   int rc = -1;
+  /* From general resources alone a substitution must clear a floor of
+   * confidence (the logistic of its margin over keeping the words): their
+   * edits are right less often than those a story dictionary backs. */
+  int domain = 0;
+  for (size_t d = 0; d < e->ndicts; d++)
+    domain |= e->roles[d] == UNSPIN_ROLE_DOMAIN;
+  double floor = domain ? 0.0 : e->general_floor;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))
@@ -417,7 +430,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     if (record_candidates(r, w, i, cands, &dec))
       goto done;
     const us_cand *c = &cands->v[dec.edge[i]];
-    if (c->source == US_SRC_IDENTITY)
+    if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
       continue;
     size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[i + c->len - 1].token].end;
     if (us_buf_append(&r->out, text + *copied, a - *copied))

@@ -55,6 +55,18 @@ static void expect_restored(const unspin_engine *e, const char *in, const char *
   free(got);
 }
 
+/* An engine restoring against dictionary d alone, also documents the
+ * verdict calls clean. */
+static unspin_engine *restoring_engine(const unspin_dict *d, unspin_dict_role role) {
+  unspin_engine *e;
+  unspin_options opts;
+  unspin_options_init(&opts);
+  opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
+  ck_assert_int_eq(unspin_engine_new(&e, &opts, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, role), UNSPIN_OK);
+  return e;
+}
+
 static unspin_profile *profile(const char *text) {
   unspin_profile *p;
   unspin_error err;
@@ -131,17 +143,28 @@ START_TEST(thesaurus_source_restores_a_known_synonym) {
 }
 END_TEST
 
-/* An engine restoring against dictionary d alone, also documents the
- * verdict calls clean. */
-static unspin_engine *restoring_engine(const unspin_dict *d, unspin_dict_role role) {
-  unspin_engine *e;
-  unspin_options opts;
-  unspin_options_init(&opts);
-  opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
-  ck_assert_int_eq(unspin_engine_new(&e, &opts, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_add_dict(e, d, role), UNSPIN_OK);
-  return e;
+START_TEST(general_floor_applies_without_a_domain_dictionary) {
+  static const char spun[] = "The spy agency said the transfer risks inflaming tensions.\n";
+  static const char orig[] = "The spy agency said the move risks inflaming tensions.\n";
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  unspin_engine *general = restoring_engine(d, UNSPIN_ROLE_GENERAL);
+  unspin_engine *domain = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(general, "general_floor", &v), UNSPIN_OK);
+  ck_assert_double_eq_tol(v, 0.8, 1e-12);
+  ck_assert_int_eq(unspin_engine_set_param(general, "general_floor", 0.5), UNSPIN_OK);
+  expect_restored(general, spun, orig);
+  /* no restoration is certain: at a floor of 1 a general dictionary
+   * restores nothing, a domain dictionary is not held to it */
+  ck_assert_int_eq(unspin_engine_set_param(general, "general_floor", 1.0), UNSPIN_OK);
+  expect_restored(general, spun, spun);
+  ck_assert_int_eq(unspin_engine_set_param(domain, "general_floor", 1.0), UNSPIN_OK);
+  expect_restored(domain, spun, orig);
+  unspin_engine_free(general);
+  unspin_engine_free(domain);
+  unspin_dict_free(d);
 }
+END_TEST
 
 /* An engine restoring against domain dictionary d alone, context fillers
  * at full weight.  Without a word list nothing counts towards the verdict,
@@ -415,9 +438,10 @@ START_TEST(parameters_are_checked) {
   static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
-                                      "related2", "threshold", "adapt", "beam", "listed"};
+                                      "related2", "threshold", "adapt", "beam", "listed",
+                                      "general_floor"};
   static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,
-                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5};
+                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5, 0.7};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
@@ -557,6 +581,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, clean_text_is_left_alone);
   tcase_add_test(tc, profile_source_restores_and_copies_case);
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
+  tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
   tcase_add_test(tc, article_follows_the_original);
