@@ -131,6 +131,12 @@ expect_status 2 "build from a missing file" -- unspin build -o "$T/x.undict" "$T
 expect_err "missing.txt" "build missing file message"
 [ -e "$T/x.undict" ] && bad "failed build left a file" || ok
 expect_status 2 "bad order" -- unspin build --order 9 -o "$T/x.undict" "$T/c1.txt"
+# flat synonym lists (headword,term,...): a bad byte is reported with the file
+# and its offset, and no dictionary is left behind
+printf 'agency,company\nmove,tr\377nsfer\n' >"$T/bad.list"
+expect_status 2 "build with an invalid synonym list" -- unspin build --synonym-list "$T/bad.list" -o "$T/x.undict" "$T/c1.txt"
+expect_err "bad.list: byte offset 22: invalid UTF-8" "synonym list error names file and offset"
+[ -e "$T/x.undict" ] && bad "failed list build left a file" || ok
 
 # damaged dictionaries: error naming the file, never a crash
 size=$(wc -c <"$T/c1.undict")
@@ -162,6 +168,14 @@ printf 'The spy company joined the cyber defense group in Could 2008.\n' >"$T/sp
 printf 'The spy agency joined the cyber defense group in May 2008.\n' >"$T/restored.expected"
 expect_status 0 "restore with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" "$T/spun.txt"
 same "$T/restored.expected" "$T/out" "profile restoration"
+# the same restoration from a flat synonym list compiled into the story dictionary
+printf 'agency,company,firm\r\nmay,could\r\n' >"$T/story.list"
+expect_status 0 "story build with a synonym list" -- unspin build --synonym-list "$T/story.list" -o "$T/story-list.undict" "$T/story.txt"
+printf 'The spy company joined the cyber defense group in May 2008.\nOfficials said the spy company joined the group.\n' >"$T/spun-list.txt"
+expect_status 0 "restore with a listed story dictionary" -- "$UNSPIN" --no-default-dict --always -d "$T/story-list.undict" "$T/spun-list.txt"
+grep -q "^The spy agency joined" "$T/out" && ok || bad "synonym list restoration: $(head -1 "$T/out")"
+expect_status 0 "restore without the list" -- "$UNSPIN" --no-default-dict --always -d "$T/story.undict" "$T/spun-list.txt"
+grep -q "^The spy company joined" "$T/out" && ok || bad "without the list nothing restores it: $(head -1 "$T/out")"
 expect_status 0 "diff" -- env NO_COLOR=1 "$UNSPIN" --no-default-dict -d "$T/story.undict" --profile "$T/spinner.profile" --diff "$T/spun.txt"
 printf 'The spy [-company-]{+agency+} joined the cyber defense group in [-Could-]{+May+} 2008.\n' >"$T/diff.expected"
 same "$T/diff.expected" "$T/out" "diff markers"
