@@ -14,6 +14,10 @@
 /* Candidates kept per span. */
 #define US_MAX_PER_SPAN 16
 
+/* A stem's originals inflected per span (the likeliest by channel weight and
+ * unigram probability). */
+#define MORPH_ORIGINALS 8
+
 /* Contexts with more continuations than this say little about the gap. */
 #define MAX_FILLER_FANOUT 400
 
@@ -230,8 +234,8 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
       if (us_buf_putc(&phrase, ' ') || us_buf_append(&phrase, words[start + k].key, words[start + k].len))
         rc = -1;
     /* the stem's originals, best first by channel weight and unigram
-     * probability; only the first US_MAX_PER_SPAN are worth inflecting */
-    ranked top[US_MAX_PER_SPAN];
+     * probability; only the first MORPH_ORIGINALS are worth inflecting */
+    ranked top[MORPH_ORIGINALS];
     size_t ntop = 0;
     for (size_t d = 0; d < e->ndicts; d++) {
       size_t first, n = us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
@@ -243,10 +247,10 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
         r.weight = list_weight(ch, r.o.relation, r.o.fanout, r.o.forward) + ch->morphology;
         r.rank = r.weight + e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &lw);
-        size_t slot = ntop < US_MAX_PER_SPAN ? ntop++ : US_MAX_PER_SPAN;
-        if (slot == US_MAX_PER_SPAN && r.rank <= top[US_MAX_PER_SPAN - 1].rank)
+        size_t slot = ntop < MORPH_ORIGINALS ? ntop++ : MORPH_ORIGINALS;
+        if (slot == MORPH_ORIGINALS && r.rank <= top[MORPH_ORIGINALS - 1].rank)
           continue;
-        if (slot == US_MAX_PER_SPAN)
+        if (slot == MORPH_ORIGINALS)
           slot--;
         while (slot > 0 && top[slot - 1].rank < r.rank) {
           top[slot] = top[slot - 1];
