@@ -63,6 +63,8 @@ static int not_minimal(const us_word *w, uint8_t len, const char *text, size_t t
 
 /* Whether a domain dictionary has seen every word of the phrase. */
 static int domain_knows(const unspin_engine *e, const char *text, size_t tlen) {
+  if (!e->ndomain)
+    return 0;
   for (size_t d = 0; d < e->ndicts; d++) {
     if (e->roles[d] != UNSPIN_ROLE_DOMAIN)
       continue;
@@ -84,9 +86,9 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
                uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
                double channel) {
   /* A flat list's term is too loose a link for the general model to choose
-   * among its dozens of originals; a domain dictionary must have seen it. */
-  if (rel == US_REL_LISTED && src != US_SRC_IDENTITY && src != US_SRC_CONTEXT &&
-      !domain_knows(e, text, tlen))
+   * among its dozens of originals; a domain dictionary must have seen it.
+   * (Identity and context candidates come with relation 0.) */
+  if (rel == US_REL_LISTED && !domain_knows(e, text, tlen))
     return 0;
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
@@ -100,9 +102,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * it lacks; the channel charges for the words the spinner added. */
   if (src != US_SRC_IDENTITY)
     channel += e->channel.length * fabs((double)len - (double)nwords);
-  double evidence =
-      src == US_SRC_CONTEXT || (rel == US_REL_LISTED && src != US_SRC_IDENTITY) ? -INFINITY
-                                                                                  : channel;
+  double evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED ? -INFINITY : channel;
   /* one edge per (span, text): keep the likeliest.  Candidates are added
    * start by start, so only the tail can hold this start's. */
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {

@@ -258,9 +258,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         /* the sources detection counts (us_cand.evidence): word lists,
          * not context fillers, which a domain dictionary proposes for
          * clean text of the same story too, nor flat lists' links alone */
-        double lex = o->source == US_SRC_CONTEXT || o->evidence == -INFINITY
-                         ? -INFINITY
-                         : sc - o->channel + o->evidence;
+        double lex = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel + o->evidence;
         if (lex > lexical_score)
           lexical_score = lex;
       }

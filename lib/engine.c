@@ -85,10 +85,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
  * ones the rest (all of it when only one kind is present). */
 static void update_lm(unspin_engine *e) {
   double w[US_LM_MAX_DICTS];
-  size_t ndomain = 0;
-  for (size_t i = 0; i < e->ndicts; i++)
-    ndomain += e->roles[i] == UNSPIN_ROLE_DOMAIN;
-  size_t ngeneral = e->ndicts - ndomain;
+  size_t ndomain = e->ndomain, ngeneral = e->ndicts - ndomain;
   for (size_t i = 0; i < e->ndicts; i++) {
     int domain = e->roles[i] == UNSPIN_ROLE_DOMAIN;
     double share = !(ndomain && ngeneral) ? 1.0 : domain ? e->domain_weight : 1.0 - e->domain_weight;
@@ -105,6 +102,7 @@ unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
     return UNSPIN_ERR_LIMIT;
   e->dicts[e->ndicts] = d;
   e->roles[e->ndicts++] = role;
+  e->ndomain += role == UNSPIN_ROLE_DOMAIN;
   update_lm(e);
   return UNSPIN_OK;
 }
@@ -413,10 +411,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   /* From general resources alone a substitution must clear a floor of
    * confidence (the logistic of its margin over keeping the words): their
    * edits are right less often than those a story dictionary backs. */
-  int domain = 0;
-  for (size_t d = 0; d < e->ndicts; d++)
-    domain |= e->roles[d] == UNSPIN_ROLE_DOMAIN;
-  double floor = domain ? 0.0 : e->general_floor;
+  double floor = e->ndomain ? 0.0 : e->general_floor;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))

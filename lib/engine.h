@@ -38,6 +38,7 @@ struct unspin_engine {
   const unspin_dict *dicts[US_LM_MAX_DICTS];
   unspin_dict_role roles[US_LM_MAX_DICTS];
   size_t ndicts;
+  size_t ndomain; /* how many of them are UNSPIN_ROLE_DOMAIN */
   us_lm lm;
   us_morph *morph; /* owned; NULL without hunspell */
   us_irregular *irregular; /* owned; NULL without exception lists */
