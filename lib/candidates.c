@@ -888,6 +888,32 @@ static void case_channel(const unspin_engine *e, const us_word *words, us_cands 
   }
 }
 
+/* Spinners apply one word list to the whole document, often choosing the
+ * same synonym each time: a substitution an earlier pass made elsewhere in
+ * the document (out->made) is likelier here too.  Adds `consistency` to the
+ * channel of each candidate whose (span, original) pair was made at another
+ * place, never counting the pair made here, which would only reinforce
+ * itself.  Detection evidence is left alone. */
+static int consistency_channel(const unspin_engine *e, const us_word *words, us_cands *out) {
+  us_buf spun = US_BUF_INIT;
+  int rc = 0;
+  for (size_t k = 0; k < out->n && !rc; k++) {
+    us_cand *c = &out->v[k];
+    if (c->source == US_SRC_IDENTITY)
+      continue;
+    us_buf_clear(&spun);
+    for (uint8_t i = 0; i < c->len && !rc; i++)
+      if ((i && us_buf_putc(&spun, ' ')) ||
+          us_buf_append(&spun, words[c->start + i].key, words[c->start + i].len))
+        rc = -1;
+    if (!rc && us_pairs_elsewhere(out->made, spun.data, spun.len, out->text.data + c->text_off,
+                                  c->text_len, words[c->start].token))
+      c->channel += e->channel.consistency;
+  }
+  us_buf_free(&spun);
+  return rc;
+}
+
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
@@ -955,6 +981,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   us_buf_free(&stems);
   if (!rc)
     case_channel(e, words, out);
+  if (!rc && out->made && out->made->n)
+    rc = consistency_channel(e, words, out);
   for (size_t k = 0; k < out->n && !rc; k++) {
     us_cand *c = &out->v[k];
     c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "buffer.h"
+#include "consistency.h"
 #include "engine.h"
 
 #define US_MAX_SPAN 3 /* spun words one candidate may cover, and original words it may have */
@@ -64,6 +65,7 @@ typedef struct us_cands {
   us_buf text;
   us_word_cache cache; /* lives as long as the us_cands: one analysis pass */
   us_word_cache stem_cache; /* stems of the words and fillers compared, same lifetime */
+  const us_pairs *made; /* substitutions an earlier pass made in this document, or NULL */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

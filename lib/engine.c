@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "candidates.h"
+#include "consistency.h"
 #include "decode.h"
+#include "dict_format.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
@@ -32,6 +34,7 @@ static const us_channel default_channel = {
     .morphology = -0.5,
     .case_weight = 1.0,
     .case_smoothing = 2.0,
+    .consistency = 3.0,
 };
 
 #define DEFAULT_BEAM 8
@@ -155,6 +158,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->forward = v;
   } else if (!strcmp(name, "length") && v <= 0) {
     c->length = v;
+  } else if (!strcmp(name, "consistency") && v >= 0 && v <= 10) {
+    c->consistency = v;
   } else if (!strcmp(name, "domain_weight") && v > 0 && v < 1) {
     e->domain_weight = v;
     update_lm(e);
@@ -204,6 +209,8 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = c->forward;
   else if (!strcmp(name, "length"))
     *v = c->length;
+  else if (!strcmp(name, "consistency"))
+    *v = c->consistency;
   else if (!strcmp(name, "domain_weight"))
     *v = e->domain_weight;
   else if (!strcmp(name, "adapt"))
@@ -398,11 +405,27 @@ static int record_candidates(unspin_result *r, const us_word *w, size_t i, const
   return 0;
 }
 
+/* Adds the substitution of candidate c at words w to `made`. */
+static int record_pair(us_pairs *made, const us_word *w, const us_cand *c, const us_cands *cands) {
+  us_buf spun = US_BUF_INIT;
+  int rc = 0;
+  for (uint8_t k = 0; k < c->len && !rc; k++)
+    if ((k && us_buf_putc(&spun, ' ')) || us_buf_append(&spun, w[k].key, w[k].len))
+      rc = -1;
+  if (!rc)
+    rc = us_pairs_add(made, spun.data, spun.len, cands->text.data + c->text_off, c->text_len,
+                      w[0].token);
+  us_buf_free(&spun);
+  return rc;
+}
+
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
- * *copied advances past each span.  Returns 0, or -1 when memory runs out. */
+ * *copied advances past each span.  Each substitution made is added to
+ * `made` unless it is NULL.  Returns 0, or -1 when memory runs out. */
 static int restore_sentence(const unspin_engine *e, unspin_result *r, const char *text,
-                            us_word *w, size_t n, us_cands *cands, size_t *copied) {
+                            us_word *w, size_t n, us_cands *cands, size_t *copied,
+                            us_pairs *made) {
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
                      .spin = malloc(n * sizeof *dec.spin),
                      .lr = malloc(n * sizeof *dec.lr),
@@ -441,6 +464,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
       r->orig_off[w[i + k].token] = (int64_t)r->originals.len - 1;
     r->restored++;
     *copied = b;
+    if (made && record_pair(made, w + i, c, cands))
+      goto done;
   }
   rc = 0;
 done:
@@ -529,11 +554,15 @@ static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
 }
 
 /* One decoding pass over every sentence, copying all bytes outside
- * restored spans into r->out. */
-static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
+ * restored spans into r->out.  The substitutions of an earlier pass,
+ * `before` (or NULL), inform the candidates' channel; those of this pass are
+ * added to `made` (unless NULL). */
+static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
+                        const us_pairs *before, us_pairs *made) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
+  cands.made = before;
   int rc = w ? 0 : -1;
   for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
@@ -541,7 +570,7 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
                nw == MAX_DECODE_WORDS)) {
       rc = case_evidence(r, w, nw);
       if (!rc)
-        rc = restore_sentence(e, r, text, w, nw, &cands, &copied);
+        rc = restore_sentence(e, r, text, w, nw, &cands, &copied, made);
       nw = 0;
     }
     if (!t || !us_token_counts(t))
@@ -588,6 +617,40 @@ static int keep_input(unspin_result *r, const char *text, size_t len) {
   return us_buf_append(&r->out, text, len);
 }
 
+/* Whether a word that begins the spun wording of a substitution in `made`
+ * occurs at more tokens than substitutions were made, so that another pass
+ * may make one more.  Compares hashes: a collision costs only a pass. */
+static int recurs(const unspin_result *r, const us_pairs *made) {
+  if (!made->n)
+    return 0;
+  size_t nslots = 16;
+  while (nslots < 2 * made->n)
+    nslots *= 2;
+  uint64_t *slot = calloc(nslots, sizeof *slot); /* hash | 1: 0 marks an empty slot */
+  if (!slot)
+    return 1;
+  for (size_t i = 0; i < made->n; i++) {
+    const char *s = made->text.data + made->entry[i].off, *sp = memchr(s, ' ', made->entry[i].spun_len);
+    uint64_t h = us_word_hash(s, sp ? (size_t)(sp - s) : made->entry[i].spun_len) | 1;
+    size_t k = h & (nslots - 1);
+    while (slot[k] && slot[k] != h)
+      k = (k + 1) & (nslots - 1);
+    slot[k] = h;
+  }
+  size_t seen = 0;
+  for (size_t i = 0; i < r->tokens.n && seen <= made->nat; i++) {
+    if (!r->spinnable[i])
+      continue;
+    uint64_t h = us_word_hash(r->keys.data + r->key_off[i], r->key_off[i + 1] - r->key_off[i] - 1) | 1;
+    size_t k = h & (nslots - 1);
+    while (slot[k] && slot[k] != h)
+      k = (k + 1) & (nslots - 1);
+    seen += slot[k] == h;
+  }
+  free(slot);
+  return seen > made->nat;
+}
+
 /* Restores the text.  A document the first pass calls spun is decoded
  * again with the substitution prior raised to `adapt` times its estimated
  * rate (empirical Bayes: the prior fits clean text, which most text is; a
@@ -600,28 +663,44 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     const us_token *t = &r->tokens.v[i];
     r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
   }
-  if (restore_pass(e, r, text, len))
-    return -1;
+  us_pairs made = US_PAIRS_INIT;
+  int rc = -1;
+  if (restore_pass(e, r, text, len, NULL, &made))
+    goto done;
   estimate_rate(e, r);
-  if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN))
-    return keep_input(r, text, len);
-  double prior = e->adapt * r->score;
-  if (!r->spun || prior <= exp(e->channel.spin))
-    return 0;
-  if (prior > MAX_ADAPTED_PRIOR)
-    prior = MAX_ADAPTED_PRIOR;
-  unspin_engine adapted = *e;
-  adapted.channel.spin = log(prior);
-  adapted.channel.keep = log1p(-prior);
+  if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
+    rc = keep_input(r, text, len);
+    goto done;
+  }
   double score = r->score;
   int spun = r->spun;
-  clear_pass(r);
-  if (restore_pass(&adapted, r, text, len))
-    return -1;
-  estimate_rate(&adapted, r);
+  unspin_engine adapted = *e;
+  double prior = e->adapt * r->score;
+  if (r->spun && prior > exp(e->channel.spin)) {
+    if (prior > MAX_ADAPTED_PRIOR)
+      prior = MAX_ADAPTED_PRIOR;
+    adapted.channel.spin = log(prior);
+    adapted.channel.keep = log1p(-prior);
+    clear_pass(r);
+    us_pairs_clear(&made);
+    if (restore_pass(&adapted, r, text, len, NULL, &made))
+      goto done;
+    estimate_rate(&adapted, r);
+  }
+  /* Once more with the substitutions made, where the spun wording of one
+   * of them occurs again: the spinner's choices are consistent. */
+  if (e->channel.consistency > 0 && recurs(r, &made)) {
+    clear_pass(r);
+    if (restore_pass(&adapted, r, text, len, &made, NULL))
+      goto done;
+    estimate_rate(&adapted, r);
+  }
   r->score = score;
   r->spun = spun;
-  return 0;
+  rc = 0;
+done:
+  us_pairs_free(&made);
+  return rc;
 }
 
 unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t len,

@@ -31,6 +31,7 @@ typedef struct us_channel {
   double morphology;            /* log weight of going through a stem */
   double case_weight;           /* scale of the case model's log ratio (0: off) */
   double case_smoothing;        /* pseudo-count pulling a word's case rate to the overall one */
+  double consistency;           /* log weight of a pair the document's restoration made elsewhere */
 } us_channel;
 
 struct unspin_engine {

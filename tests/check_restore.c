@@ -424,6 +424,74 @@ START_TEST(synonym_list_proposes_but_is_no_evidence) {
 }
 END_TEST
 
+/* The score of candidate `want` of token i (NAN when it is not listed). */
+static double candidate_score(const unspin_result *r, size_t i, const char *want) {
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, i); k++) {
+    double score;
+    const char *c = unspin_result_token_candidate(r, i, k, NULL, NULL, &score);
+    if (!strcmp(c, want))
+      return score;
+  }
+  return NAN;
+}
+
+START_TEST(consistency_prefers_the_documents_own_substitutions) {
+  /* "mentioned" is the story's own word in one place, so only the first
+   * occurrence below has the language model's backing for "said" */
+  static const char text[] = "The spy agency joined the cyber defense group in May 2008.\n"
+                             "The spy agency said the move risks inflaming tensions.\n"
+                             "Officials said the spy agency joined the group to share research.\n"
+                             "The report mentioned two names and a plan.\n";
+  static const char twice[] = "The spy agency mentioned the move risks inflaming tensions. "
+                              "He mentioned two names.\n";
+  static const char once[] = "He mentioned two names.\n";
+  /* the past tense listed as such: no hunspell needed */
+  static const char list[] = "UTF-8\nsaid|1\n(verb)|mentioned|stated\n";
+  unspin_dict *d = build_dict("story.undict", text, list);
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(e, "consistency", &v), UNSPIN_OK);
+  ck_assert_double_eq_tol(v, 3.0, 1e-12);
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", -1), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 11), UNSPIN_ERR_INVALID_ARG);
+
+  unspin_result *off, *on, *once_off, *once_on;
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 0), UNSPIN_OK);
+  char *got = restore(e, twice, &off);
+  ck_assert_str_eq(got, "The spy agency said the move risks inflaming tensions. "
+                        "He mentioned two names.\n");
+  free(got);
+  free(restore(e, once, &once_off));
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 6), UNSPIN_OK);
+  got = restore(e, twice, &on);
+  ck_assert_str_eq(got, "The spy agency said the move risks inflaming tensions. "
+                        "He said two names.\n");
+  free(got);
+  free(restore(e, once, &once_on));
+  /* tokens: The spy agency mentioned(3) ... He mentioned(11) */
+  ck_assert_str_eq(unspin_result_token_text(on, 3, NULL), "mentioned");
+  ck_assert_str_eq(unspin_result_token_text(on, 11, NULL), "mentioned");
+  /* the substitution made elsewhere gains exactly its weight; the one made
+   * at a token does not vouch for itself */
+  ck_assert_double_eq_tol(candidate_score(on, 11, "said") - candidate_score(off, 11, "said"), 6.0,
+                          1e-9);
+  ck_assert_double_eq_tol(candidate_score(on, 3, "said"), candidate_score(off, 3, "said"), 1e-9);
+  ck_assert_double_gt(unspin_result_token_spin(on, 11), 0.5);
+  ck_assert_double_lt(unspin_result_token_spin(off, 11), 0.5);
+  /* a document that says it once is restored as before */
+  ck_assert_double_eq_tol(candidate_score(once_on, 1, "said"), candidate_score(once_off, 1, "said"),
+                          1e-9);
+  ck_assert_double_eq_tol(unspin_result_token_spin(once_on, 1), unspin_result_token_spin(once_off, 1),
+                          1e-12);
+  unspin_result_free(off);
+  unspin_result_free(on);
+  unspin_result_free(once_off);
+  unspin_result_free(once_on);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(parameters_are_checked) {
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -589,6 +657,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, case_model_weighs_the_case_read);
   tcase_add_test(tc, synonym_list_proposes_but_is_no_evidence);
+  tcase_add_test(tc, consistency_prefers_the_documents_own_substitutions);
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);

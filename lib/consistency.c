@@ -1,0 +1,106 @@
+/* consistency.c - the substitutions a document's restoration made. */
+#include "consistency.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dict_format.h"
+
+static uint64_t pair_hash(const char *spun, size_t spun_len, const char *orig, size_t orig_len) {
+  return us_word_hash(spun, spun_len) * 31 + us_word_hash(orig, orig_len);
+}
+
+static struct us_pair *find(const us_pairs *p, const char *spun, size_t spun_len,
+                            const char *orig, size_t orig_len, size_t *slot) {
+  if (!p->nslots)
+    return NULL;
+  size_t s = pair_hash(spun, spun_len, orig, orig_len) & (p->nslots - 1);
+  for (;; s = (s + 1) & (p->nslots - 1)) {
+    if (!p->slot[s]) {
+      if (slot)
+        *slot = s;
+      return NULL;
+    }
+    struct us_pair *x = &p->entry[p->slot[s] - 1];
+    const char *t = p->text.data + x->off;
+    if (x->spun_len == spun_len && x->orig_len == orig_len && !memcmp(t, spun, spun_len) &&
+        !memcmp(t + spun_len + 1, orig, orig_len))
+      return x;
+  }
+}
+
+static int grow(us_pairs *p) {
+  size_t nslots = p->nslots ? 2 * p->nslots : 64;
+  uint32_t *slot = calloc(nslots, sizeof *slot);
+  if (!slot)
+    return -1;
+  for (size_t i = 0; i < p->n; i++) {
+    const struct us_pair *x = &p->entry[i];
+    const char *t = p->text.data + x->off;
+    size_t s = pair_hash(t, x->spun_len, t + x->spun_len + 1, x->orig_len) & (nslots - 1);
+    while (slot[s])
+      s = (s + 1) & (nslots - 1);
+    slot[s] = (uint32_t)i + 1;
+  }
+  free(p->slot);
+  p->slot = slot;
+  p->nslots = nslots;
+  return 0;
+}
+
+int us_pairs_add(us_pairs *p, const char *spun, size_t spun_len, const char *orig,
+                 size_t orig_len, size_t token) {
+  if (p->n >= UINT32_MAX - 1 || ((p->n + 1) * 2 > p->nslots && grow(p)))
+    return -1;
+  struct us_pair_at *at = us_grow(p->at, &p->at_cap, p->nat + 1, sizeof *at, 64);
+  if (!at)
+    return -1;
+  p->at = at;
+  size_t slot = 0;
+  struct us_pair *x = find(p, spun, spun_len, orig, orig_len, &slot);
+  if (!x) {
+    struct us_pair *v = us_grow(p->entry, &p->cap, p->n + 1, sizeof *v, 64);
+    if (!v)
+      return -1;
+    p->entry = v;
+    size_t off = p->text.len;
+    if (us_buf_append(&p->text, spun, spun_len) || us_buf_putc(&p->text, '\0') ||
+        us_buf_append(&p->text, orig, orig_len) || us_buf_putc(&p->text, '\0'))
+      return -1;
+    x = &p->entry[p->n];
+    *x = (struct us_pair){off, spun_len, orig_len, 0, 0};
+    p->slot[slot] = (uint32_t)++p->n;
+  }
+  p->at[p->nat] = (struct us_pair_at){token, x->last};
+  x->last = ++p->nat;
+  x->count++;
+  return 0;
+}
+
+size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, const char *orig,
+                          size_t orig_len, size_t token) {
+  const struct us_pair *x = find(p, spun, spun_len, orig, orig_len, NULL);
+  if (!x)
+    return 0;
+  size_t n = x->count;
+  for (size_t k = x->last; k; k = p->at[k - 1].next)
+    if (p->at[k - 1].token == token)
+      return n - 1;
+  return n;
+}
+
+void us_pairs_clear(us_pairs *p) {
+  if (p->nslots)
+    memset(p->slot, 0, p->nslots * sizeof *p->slot);
+  p->n = p->nat = 0;
+  us_buf_clear(&p->text);
+}
+
+void us_pairs_free(us_pairs *p) {
+  free(p->slot);
+  free(p->entry);
+  free(p->at);
+  us_buf_free(&p->text);
+  memset(p, 0, sizeof *p);
+}
