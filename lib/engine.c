@@ -688,8 +688,10 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     estimate_rate(&adapted, r);
   }
   /* Once more with the substitutions made, where the spun wording of one
-   * of them occurs again: the spinner's choices are consistent. */
-  if (e->channel.consistency > 0 && recurs(r, &made)) {
+   * of them occurs again: the spinner's choices are consistent.  Only with
+   * a domain dictionary: from general resources alone edits are right less
+   * often, and repeating them repeats their errors (docs/model.md §7). */
+  if (e->ndomain && e->channel.consistency > 0 && recurs(r, &made)) {
     clear_pass(r);
     if (restore_pass(&adapted, r, text, len, &made, NULL))
       goto done;

@@ -487,6 +487,18 @@ START_TEST(consistency_prefers_the_documents_own_substitutions) {
   unspin_result_free(on);
   unspin_result_free(once_off);
   unspin_result_free(once_on);
+  /* from general resources alone the document's edits are not repeated */
+  unspin_engine *g = restoring_engine(d, UNSPIN_ROLE_GENERAL);
+  ck_assert_int_eq(unspin_engine_set_param(g, "general_floor", 0), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(g, "consistency", 0), UNSPIN_OK);
+  free(restore(g, twice, &off));
+  ck_assert_int_eq(unspin_engine_set_param(g, "consistency", 6), UNSPIN_OK);
+  free(restore(g, twice, &on));
+  ck_assert_ptr_nonnull(unspin_result_token_original(on, 3, NULL));
+  ck_assert_double_eq_tol(candidate_score(on, 11, "said"), candidate_score(off, 11, "said"), 1e-9);
+  unspin_result_free(off);
+  unspin_result_free(on);
+  unspin_engine_free(g);
   unspin_engine_free(e);
   unspin_dict_free(d);
 }
