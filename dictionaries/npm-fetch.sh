@@ -6,7 +6,10 @@ set -eu
 work=$1 name=$2 version=$3
 mkdir -p "$work"
 if [ ! -d "$work/package" ]; then
-  (cd "$work" && npm pack --silent "$name@$version" >/dev/null 2>&1) ||
+  # npm pack prints the tarball's name ("scope-name-version.tgz" for a
+  # scoped package) on its last line
+  out=$(cd "$work" && npm pack --silent "$name@$version" 2>/dev/null) ||
     { echo "npm-fetch.sh: npm could not fetch $name@$version" >&2; exit 1; }
-  tar xzf "$work/$name-$version.tgz" -C "$work"
+  tgz=$(printf '%s\n' "$out" | tail -n 1)
+  tar xzf "$work/$tgz" -C "$work"
 fi
