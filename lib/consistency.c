@@ -90,6 +90,37 @@ size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, 
   return n;
 }
 
+int us_pair_heads_init(us_pair_heads *h, const us_pairs *p) {
+  h->nslots = 16;
+  while (h->nslots < 2 * p->n)
+    h->nslots *= 2;
+  h->slot = calloc(h->nslots, sizeof *h->slot);
+  if (!h->slot)
+    return -1;
+  for (size_t i = 0; i < p->n; i++) {
+    uint64_t v = us_word_hash(p->text.data + p->entry[i].off, p->entry[i].spun_len) | 1;
+    size_t k = v & (h->nslots - 1);
+    while (h->slot[k] && h->slot[k] != v)
+      k = (k + 1) & (h->nslots - 1);
+    h->slot[k] = v;
+  }
+  return 0;
+}
+
+int us_pair_heads_has(const us_pair_heads *h, const char *s, size_t len) {
+  uint64_t v = us_word_hash(s, len) | 1;
+  size_t k = v & (h->nslots - 1);
+  while (h->slot[k] && h->slot[k] != v)
+    k = (k + 1) & (h->nslots - 1);
+  return h->slot[k] == v;
+}
+
+void us_pair_heads_free(us_pair_heads *h) {
+  free(h->slot);
+  h->slot = NULL;
+  h->nslots = 0;
+}
+
 void us_pairs_clear(us_pairs *p) {
   if (p->nslots)
     memset(p->slot, 0, p->nslots * sizeof *p->slot);

@@ -9,7 +9,6 @@
 #include "candidates.h"
 #include "consistency.h"
 #include "decode.h"
-#include "dict_format.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
@@ -553,12 +552,147 @@ static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
   return 0;
 }
 
+/* A finished pass's restorations, kept while the next pass decodes again
+ * only the sentences that the substitutions it was given could change. */
+typedef struct saved_pass {
+  us_buf originals, cand_text;
+  struct us_result_cand *cands;
+  int64_t *orig_off;
+  size_t *cand_at;
+  uint8_t *cand_n;
+  double *spin, *lr, *lr_all;
+} saved_pass;
+
+static void saved_free(saved_pass *s) {
+  us_buf_free(&s->originals);
+  us_buf_free(&s->cand_text);
+  free(s->cands);
+  free(s->orig_off);
+  free(s->cand_at);
+  free(s->cand_n);
+  free(s->spin);
+  free(s->lr);
+  free(s->lr_all);
+  memset(s, 0, sizeof *s);
+}
+
+static void *copy_of(const void *v, size_t size) {
+  void *c = malloc(size ? size : 1);
+  if (c && size)
+    memcpy(c, v, size);
+  return c;
+}
+
+/* Moves r's restorations into s, leaving r's buffers empty.  Returns 0, or
+ * -1 when memory runs out (r unchanged). */
+static int save_pass(unspin_result *r, saved_pass *s) {
+  size_t n = r->tokens.n;
+  memset(s, 0, sizeof *s);
+  s->orig_off = copy_of(r->orig_off, n * sizeof *r->orig_off);
+  s->cand_at = copy_of(r->cand_at, n * sizeof *r->cand_at);
+  s->cand_n = copy_of(r->cand_n, n * sizeof *r->cand_n);
+  s->spin = copy_of(r->spin, n * sizeof *r->spin);
+  s->lr = copy_of(r->lr, n * sizeof *r->lr);
+  s->lr_all = copy_of(r->lr_all, n * sizeof *r->lr_all);
+  if (!s->orig_off || !s->cand_at || !s->cand_n || !s->spin || !s->lr || !s->lr_all) {
+    saved_free(s);
+    return -1;
+  }
+  s->originals = r->originals;
+  s->cand_text = r->cand_text;
+  s->cands = r->cands;
+  r->originals = (us_buf)US_BUF_INIT;
+  r->cand_text = (us_buf)US_BUF_INIT;
+  r->cands = NULL;
+  r->ncands = r->cands_cap = 0;
+  return 0;
+}
+
+/* Writes the sentence's words [w, w + n) as the saved pass restored them:
+ * the same decisions a new decoding would make where nothing it was given
+ * applies.  Returns 0, or -1 when memory runs out. */
+static int replay_sentence(unspin_result *r, const saved_pass *s, const char *text,
+                           const us_word *w, size_t n, size_t *copied) {
+  for (size_t i = 0; i < n; i++) {
+    size_t t = w[i].token;
+    r->spin[t] = s->spin[t];
+    r->lr[t] = s->lr[t];
+    r->lr_all[t] = s->lr_all[t];
+    r->cand_at[t] = r->ncands;
+    r->cand_n[t] = s->cand_n[t];
+    for (size_t k = 0; k < s->cand_n[t]; k++) {
+      struct us_result_cand *v = us_grow(r->cands, &r->cands_cap, r->ncands + 1, sizeof *v, 64);
+      if (!v)
+        return -1;
+      r->cands = v;
+      struct us_result_cand c = s->cands[s->cand_at[t] + k];
+      const char *ct = s->cand_text.data + c.text_off;
+      c.text_off = r->cand_text.len;
+      r->cands[r->ncands++] = c;
+      if (us_buf_append(&r->cand_text, ct, strlen(ct) + 1))
+        return -1;
+    }
+  }
+  for (size_t i = 0; i < n; i++) {
+    int64_t off = s->orig_off[w[i].token];
+    if (off < 0)
+      continue;
+    /* a span's first word holds its wording, the others an empty string */
+    const char *o = s->originals.data + off;
+    size_t olen = strlen(o), last = i;
+    while (last + 1 < n && s->orig_off[w[last + 1].token] >= 0 &&
+           !s->originals.data[s->orig_off[w[last + 1].token]])
+      last++;
+    size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[last].token].end;
+    if (us_buf_append(&r->out, text + *copied, a - *copied) || us_buf_append(&r->out, o, olen))
+      return -1;
+    r->orig_off[w[i].token] = (int64_t)r->originals.len;
+    if (us_buf_append(&r->originals, o, olen + 1))
+      return -1;
+    for (size_t k = i + 1; k <= last; k++)
+      r->orig_off[w[k].token] = (int64_t)r->originals.len - 1;
+    r->restored++;
+    *copied = b;
+    i = last;
+  }
+  return 0;
+}
+
+/* Whether the sentence's words [w, w + n) hold, where the saved pass
+ * restored nothing, the spun wording of a substitution it made elsewhere
+ * (heads): only there may the document's substitutions change its decoding.
+ * -1 when memory runs out. */
+static int affected(const saved_pass *old, const us_pair_heads *heads, const us_word *w,
+                    size_t n) {
+  us_buf span = US_BUF_INIT;
+  int hit = 0;
+  for (size_t i = 0; i < n && !hit; i++) {
+    if (!w[i].spinnable || old->orig_off[w[i].token] >= 0)
+      continue;
+    us_buf_clear(&span);
+    for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !hit; len++) {
+      const us_word *x = &w[i + len - 1];
+      if ((len > 1 && (!x->joined || !x->spinnable)) ||
+          (len > 1 && us_buf_putc(&span, ' ')) || us_buf_append(&span, x->key, x->len)) {
+        hit = len > 1 && (!x->joined || !x->spinnable) ? 0 : -1;
+        break;
+      }
+      hit = us_pair_heads_has(heads, span.data, span.len);
+    }
+  }
+  us_buf_free(&span);
+  return hit;
+}
+
 /* One decoding pass over every sentence, copying all bytes outside
  * restored spans into r->out.  The substitutions of an earlier pass,
  * `before` (or NULL), inform the candidates' channel; those of this pass are
- * added to `made` (unless NULL). */
+ * added to `made` (unless NULL).  With `old`, the pass that made `before`,
+ * sentences in which no word starts a spun wording of `before` (`heads`)
+ * are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
-                        const us_pairs *before, us_pairs *made) {
+                        const us_pairs *before, us_pairs *made, const saved_pass *old,
+                        const us_pair_heads *heads) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
@@ -568,8 +702,12 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
     if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
                nw == MAX_DECODE_WORDS)) {
-      rc = case_evidence(r, w, nw);
-      if (!rc)
+      int redo = old ? affected(old, heads, w, nw) : 1;
+      if (redo < 0)
+        rc = -1;
+      else if (!redo)
+        rc = replay_sentence(r, old, text, w, nw, &copied);
+      else if (!(rc = case_evidence(r, w, nw)))
         rc = restore_sentence(e, r, text, w, nw, &cands, &copied, made);
       nw = 0;
     }
@@ -617,40 +755,6 @@ static int keep_input(unspin_result *r, const char *text, size_t len) {
   return us_buf_append(&r->out, text, len);
 }
 
-/* Whether a word that begins the spun wording of a substitution in `made`
- * occurs at more tokens than substitutions were made, so that another pass
- * may make one more.  Compares hashes: a collision costs only a pass. */
-static int recurs(const unspin_result *r, const us_pairs *made) {
-  if (!made->n)
-    return 0;
-  size_t nslots = 16;
-  while (nslots < 2 * made->n)
-    nslots *= 2;
-  uint64_t *slot = calloc(nslots, sizeof *slot); /* hash | 1: 0 marks an empty slot */
-  if (!slot)
-    return 1;
-  for (size_t i = 0; i < made->n; i++) {
-    const char *s = made->text.data + made->entry[i].off, *sp = memchr(s, ' ', made->entry[i].spun_len);
-    uint64_t h = us_word_hash(s, sp ? (size_t)(sp - s) : made->entry[i].spun_len) | 1;
-    size_t k = h & (nslots - 1);
-    while (slot[k] && slot[k] != h)
-      k = (k + 1) & (nslots - 1);
-    slot[k] = h;
-  }
-  size_t seen = 0;
-  for (size_t i = 0; i < r->tokens.n && seen <= made->nat; i++) {
-    if (!r->spinnable[i])
-      continue;
-    uint64_t h = us_word_hash(r->keys.data + r->key_off[i], r->key_off[i + 1] - r->key_off[i] - 1) | 1;
-    size_t k = h & (nslots - 1);
-    while (slot[k] && slot[k] != h)
-      k = (k + 1) & (nslots - 1);
-    seen += slot[k] == h;
-  }
-  free(slot);
-  return seen > made->nat;
-}
-
 /* Restores the text.  A document the first pass calls spun is decoded
  * again with the substitution prior raised to `adapt` times its estimated
  * rate (empirical Bayes: the prior fits clean text, which most text is; a
@@ -664,8 +768,10 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
   }
   us_pairs made = US_PAIRS_INIT;
+  us_pair_heads heads = {0};
+  saved_pass old = {0};
   int rc = -1;
-  if (restore_pass(e, r, text, len, NULL, &made))
+  if (restore_pass(e, r, text, len, NULL, &made, NULL, NULL))
     goto done;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
@@ -683,17 +789,20 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     adapted.channel.keep = log1p(-prior);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(&adapted, r, text, len, NULL, &made))
+    if (restore_pass(&adapted, r, text, len, NULL, &made, NULL, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
-  /* Once more with the substitutions made, where the spun wording of one
-   * of them occurs again: the spinner's choices are consistent.  Only with
-   * a domain dictionary: from general resources alone edits are right less
+  /* Once more with the substitutions made, in the sentences where the spun
+   * wording of one of them occurs and nothing was restored: the spinner's
+   * choices are consistent.  The other sentences are copied.  Only with a
+   * domain dictionary: from general resources alone edits are right less
    * often, and repeating them repeats their errors (docs/model.md §7). */
-  if (e->ndomain && e->channel.consistency > 0 && recurs(r, &made)) {
+  if (e->ndomain && e->channel.consistency > 0 && made.n) {
+    if (us_pair_heads_init(&heads, &made) || save_pass(r, &old))
+      goto done;
     clear_pass(r);
-    if (restore_pass(&adapted, r, text, len, &made, NULL))
+    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &heads))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -702,6 +811,8 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   rc = 0;
 done:
   us_pairs_free(&made);
+  us_pair_heads_free(&heads);
+  saved_free(&old);
   return rc;
 }
 

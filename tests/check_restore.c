@@ -445,8 +445,14 @@ START_TEST(consistency_prefers_the_documents_own_substitutions) {
   static const char twice[] = "The spy agency mentioned the move risks inflaming tensions. "
                               "He mentioned two names.\n";
   static const char once[] = "He mentioned two names.\n";
+  /* the third sentence holds no spun wording of a substitution made
+   * elsewhere: the last pass copies it as the one before restored it */
+  static const char thrice[] = "The spy agency mentioned the move risks inflaming tensions. "
+                               "He mentioned two names. The spy agency said the transfer risks "
+                               "inflaming tensions.\n";
   /* the past tense listed as such: no hunspell needed */
-  static const char list[] = "UTF-8\nsaid|1\n(verb)|mentioned|stated\n";
+  static const char list[] = "UTF-8\nsaid|1\n(verb)|mentioned|stated\n"
+                             "move|1\n(noun)|transfer|motion\n";
   unspin_dict *d = build_dict("story.undict", text, list);
   unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
   double v;
@@ -478,6 +484,40 @@ START_TEST(consistency_prefers_the_documents_own_substitutions) {
   ck_assert_double_eq_tol(candidate_score(on, 3, "said"), candidate_score(off, 3, "said"), 1e-9);
   ck_assert_double_gt(unspin_result_token_spin(on, 11), 0.5);
   ck_assert_double_lt(unspin_result_token_spin(off, 11), 0.5);
+  /* a copied sentence keeps every detail of the pass before */
+  unspin_result *three_off, *three_on;
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 0), UNSPIN_OK);
+  got = restore(e, thrice, &three_off);
+  ck_assert_ptr_nonnull(strstr(got, "He mentioned two names. The spy agency said the move risks"));
+  free(got);
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 6), UNSPIN_OK);
+  got = restore(e, thrice, &three_on);
+  ck_assert_ptr_nonnull(strstr(got, "He said two names. The spy agency said the move risks"));
+  free(got);
+  ck_assert_uint_eq(unspin_result_restored_count(three_on), 3);
+  size_t ntok = unspin_result_token_count(three_on);
+  ck_assert_uint_eq(ntok, unspin_result_token_count(three_off));
+  ck_assert_str_eq(unspin_result_token_text(three_on, 15, NULL), "The");
+  for (size_t i = 15; i < ntok; i++) {
+    const char *a = unspin_result_token_original(three_on, i, NULL);
+    const char *b = unspin_result_token_original(three_off, i, NULL);
+    ck_assert_msg((!a && !b) || (a && b && !strcmp(a, b)), "token %zu restored alike", i);
+    ck_assert_double_eq(unspin_result_token_spin(three_on, i), unspin_result_token_spin(three_off, i));
+    size_t n = unspin_result_token_candidate_count(three_on, i);
+    ck_assert_uint_eq(n, unspin_result_token_candidate_count(three_off, i));
+    for (size_t k = 0; k < n; k++) {
+      unspin_source sa, sb;
+      double xa, xb;
+      const char *ca = unspin_result_token_candidate(three_on, i, k, NULL, &sa, &xa);
+      const char *cb = unspin_result_token_candidate(three_off, i, k, NULL, &sb, &xb);
+      ck_assert_str_eq(ca, cb);
+      ck_assert_int_eq(sa, sb);
+      ck_assert_double_eq(xa, xb);
+    }
+  }
+  ck_assert_str_eq(unspin_result_token_original(three_on, 20, NULL), "move");
+  unspin_result_free(three_off);
+  unspin_result_free(three_on);
   /* a document that says it once is restored as before */
   ck_assert_double_eq_tol(candidate_score(once_on, 1, "said"), candidate_score(once_off, 1, "said"),
                           1e-9);
