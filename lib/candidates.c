@@ -400,10 +400,33 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
   return best;
 }
 
-/* thesaurus_hops, falling back to the stems of single words; -1 when
+static int related_uncached(const unspin_engine *e, us_word_cache *sc, const char *a,
+                            size_t alen, const char *b, size_t blen);
+
+/* thesaurus_hops, falling back to the stems of single words, remembered
+ * for the pass (the same filler meets the same spun word again); -1 when
  * memory runs out. */
-static int related(const unspin_engine *e, us_word_cache *sc, const char *a, size_t alen,
-                   const char *b, size_t blen) {
+static int related(const unspin_engine *e, us_cands *c, const char *a, size_t alen, const char *b,
+                   size_t blen) {
+  us_buf key = US_BUF_INIT;
+  int hops = -1;
+  if (us_buf_append(&key, a, alen) || us_buf_putc(&key, '\0') || us_buf_append(&key, b, blen))
+    goto done;
+  const struct us_word_cached *x = cache_find(&c->related_cache, key.data, key.len);
+  if (x) {
+    hops = x->nstems;
+    goto done;
+  }
+  hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
+  if (hops >= 0 && !cache_add(&c->related_cache, key.data, key.len, "", 0, hops))
+    hops = -1;
+done:
+  us_buf_free(&key);
+  return hops;
+}
+
+static int related_uncached(const unspin_engine *e, us_word_cache *sc, const char *a,
+                            size_t alen, const char *b, size_t blen) {
   int hops = thesaurus_hops(e, a, alen, b, blen);
   if (hops || (!e->morph && !e->irregular) || memchr(a, ' ', alen) || memchr(b, ' ', blen) ||
       alen > 63 || blen > 63)
@@ -432,12 +455,12 @@ done:
 }
 
 /* Whether a is related to b or c to d: 1 or 0, or -1 when memory runs out. */
-static int either_related(const unspin_engine *e, us_word_cache *sc, const char *a, size_t alen,
+static int either_related(const unspin_engine *e, us_cands *cands, const char *a, size_t alen,
                           const char *b, size_t blen, const char *c, size_t clen, const char *d,
                           size_t dlen) {
-  int r = related(e, sc, a, alen, b, blen);
+  int r = related(e, cands, a, alen, b, blen);
   if (!r)
-    r = related(e, sc, c, clen, d, dlen);
+    r = related(e, cands, c, clen, d, dlen);
   return r < 0 ? -1 : r > 0;
 }
 
@@ -681,11 +704,11 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     }
     if (same)
       continue;
-    int hops = related(e, &c->stem_cache, spun, slen, text.data, text.len), part = 0;
+    int hops = related(e, c, spun, slen, text.data, text.len), part = 0;
     if (!hops && w2) /* one of the filler's words related to the span */
-      part = either_related(e, &c->stem_cache, spun, slen, w1, n1, spun, slen, w2, n2);
+      part = either_related(e, c, spun, slen, w1, n1, spun, slen, w2, n2);
     else if (!hops && len == 2) /* the filler related to one of the span's words */
-      part = either_related(e, &c->stem_cache, words[start].key, words[start].len, w1, n1,
+      part = either_related(e, c, words[start].key, words[start].len, w1, n1,
                             words[start + 1].key, words[start + 1].len, w1, n1);
     if (hops < 0 || part < 0) {
       rc = -1;
@@ -999,8 +1022,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
 void us_cands_free(us_cands *c) {
   free(c->v);
   us_buf_free(&c->text);
-  us_word_cache *caches[2] = {&c->cache, &c->stem_cache};
-  for (int i = 0; i < 2; i++) {
+  us_word_cache *caches[3] = {&c->cache, &c->stem_cache, &c->related_cache};
+  for (int i = 0; i < 3; i++) {
     free(caches[i]->slot);
     free(caches[i]->entry);
     free(caches[i]->cands);

@@ -65,6 +65,7 @@ typedef struct us_cands {
   us_buf text;
   us_word_cache cache; /* lives as long as the us_cands: one analysis pass */
   us_word_cache stem_cache; /* stems of the words and fillers compared, same lifetime */
+  us_word_cache related_cache; /* thesaurus relatedness of spun words and fillers (in nstems) */
   const us_pairs *made; /* substitutions an earlier pass made in this document, or NULL */
 } us_cands;
 

@@ -494,26 +494,28 @@ static const char *thes_bytes(const unspin_dict *d, uint32_t off, uint16_t len, 
   return d->thes_strings + a;
 }
 
-size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first) {
-  uint64_t lo = 0, hi = d->nthes;
-  while (lo < hi) { /* first entry whose `from` is not below `spun` */
+/* The first thesaurus entry in [lo, hi) whose `from` is above `spun`
+ * (above_or_equal: not below it). */
+static uint64_t thes_bound(const unspin_dict *d, uint64_t lo, uint64_t hi, const char *spun,
+                           size_t len, int above_or_equal) {
+  while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
     size_t fl;
     const char *f = thes_bytes(d, d->thes[mid].from_off, d->thes[mid].from_len, &fl);
-    if (us_key_cmp(f, fl, spun, len) < 0)
+    int c = us_key_cmp(f, fl, spun, len);
+    if (c < 0 || (c == 0 && !above_or_equal))
       lo = mid + 1;
     else
       hi = mid;
   }
+  return lo;
+}
+
+size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first) {
+  uint64_t lo = thes_bound(d, 0, d->nthes, spun, len, 1);
   *first = (size_t)lo;
-  size_t n = 0;
-  for (uint64_t i = lo; i < d->nthes; i++, n++) {
-    size_t fl;
-    const char *f = thes_bytes(d, d->thes[i].from_off, d->thes[i].from_len, &fl);
-    if (fl != len || memcmp(f, spun, len))
-      break;
-  }
-  return n;
+  /* a flat list gives a common word hundreds of entries: search for the end */
+  return (size_t)(thes_bound(d, lo, d->nthes, spun, len, 0) - lo);
 }
 
 void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {
