@@ -924,11 +924,7 @@ static int consistency_channel(const unspin_engine *e, const us_word *words, us_
     us_cand *c = &out->v[k];
     if (c->source == US_SRC_IDENTITY)
       continue;
-    us_buf_clear(&spun);
-    for (uint8_t i = 0; i < c->len && !rc; i++)
-      if ((i && us_buf_putc(&spun, ' ')) ||
-          us_buf_append(&spun, words[c->start + i].key, words[c->start + i].len))
-        rc = -1;
+    rc = us_join_keys(words + c->start, c->len, &spun);
     if (!rc && us_pairs_elsewhere(out->made, spun.data, spun.len, out->text.data + c->text_off,
                                   c->text_len, words[c->start].token))
       c->channel += e->channel.consistency;
@@ -1017,6 +1013,14 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     keep_likeliest(out);
   }
   return rc;
+}
+
+int us_join_keys(const us_word *w, size_t n, us_buf *out) {
+  us_buf_clear(out);
+  for (size_t i = 0; i < n; i++)
+    if ((i && us_buf_putc(out, ' ')) || us_buf_append(out, w[i].key, w[i].len))
+      return -1;
+  return 0;
 }
 
 void us_cands_free(us_cands *c) {

@@ -75,6 +75,10 @@ typedef struct us_cands {
  * by start position.  Returns 0, or -1 when memory runs out. */
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out);
 
+/* Replaces `out` with the keys of words [w, w + n) joined by single spaces:
+ * a span's spun wording.  Returns 0, or -1 when memory runs out. */
+int us_join_keys(const us_word *w, size_t n, us_buf *out);
+
 void us_cands_free(us_cands *c);
 
 #endif

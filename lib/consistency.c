@@ -90,7 +90,7 @@ size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, 
   return n;
 }
 
-int us_pair_heads_init(us_pair_heads *h, const us_pairs *p) {
+int us_pair_wordings_init(us_pair_wordings *h, const us_pairs *p) {
   h->nslots = 16;
   while (h->nslots < 2 * p->n)
     h->nslots *= 2;
@@ -107,7 +107,7 @@ int us_pair_heads_init(us_pair_heads *h, const us_pairs *p) {
   return 0;
 }
 
-int us_pair_heads_has(const us_pair_heads *h, const char *s, size_t len) {
+int us_pair_wordings_has(const us_pair_wordings *h, const char *s, size_t len) {
   uint64_t v = us_word_hash(s, len) | 1;
   size_t k = v & (h->nslots - 1);
   while (h->slot[k] && h->slot[k] != v)
@@ -115,7 +115,7 @@ int us_pair_heads_has(const us_pair_heads *h, const char *s, size_t len) {
   return h->slot[k] == v;
 }
 
-void us_pair_heads_free(us_pair_heads *h) {
+void us_pair_wordings_free(us_pair_wordings *h) {
   free(h->slot);
   h->slot = NULL;
   h->nslots = 0;

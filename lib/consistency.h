@@ -42,19 +42,19 @@ size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, 
 
 /* The pairs' spun wordings, by hash: the spans of words a candidate that
  * us_pairs_elsewhere finds may cover. */
-typedef struct us_pair_heads {
+typedef struct us_pair_wordings {
   uint64_t *slot; /* hash | 1; 0 marks an empty slot */
   size_t nslots;
-} us_pair_heads;
+} us_pair_wordings;
 
 /* Fills h from p.  Returns 0, or -1 when memory runs out. */
-int us_pair_heads_init(us_pair_heads *h, const us_pairs *p);
+int us_pair_wordings_init(us_pair_wordings *h, const us_pairs *p);
 
 /* Whether s (words joined by single spaces) may be a pair's spun wording
  * (a hash collision may say yes wrongly, never no). */
-int us_pair_heads_has(const us_pair_heads *h, const char *s, size_t len);
+int us_pair_wordings_has(const us_pair_wordings *h, const char *s, size_t len);
 
-void us_pair_heads_free(us_pair_heads *h);
+void us_pair_wordings_free(us_pair_wordings *h);
 
 void us_pairs_clear(us_pairs *p);
 void us_pairs_free(us_pairs *p);

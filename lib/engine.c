@@ -407,10 +407,7 @@ static int record_candidates(unspin_result *r, const us_word *w, size_t i, const
 /* Adds the substitution of candidate c at words w to `made`. */
 static int record_pair(us_pairs *made, const us_word *w, const us_cand *c, const us_cands *cands) {
   us_buf spun = US_BUF_INIT;
-  int rc = 0;
-  for (uint8_t k = 0; k < c->len && !rc; k++)
-    if ((k && us_buf_putc(&spun, ' ')) || us_buf_append(&spun, w[k].key, w[k].len))
-      rc = -1;
+  int rc = us_join_keys(w, c->len, &spun);
   if (!rc)
     rc = us_pairs_add(made, spun.data, spun.len, cands->text.data + c->text_off, c->text_len,
                       w[0].token);
@@ -660,24 +657,21 @@ static int replay_sentence(unspin_result *r, const saved_pass *s, const char *te
 
 /* Whether the sentence's words [w, w + n) hold, where the saved pass
  * restored nothing, the spun wording of a substitution it made elsewhere
- * (heads): only there may the document's substitutions change its decoding.
+ * (wordings): only there may the document's substitutions change its decoding.
  * -1 when memory runs out. */
-static int affected(const saved_pass *old, const us_pair_heads *heads, const us_word *w,
+static int affected(const saved_pass *old, const us_pair_wordings *wordings, const us_word *w,
                     size_t n) {
   us_buf span = US_BUF_INIT;
   int hit = 0;
   for (size_t i = 0; i < n && !hit; i++) {
     if (!w[i].spinnable || old->orig_off[w[i].token] >= 0)
       continue;
-    us_buf_clear(&span);
+    /* spans of joined spinnable words, as candidates are proposed */
     for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !hit; len++) {
-      const us_word *x = &w[i + len - 1];
-      if ((len > 1 && (!x->joined || !x->spinnable)) ||
-          (len > 1 && us_buf_putc(&span, ' ')) || us_buf_append(&span, x->key, x->len)) {
-        hit = len > 1 && (!x->joined || !x->spinnable) ? 0 : -1;
+      if (len > 1 && (!w[i + len - 1].joined || !w[i + len - 1].spinnable))
         break;
-      }
-      hit = us_pair_heads_has(heads, span.data, span.len);
+      hit = us_join_keys(w + i, len, &span) ? -1
+                                            : us_pair_wordings_has(wordings, span.data, span.len);
     }
   }
   us_buf_free(&span);
@@ -688,11 +682,11 @@ static int affected(const saved_pass *old, const us_pair_heads *heads, const us_
  * restored spans into r->out.  The substitutions of an earlier pass,
  * `before` (or NULL), inform the candidates' channel; those of this pass are
  * added to `made` (unless NULL).  With `old`, the pass that made `before`,
- * sentences in which no word starts a spun wording of `before` (`heads`)
+ * sentences that hold none of its spun `wordings` where it restored nothing
  * are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const saved_pass *old,
-                        const us_pair_heads *heads) {
+                        const us_pair_wordings *wordings) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
@@ -702,7 +696,7 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
     if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
                nw == MAX_DECODE_WORDS)) {
-      int redo = old ? affected(old, heads, w, nw) : 1;
+      int redo = old ? affected(old, wordings, w, nw) : 1;
       if (redo < 0)
         rc = -1;
       else if (!redo)
@@ -768,7 +762,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
   }
   us_pairs made = US_PAIRS_INIT;
-  us_pair_heads heads = {0};
+  us_pair_wordings wordings = {0};
   saved_pass old = {0};
   int rc = -1;
   if (restore_pass(e, r, text, len, NULL, &made, NULL, NULL))
@@ -799,10 +793,10 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * domain dictionary: from general resources alone edits are right less
    * often, and repeating them repeats their errors (docs/model.md §7). */
   if (e->ndomain && e->channel.consistency > 0 && made.n) {
-    if (us_pair_heads_init(&heads, &made) || save_pass(r, &old))
+    if (us_pair_wordings_init(&wordings, &made) || save_pass(r, &old))
       goto done;
     clear_pass(r);
-    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &heads))
+    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -811,7 +805,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   rc = 0;
 done:
   us_pairs_free(&made);
-  us_pair_heads_free(&heads);
+  us_pair_wordings_free(&wordings);
   saved_free(&old);
   return rc;
 }
