@@ -487,6 +487,30 @@ static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t 
   return us_morph_spell(e->morph, w);
 }
 
+/* A word in capitals between words that are not ("the USA and its allies")
+ * is an acronym or the author's emphasis: a spinner copies the case of what
+ * it replaces, so its original would be in capitals too, and thesauri list
+ * no words for acronyms.  It is taken as the author's, like a name.
+ * Capitals next to capitals (an all-caps headline) are spinnable. */
+static void keep_acronyms(unspin_result *r) {
+  size_t prev = SIZE_MAX; /* the previous word's index */
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    if (r->tokens.v[i].kind != UNSPIN_TOKEN_WORD)
+      continue;
+    size_t next = i + 1;
+    while (next < r->tokens.n && r->tokens.v[next].kind != UNSPIN_TOKEN_WORD)
+      next++;
+    int upper = r->cases[i] == UNSPIN_CASE_UPPER && r->tokens.v[i].end - r->tokens.v[i].start > 1;
+    int prev_upper = prev != SIZE_MAX && r->tokens.v[prev].sentence == r->tokens.v[i].sentence &&
+                     r->cases[prev] == UNSPIN_CASE_UPPER;
+    int next_upper = next < r->tokens.n && r->tokens.v[next].sentence == r->tokens.v[i].sentence &&
+                     r->cases[next] == UNSPIN_CASE_UPPER;
+    if (upper && !prev_upper && !next_upper)
+      r->spinnable[i] = 0;
+    prev = i;
+  }
+}
+
 /* The document's spin rate: the maximum-likelihood mixing weight pi of
  * "substituted" in a two-component mixture over its spinnable words, each
  * with likelihood ratio LR (substituted : kept) of the word-list sources,
@@ -761,6 +785,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     const us_token *t = &r->tokens.v[i];
     r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
   }
+  keep_acronyms(r);
   us_pairs made = US_PAIRS_INIT;
   us_pair_wordings wordings = {0};
   saved_pass old = {0};

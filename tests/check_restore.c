@@ -103,6 +103,9 @@ START_TEST(profile_source_restores_and_copies_case) {
   expect_restored(e, "The spy company joined the group.\n", "The spy agency joined the group.\n");
   expect_restored(e, "The Spy Company Joined\n", "The Spy Agency Joined\n");
   expect_restored(e, "THE SPY COMPANY JOINED\n", "THE SPY AGENCY JOINED\n");
+  /* capitals between words that are not: an acronym or emphasis, the author's */
+  expect_restored(e, "The spy COMPANY joined the group.\n", "The spy COMPANY joined the group.\n");
+  expect_restored(e, "The SPY COMPANY joined the group.\n", "The SPY AGENCY joined the group.\n");
   expect_restored(e, "It joined the cyber defense group in Could 2008.",
                   "It joined the cyber defense group in May 2008.");
   /* every byte outside the restored word is kept: CRLF, tabs, quotes */
