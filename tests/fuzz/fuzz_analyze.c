@@ -1,7 +1,9 @@
 /* fuzz_analyze.c - the whole analysis on arbitrary bytes.  The first byte
  * picks the set-up (no dictionary, the story dictionary, story dictionary
  * and a spinner profile, each with or without hunspell's en_US when it is
- * installed); the rest is the text.  Checks what must hold for any input:
+ * installed, and each judging first or restoring every text, so that the
+ * adapted and consistency passes run whatever the verdict); the rest is the
+ * text.  Checks what must hold for any input:
  * the call succeeds, every output format renders, and a result with no
  * restorations gives back the input byte for byte. */
 #include <stdlib.h>
@@ -11,16 +13,20 @@
 
 #define HUNSPELL "/usr/share/hunspell/en_US"
 
-static unspin_engine *engines[6];
+static unspin_engine *engines[12];
 static unspin_profile *profile;
 
 static unspin_engine *engine(unsigned which) {
-  which %= 6;
+  which %= 12;
   if (engines[which])
     return engines[which];
   unspin_engine *e;
   unspin_error err;
-  if (unspin_engine_new(&e, NULL, &err) != UNSPIN_OK)
+  unspin_options opts;
+  unspin_options_init(&opts);
+  if (which >= 6)
+    opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
+  if (unspin_engine_new(&e, &opts, &err) != UNSPIN_OK)
     fz_fail(err.message);
   if (which % 3 >= 1 && unspin_engine_add_dict(e, fz_story_dict(), UNSPIN_ROLE_DOMAIN) != UNSPIN_OK)
     fz_fail("add_dict");
@@ -32,7 +38,7 @@ static unspin_engine *engine(unsigned which) {
       fz_fail("add_profile");
   }
   /* hunspell may be absent; then both halves are the same set-up */
-  if (which >= 3)
+  if (which % 6 >= 3)
     unspin_engine_load_hunspell(e, HUNSPELL ".aff", HUNSPELL ".dic", &err);
   engines[which] = e;
   return e;
