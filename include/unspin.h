@@ -296,7 +296,8 @@ UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const 
 typedef struct unspin_profile unspin_profile;
 
 /** Parses a profile from `len` bytes; `name` (may be NULL) names it in
- * error messages.  Invalid UTF-8 gives UNSPIN_ERR_FORMAT with its offset.
+ * error messages.  Invalid UTF-8 or a NUL byte gives UNSPIN_ERR_FORMAT with
+ * its offset.
  * Free the result with unspin_profile_free. */
 UNSPIN_EXPORT unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_t len,
                                                  const char *name, unspin_error *err);

@@ -90,6 +90,10 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * (Identity and context candidates come with relation 0.) */
   if (rel == US_REL_LISTED && !domain_knows(e, text, tlen))
     return 0;
+  /* a wording with a NUL byte (only a damaged dictionary has one) is no
+   * word, and restored wordings are handed out as C strings */
+  if (memchr(text, '\0', tlen))
+    return 0;
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';

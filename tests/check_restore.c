@@ -584,6 +584,11 @@ START_TEST(profiles_reject_invalid_utf8) {
                    UNSPIN_ERR_FORMAT);
   ck_assert_int_eq(err.offset, 12);
   ck_assert_ptr_nonnull(strstr(err.message, "x.profile"));
+  ck_assert_int_eq(unspin_profile_parse(&p, "ok|fine\nag\0ency|company\n", 25, "y.profile", &err),
+                   UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.offset, 10);
+  ck_assert_ptr_nonnull(strstr(err.message, "y.profile"));
+  ck_assert_ptr_nonnull(strstr(err.message, "NUL"));
   /* a long line and a four-word key are handled, the key skipped */
   size_t n = 1 << 20;
   char *big = malloc(n + 64);
