@@ -404,31 +404,8 @@ static int thesaurus_hops(const unspin_engine *e, const char *a, size_t alen, co
   return best;
 }
 
-static int related_uncached(const unspin_engine *e, us_word_cache *sc, const char *a,
-                            size_t alen, const char *b, size_t blen);
-
-/* thesaurus_hops, falling back to the stems of single words, remembered
- * for the pass (the same filler meets the same spun word again); -1 when
+/* thesaurus_hops, falling back to the stems of single words; -1 when
  * memory runs out. */
-static int related(const unspin_engine *e, us_cands *c, const char *a, size_t alen, const char *b,
-                   size_t blen) {
-  us_buf key = US_BUF_INIT;
-  int hops = -1;
-  if (us_buf_append(&key, a, alen) || us_buf_putc(&key, '\0') || us_buf_append(&key, b, blen))
-    goto done;
-  const struct us_word_cached *x = cache_find(&c->related_cache, key.data, key.len);
-  if (x) {
-    hops = x->nstems;
-    goto done;
-  }
-  hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
-  if (hops >= 0 && !cache_add(&c->related_cache, key.data, key.len, "", 0, hops))
-    hops = -1;
-done:
-  us_buf_free(&key);
-  return hops;
-}
-
 static int related_uncached(const unspin_engine *e, us_word_cache *sc, const char *a,
                             size_t alen, const char *b, size_t blen) {
   int hops = thesaurus_hops(e, a, alen, b, blen);
@@ -455,6 +432,28 @@ static int related_uncached(const unspin_engine *e, us_word_cache *sc, const cha
 done:
   us_buf_free(&sa);
   us_buf_free(&sb);
+  return hops;
+}
+
+/* related_uncached, remembered for the pass (the same filler meets the
+ * same spun word again); -1 when memory runs out. */
+static int related(const unspin_engine *e, us_cands *c, const char *a, size_t alen, const char *b,
+                   size_t blen) {
+  us_buf key = US_BUF_INIT; /* a's length first: keys may hold any byte */
+  int hops = -1;
+  if (us_buf_append(&key, &alen, sizeof alen) || us_buf_append(&key, a, alen) ||
+      us_buf_append(&key, b, blen))
+    goto done;
+  const struct us_word_cached *x = cache_find(&c->related_cache, key.data, key.len);
+  if (x) {
+    hops = x->nstems;
+    goto done;
+  }
+  hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
+  if (hops >= 0 && !cache_add(&c->related_cache, key.data, key.len, "", 0, hops))
+    hops = -1;
+done:
+  us_buf_free(&key);
   return hops;
 }
 
