@@ -350,6 +350,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *                    least this (0..1, default 0.8; 0: no floor)
  *  - "adapt":        a document found spun is decoded again with the prior
  *                    raised to adapt times its score (default 2; 0: one pass)
+ *  - "consistency":  with a domain dictionary, log-bonus of a substitution
+ *                    the document's restoration made at another place
+ *                    (0..10, default 3; 0: off)
  *  - "beam":         hypotheses kept per word (1..256)
  * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
  * range.  Call before the engine is shared between threads. */
