@@ -789,8 +789,11 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   us_pairs made = US_PAIRS_INIT;
   us_pair_wordings wordings = {0};
   saved_pass old = {0};
+  /* the substitutions a pass makes are kept only for the consistency pass,
+   * which needs a domain dictionary (see below) */
+  us_pairs *keep = e->ndomain && e->channel.consistency > 0 ? &made : NULL;
   int rc = -1;
-  if (restore_pass(e, r, text, len, NULL, &made, NULL, NULL))
+  if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL))
     goto done;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
@@ -808,7 +811,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     adapted.channel.keep = log1p(-prior);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(&adapted, r, text, len, NULL, &made, NULL, NULL))
+    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -817,7 +820,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * choices are consistent.  The other sentences are copied.  Only with a
    * domain dictionary: from general resources alone edits are right less
    * often, and repeating them repeats their errors (docs/model.md §7). */
-  if (e->ndomain && e->channel.consistency > 0 && made.n) {
+  if (keep && made.n) {
     if (us_pair_wordings_init(&wordings, &made) || save_pass(r, &old))
       goto done;
     clear_pass(r);
