@@ -265,14 +265,7 @@ static int describe_tokens(unspin_result *r, const char *text) {
   r->key_off = malloc((n + 1) * sizeof *r->key_off);
   r->cases = malloc(n + 1);
   r->spinnable = calloc(n + 1, 1);
-  r->spin = calloc(n + 1, sizeof *r->spin);
-  r->lr = malloc((n + 1) * sizeof *r->lr);
-  r->lr_all = malloc((n + 1) * sizeof *r->lr_all);
-  r->orig_off = malloc((n + 1) * sizeof *r->orig_off);
-  r->cand_at = calloc(n + 1, sizeof *r->cand_at);
-  r->cand_n = calloc(n + 1, 1);
-  if (!r->text_off || !r->key_off || !r->cases || !r->spinnable || !r->spin || !r->lr || !r->lr_all || !r->orig_off || !r->cand_at ||
-      !r->cand_n)
+  if (!r->text_off || !r->key_off || !r->cases || !r->spinnable || us_pass_init(&r->pass, n))
     return -1;
   for (size_t i = 0; i < n; i++) {
     const us_token *t = &r->tokens.v[i];
@@ -280,8 +273,6 @@ static int describe_tokens(unspin_result *r, const char *text) {
     size_t len = t->end - t->start;
     r->text_off[i] = r->texts.len;
     r->key_off[i] = r->keys.len;
-    r->orig_off[i] = -1;
-    r->lr[i] = r->lr_all[i] = -INFINITY;
     if (us_buf_append(&r->texts, s, len) || us_buf_putc(&r->texts, '\0') ||
         us_normalize_key(s, len, &r->keys) || us_buf_putc(&r->keys, '\0'))
       return -1;
@@ -370,7 +361,7 @@ static int render(const unspin_result *r, const char *text, const us_word *w, si
 }
 
 /* Records the best few candidates that competed at word w's span. */
-static int record_candidates(unspin_result *r, const us_word *w, size_t i, const us_cands *c,
+static int record_candidates(us_pass *p, const us_word *w, size_t i, const us_cands *c,
                              const us_decision *dec) {
   size_t top[CANDIDATES_KEPT], ntop = 0;
   for (size_t k = 0; k < c->n; k++) {
@@ -388,17 +379,18 @@ static int record_candidates(unspin_result *r, const us_word *w, size_t i, const
     top[at] = k;
   }
   size_t token = w[i].token;
-  r->cand_at[token] = r->ncands;
-  r->cand_n[token] = (uint8_t)ntop;
+  p->cand_at[token] = p->ncands;
+  p->cand_n[token] = (uint8_t)ntop;
   for (size_t j = 0; j < ntop; j++) {
-    struct us_result_cand *v = us_grow(r->cands, &r->cands_cap, r->ncands + 1, sizeof *v, 64);
+    struct us_result_cand *v = us_grow(p->cands, &p->cands_cap, p->ncands + 1, sizeof *v, 64);
     if (!v)
       return -1;
-    r->cands = v;
+    p->cands = v;
     const us_cand *k = &c->v[top[j]];
-    r->cands[r->ncands++] = (struct us_result_cand){r->cand_text.len, k->source, dec->local[top[j]]};
-    if (us_buf_append(&r->cand_text, c->text.data + k->text_off, k->text_len) ||
-        us_buf_putc(&r->cand_text, '\0'))
+    p->cands[p->ncands++] =
+        (struct us_result_cand){p->cand_text.len, k->source, dec->local[top[j]]};
+    if (us_buf_append(&p->cand_text, c->text.data + k->text_off, k->text_len) ||
+        us_buf_putc(&p->cand_text, '\0'))
       return -1;
   }
   return 0;
@@ -436,12 +428,12 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
       us_decode(e, n, cands, &dec))
     goto done;
   for (size_t i = 0; i < n; i++) {
-    r->spin[w[i].token] = dec.spin[i];
-    r->lr[w[i].token] = dec.lr[i];
-    r->lr_all[w[i].token] = dec.lr_all[i];
+    r->pass.spin[w[i].token] = dec.spin[i];
+    r->pass.lr[w[i].token] = dec.lr[i];
+    r->pass.lr_all[w[i].token] = dec.lr_all[i];
     if (dec.edge[i] < 0)
       continue;
-    if (record_candidates(r, w, i, cands, &dec))
+    if (record_candidates(&r->pass, w, i, cands, &dec))
       goto done;
     const us_cand *c = &cands->v[dec.edge[i]];
     if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
@@ -452,13 +444,13 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     size_t at = r->out.len;
     if (render(r, text, w + i, c->len, cands->text.data + c->text_off, c->text_len, &r->out))
       goto done;
-    r->orig_off[w[i].token] = (int64_t)r->originals.len;
-    if (us_buf_append(&r->originals, r->out.data + at, r->out.len - at) ||
-        us_buf_putc(&r->originals, '\0'))
+    r->pass.orig_off[w[i].token] = (int64_t)r->pass.originals.len;
+    if (us_buf_append(&r->pass.originals, r->out.data + at, r->out.len - at) ||
+        us_buf_putc(&r->pass.originals, '\0'))
       goto done;
     for (size_t k = 1; k < c->len; k++) /* the span's other words: merged into the first */
-      r->orig_off[w[i + k].token] = (int64_t)r->originals.len - 1;
-    r->restored++;
+      r->pass.orig_off[w[i + k].token] = (int64_t)r->pass.originals.len - 1;
+    r->pass.restored++;
     *copied = b;
     if (made && record_pair(made, w + i, c, cands))
       goto done;
@@ -521,14 +513,14 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   for (size_t i = 0; i < r->tokens.n; i++) {
     int use = r->spinnable[i];
     if (!use)
-      r->lr[i] = NAN; /* not part of the estimate */
+      r->pass.lr[i] = NAN; /* not part of the estimate */
     counted += use;
   }
   double pi = 0.05;
   for (int iter = 0; iter < 100 && counted; iter++) {
     double sum = 0;
     for (size_t i = 0; i < r->tokens.n; i++) {
-      double lr = r->lr[i];
+      double lr = r->pass.lr[i];
       if (lr != lr || lr == -INFINITY)
         continue;
       double odds = lr > 50 ? INFINITY : exp(lr);
@@ -546,12 +538,12 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   double prior = pi > exp(e->channel.spin) ? pi : exp(e->channel.spin);
   double logit = log(prior) - log1p(-prior);
   for (size_t i = 0; i < r->tokens.n; i++) {
-    double lr = r->lr_all[i];
-    if (r->lr[i] != r->lr[i] || lr == -INFINITY) {
-      r->spin[i] = 0;
+    double lr = r->pass.lr_all[i];
+    if (r->pass.lr[i] != r->pass.lr[i] || lr == -INFINITY) {
+      r->pass.spin[i] = 0;
       continue;
     }
-    r->spin[i] = lr == INFINITY ? 1.0 : 1.0 / (1.0 + exp(-(lr + logit)));
+    r->pass.spin[i] = lr == INFINITY ? 1.0 : 1.0 / (1.0 + exp(-(lr + logit)));
   }
   r->score = counted ? pi : 0.0;
   r->spun = r->score >= e->threshold;
@@ -573,84 +565,41 @@ static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
   return 0;
 }
 
-/* A finished pass's restorations, kept while the next pass decodes again
- * only the sentences that the substitutions it was given could change. */
-typedef struct saved_pass {
-  us_buf originals, cand_text;
-  struct us_result_cand *cands;
-  int64_t *orig_off;
-  size_t *cand_at;
-  uint8_t *cand_n;
-  double *spin, *lr, *lr_all;
-} saved_pass;
-
-static void saved_free(saved_pass *s) {
-  us_buf_free(&s->originals);
-  us_buf_free(&s->cand_text);
-  free(s->cands);
-  free(s->orig_off);
-  free(s->cand_at);
-  free(s->cand_n);
-  free(s->spin);
-  free(s->lr);
-  free(s->lr_all);
-  memset(s, 0, sizeof *s);
-}
-
-static void *copy_of(const void *v, size_t size) {
-  void *c = malloc(size ? size : 1);
-  if (c && size)
-    memcpy(c, v, size);
-  return c;
-}
-
-/* Moves r's restorations into s, leaving r's buffers empty.  Returns 0, or
- * -1 when memory runs out (r unchanged). */
-static int save_pass(unspin_result *r, saved_pass *s) {
-  size_t n = r->tokens.n;
-  memset(s, 0, sizeof *s);
-  s->orig_off = copy_of(r->orig_off, n * sizeof *r->orig_off);
-  s->cand_at = copy_of(r->cand_at, n * sizeof *r->cand_at);
-  s->cand_n = copy_of(r->cand_n, n * sizeof *r->cand_n);
-  s->spin = copy_of(r->spin, n * sizeof *r->spin);
-  s->lr = copy_of(r->lr, n * sizeof *r->lr);
-  s->lr_all = copy_of(r->lr_all, n * sizeof *r->lr_all);
-  if (!s->orig_off || !s->cand_at || !s->cand_n || !s->spin || !s->lr || !s->lr_all) {
-    saved_free(s);
+/* Moves r's last pass into s, leaving r a new pass with nothing found.
+ * Returns 0, or -1 when memory runs out (r unchanged). */
+static int save_pass(unspin_result *r, us_pass *s) {
+  *s = r->pass;
+  if (us_pass_init(&r->pass, r->tokens.n)) {
+    r->pass = *s;
+    memset(s, 0, sizeof *s);
     return -1;
   }
-  s->originals = r->originals;
-  s->cand_text = r->cand_text;
-  s->cands = r->cands;
-  r->originals = (us_buf)US_BUF_INIT;
-  r->cand_text = (us_buf)US_BUF_INIT;
-  r->cands = NULL;
-  r->ncands = r->cands_cap = 0;
   return 0;
 }
 
 /* Writes the sentence's words [w, w + n) as the saved pass restored them:
  * the same decisions a new decoding would make where nothing it was given
  * applies.  Returns 0, or -1 when memory runs out. */
-static int replay_sentence(unspin_result *r, const saved_pass *s, const char *text,
+static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
                            const us_word *w, size_t n, size_t *copied) {
+  us_pass *p = &r->pass;
   for (size_t i = 0; i < n; i++) {
     size_t t = w[i].token;
-    r->spin[t] = s->spin[t];
-    r->lr[t] = s->lr[t];
-    r->lr_all[t] = s->lr_all[t];
-    r->cand_at[t] = r->ncands;
-    r->cand_n[t] = s->cand_n[t];
+    p->spin[t] = s->spin[t];
+    p->lr[t] = s->lr[t];
+    p->lr_all[t] = s->lr_all[t];
+    p->cand_at[t] = p->ncands;
+    p->cand_n[t] = s->cand_n[t];
     for (size_t k = 0; k < s->cand_n[t]; k++) {
-      struct us_result_cand *v = us_grow(r->cands, &r->cands_cap, r->ncands + 1, sizeof *v, 64);
+      struct us_result_cand *v = us_grow(p->cands, &p->cands_cap, p->ncands + 1, sizeof *v, 64);
       if (!v)
         return -1;
-      r->cands = v;
+      p->cands = v;
       struct us_result_cand c = s->cands[s->cand_at[t] + k];
       const char *ct = s->cand_text.data + c.text_off;
-      c.text_off = r->cand_text.len;
-      r->cands[r->ncands++] = c;
-      if (us_buf_append(&r->cand_text, ct, strlen(ct) + 1))
+      c.text_off = p->cand_text.len;
+      p->cands[p->ncands++] = c;
+      if (us_buf_append(&p->cand_text, ct, strlen(ct) + 1))
         return -1;
     }
   }
@@ -667,12 +616,12 @@ static int replay_sentence(unspin_result *r, const saved_pass *s, const char *te
     size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[last].token].end;
     if (us_buf_append(&r->out, text + *copied, a - *copied) || us_buf_append(&r->out, o, olen))
       return -1;
-    r->orig_off[w[i].token] = (int64_t)r->originals.len;
-    if (us_buf_append(&r->originals, o, olen + 1))
+    p->orig_off[w[i].token] = (int64_t)p->originals.len;
+    if (us_buf_append(&p->originals, o, olen + 1))
       return -1;
     for (size_t k = i + 1; k <= last; k++)
-      r->orig_off[w[k].token] = (int64_t)r->originals.len - 1;
-    r->restored++;
+      p->orig_off[w[k].token] = (int64_t)p->originals.len - 1;
+    p->restored++;
     *copied = b;
     i = last;
   }
@@ -683,7 +632,7 @@ static int replay_sentence(unspin_result *r, const saved_pass *s, const char *te
  * restored nothing, the spun wording of a substitution it made elsewhere
  * (wordings): only there may the document's substitutions change its decoding.
  * -1 when memory runs out. */
-static int affected(const saved_pass *old, const us_pair_wordings *wordings, const us_word *w,
+static int affected(const us_pass *old, const us_pair_wordings *wordings, const us_word *w,
                     size_t n) {
   us_buf span = US_BUF_INIT;
   int hit = 0;
@@ -709,7 +658,7 @@ static int affected(const saved_pass *old, const us_pair_wordings *wordings, con
  * sentences that hold none of its spun `wordings` where it restored nothing
  * are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
-                        const us_pairs *before, us_pairs *made, const saved_pass *old,
+                        const us_pairs *before, us_pairs *made, const us_pass *old,
                         const us_pair_wordings *wordings) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
@@ -751,25 +700,17 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
 /* Forgets a pass's restorations (not its tokens). */
 static void clear_pass(unspin_result *r) {
   us_buf_clear(&r->out);
-  us_buf_clear(&r->originals);
-  us_buf_clear(&r->cand_text);
-  r->restored = r->ncands = 0;
-  for (size_t i = 0; i < r->tokens.n; i++) {
-    r->orig_off[i] = -1;
-    r->cand_n[i] = 0;
-    r->spin[i] = 0;
-    r->lr[i] = r->lr_all[i] = -INFINITY;
-  }
+  us_pass_clear(&r->pass, r->tokens.n);
 }
 
 /* Undoes a pass's restorations for a document called clean, keeping its
  * spin probabilities and candidates. */
 static int keep_input(unspin_result *r, const char *text, size_t len) {
   us_buf_clear(&r->out);
-  us_buf_clear(&r->originals);
-  r->restored = 0;
+  us_buf_clear(&r->pass.originals);
+  r->pass.restored = 0;
   for (size_t i = 0; i < r->tokens.n; i++)
-    r->orig_off[i] = -1;
+    r->pass.orig_off[i] = -1;
   return us_buf_append(&r->out, text, len);
 }
 
@@ -788,7 +729,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   keep_acronyms(r);
   us_pairs made = US_PAIRS_INIT;
   us_pair_wordings wordings = {0};
-  saved_pass old = {0};
+  us_pass old = {0};
   /* the substitutions a pass makes are kept only for the consistency pass,
    * which needs a domain dictionary (see below) */
   us_pairs *keep = e->ndomain && e->channel.consistency > 0 ? &made : NULL;
@@ -834,7 +775,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
 done:
   us_pairs_free(&made);
   us_pair_wordings_free(&wordings);
-  saved_free(&old);
+  us_pass_free(&old);
   return rc;
 }
 

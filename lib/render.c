@@ -69,7 +69,7 @@ static int render_json(const unspin_result *r, const char *name, us_buf *b) {
   int fail = put(b, "{\"file\":") || json_string(b, name ? name : "", name ? strlen(name) : 0) ||
              put(b, ",\"verdict\":") || put(b, r->spun ? "\"spun\"" : "\"clean\"") ||
              put(b, ",\"score\":") || json_number(b, r->score);
-  snprintf(num, sizeof num, ",\"restored\":%zu,\"invalid_utf8\":%zu", r->restored, bad);
+  snprintf(num, sizeof num, ",\"restored\":%zu,\"invalid_utf8\":%zu", r->pass.restored, bad);
   fail = fail || put(b, num) || put(b, ",\"text\":") || json_string(b, text, len) ||
          put(b, ",\"tokens\":[");
   for (size_t i = 0; i < r->tokens.n && !fail; i++) {
@@ -79,7 +79,7 @@ static int render_json(const unspin_result *r, const char *name, us_buf *b) {
     snprintf(num, sizeof num, "%s{\"start\":%zu,\"end\":%zu,\"text\":", i ? "," : "",
              unspin_result_token_start(r, i), unspin_result_token_end(r, i));
     fail = put(b, num) || json_string(b, t, tl) || put(b, ",\"spin\":") ||
-           json_number(b, r->spin[i]) || put(b, ",\"original\":") ||
+           json_number(b, r->pass.spin[i]) || put(b, ",\"original\":") ||
            (o ? json_string(b, o, ol) : put(b, "null")) || put(b, ",\"candidates\":[");
     for (size_t k = 0, n = unspin_result_token_candidate_count(r, i); k < n && !fail; k++) {
       unspin_source src;
@@ -99,7 +99,8 @@ static int render_json(const unspin_result *r, const char *name, us_buf *b) {
  * last following token that the span merged (original ""). */
 static size_t span_end(const unspin_result *r, size_t i) {
   size_t j = i;
-  while (j + 1 < r->tokens.n && r->orig_off[j + 1] >= 0 && !r->originals.data[r->orig_off[j + 1]])
+  while (j + 1 < r->tokens.n && r->pass.orig_off[j + 1] >= 0 &&
+         !r->pass.originals.data[r->pass.orig_off[j + 1]])
     j++;
   return r->tokens.v[j].end;
 }
@@ -110,10 +111,10 @@ static int render_diff(const unspin_result *r, int color, us_buf *b) {
   const char *input = r->input.data, *output = r->out.data;
   int fail = 0;
   for (size_t i = 0; i < r->tokens.n && !fail; i++) {
-    if (r->orig_off[i] < 0 || !r->originals.data[r->orig_off[i]])
+    if (r->pass.orig_off[i] < 0 || !r->pass.originals.data[r->pass.orig_off[i]])
       continue;
     size_t a = r->tokens.v[i].start, z = span_end(r, i);
-    const char *orig = r->originals.data + r->orig_off[i];
+    const char *orig = r->pass.originals.data + r->pass.orig_off[i];
     size_t olen = strlen(orig);
     /* everything up to the span is the same in input and output */
     size_t same = a - in;

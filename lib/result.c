@@ -1,8 +1,50 @@
 /* result.c - read access to analysis results. */
 #include "result.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+int us_pass_init(us_pass *p, size_t n) {
+  memset(p, 0, sizeof *p);
+  p->spin = calloc(n + 1, sizeof *p->spin);
+  p->lr = calloc(n + 1, sizeof *p->lr);
+  p->lr_all = calloc(n + 1, sizeof *p->lr_all);
+  p->orig_off = calloc(n + 1, sizeof *p->orig_off);
+  p->cand_at = calloc(n + 1, sizeof *p->cand_at);
+  p->cand_n = calloc(n + 1, 1);
+  if (!p->spin || !p->lr || !p->lr_all || !p->orig_off || !p->cand_at || !p->cand_n) {
+    us_pass_free(p);
+    return -1;
+  }
+  us_pass_clear(p, n);
+  return 0;
+}
+
+void us_pass_clear(us_pass *p, size_t n) {
+  us_buf_clear(&p->originals);
+  us_buf_clear(&p->cand_text);
+  p->restored = p->ncands = 0;
+  for (size_t i = 0; i < n; i++) {
+    p->orig_off[i] = -1;
+    p->cand_n[i] = 0;
+    p->spin[i] = 0;
+    p->lr[i] = p->lr_all[i] = -INFINITY;
+  }
+}
+
+void us_pass_free(us_pass *p) {
+  free(p->spin);
+  free(p->lr);
+  free(p->lr_all);
+  free(p->orig_off);
+  free(p->cand_at);
+  free(p->cand_n);
+  free(p->cands);
+  us_buf_free(&p->originals);
+  us_buf_free(&p->cand_text);
+  memset(p, 0, sizeof *p);
+}
 
 const char *unspin_result_text(const unspin_result *r, size_t *len) {
   if (len)
@@ -71,19 +113,19 @@ size_t unspin_result_token_sentence(const unspin_result *r, size_t i) {
 }
 
 double unspin_result_token_spin(const unspin_result *r, size_t i) {
-  return tok(r, i) && r->spin ? r->spin[i] : 0.0;
+  return tok(r, i) && r->pass.spin ? r->pass.spin[i] : 0.0;
 }
 
 const char *unspin_result_token_original(const unspin_result *r, size_t i, size_t *len) {
-  const char *o = tok(r, i) && r->orig_off && r->orig_off[i] >= 0
-                      ? r->originals.data + r->orig_off[i]
+  const char *o = tok(r, i) && r->pass.orig_off && r->pass.orig_off[i] >= 0
+                      ? r->pass.originals.data + r->pass.orig_off[i]
                       : NULL;
   if (len)
     *len = o ? strlen(o) : 0;
   return o;
 }
 
-size_t unspin_result_restored_count(const unspin_result *r) { return r ? r->restored : 0; }
+size_t unspin_result_restored_count(const unspin_result *r) { return r ? r->pass.restored : 0; }
 
 const char *unspin_source_name(unspin_source s) {
   switch (s) {
@@ -97,7 +139,7 @@ const char *unspin_source_name(unspin_source s) {
 }
 
 size_t unspin_result_token_candidate_count(const unspin_result *r, size_t i) {
-  return tok(r, i) && r->cand_n ? r->cand_n[i] : 0;
+  return tok(r, i) && r->pass.cand_n ? r->pass.cand_n[i] : 0;
 }
 
 const char *unspin_result_token_candidate(const unspin_result *r, size_t i, size_t k, size_t *len,
@@ -107,8 +149,8 @@ const char *unspin_result_token_candidate(const unspin_result *r, size_t i, size
       *len = 0;
     return NULL;
   }
-  const struct us_result_cand *c = &r->cands[r->cand_at[i] + k];
-  const char *t = r->cand_text.data + c->text_off;
+  const struct us_result_cand *c = &r->pass.cands[r->pass.cand_at[i] + k];
+  const char *t = r->pass.cand_text.data + c->text_off;
   if (len)
     *len = strlen(t);
   if (source)
@@ -125,16 +167,8 @@ int unspin_result_is_spun(const unspin_result *r) { return r ? r->spun : 0; }
 void unspin_result_free(unspin_result *r) {
   if (!r)
     return;
-  free(r->spin);
+  us_pass_free(&r->pass);
   free(r->spinnable);
-  free(r->lr);
-  free(r->lr_all);
-  free(r->orig_off);
-  free(r->cand_at);
-  free(r->cand_n);
-  free(r->cands);
-  us_buf_free(&r->cand_text);
-  us_buf_free(&r->originals);
   us_buf_free(&r->out);
   us_buf_free(&r->input);
   us_tokens_free(&r->tokens);

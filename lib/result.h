@@ -6,18 +6,10 @@
 #include "tokenize.h"
 #include "unspin.h"
 
-struct unspin_result {
-  us_buf out;        /* the output text */
-  us_buf input;      /* a copy of the input, for the diff */
-  us_tokens tokens;
-  us_buf texts;      /* token texts, each NUL-terminated */
-  us_buf keys;       /* lookup keys, each NUL-terminated */
-  size_t *text_off;  /* [ntokens] offsets into texts */
-  size_t *key_off;   /* [ntokens] offsets into keys */
-  uint8_t *cases;    /* [ntokens] unspin_case */
-  uint8_t *spinnable; /* [ntokens] a word a spinner could have written */
-  size_t invalid_utf8;
-  int64_t first_invalid;
+/* What one decoding pass finds, per token: the parts of a result that the
+ * engine's passes replace (engine.c keeps a finished pass while the next
+ * decodes again only the sentences that may change). */
+typedef struct us_pass {
   double *spin;      /* [ntokens] */
   double *lr;        /* [ntokens] log likelihood ratio of the word-list sources */
   double *lr_all;    /* [ntokens] log likelihood ratio of every source */
@@ -34,6 +26,31 @@ struct unspin_result {
   } *cands;
   size_t ncands, cands_cap;
   us_buf cand_text;
+} us_pass;
+
+/* Allocates a pass for n tokens with nothing found.  Returns 0, or -1 when
+ * memory runs out (p then holds nothing to free). */
+int us_pass_init(us_pass *p, size_t n);
+
+/* Forgets what the pass found, keeping its storage. */
+void us_pass_clear(us_pass *p, size_t n);
+
+/* Releases the pass's storage and zeroes it. */
+void us_pass_free(us_pass *p);
+
+struct unspin_result {
+  us_buf out;        /* the output text */
+  us_buf input;      /* a copy of the input, for the diff */
+  us_tokens tokens;
+  us_buf texts;      /* token texts, each NUL-terminated */
+  us_buf keys;       /* lookup keys, each NUL-terminated */
+  size_t *text_off;  /* [ntokens] offsets into texts */
+  size_t *key_off;   /* [ntokens] offsets into keys */
+  uint8_t *cases;    /* [ntokens] unspin_case */
+  uint8_t *spinnable; /* [ntokens] a word a spinner could have written */
+  size_t invalid_utf8;
+  int64_t first_invalid;
+  us_pass pass;      /* the last decoding pass's findings */
   double score;
   int spun;
 };
