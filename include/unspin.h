@@ -216,7 +216,7 @@ UNSPIN_EXPORT unspin_status unspin_builder_add_thesaurus(unspin_builder *b, cons
  * up to 3 words are kept.  Such lists are loose: when restoring, their
  * links propose only originals that a domain dictionary has seen, and they
  * do not count as evidence that a text is spun.  Invalid UTF-8 or a NUL
- * byte gives UNSPIN_ERR_FORMAT with its byte offset. */
+ * byte gives UNSPIN_ERR_FORMAT with the byte offset of the first. */
 UNSPIN_EXPORT unspin_status unspin_builder_add_synonym_list(unspin_builder *b,
                                                             const char *path,
                                                             unspin_error *err);
@@ -297,7 +297,7 @@ typedef struct unspin_profile unspin_profile;
 
 /** Parses a profile from `len` bytes; `name` (may be NULL) names it in
  * error messages.  Invalid UTF-8 or a NUL byte gives UNSPIN_ERR_FORMAT with
- * its offset.
+ * the byte offset of the first.
  * Free the result with unspin_profile_free. */
 UNSPIN_EXPORT unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_t len,
                                                  const char *name, unspin_error *err);

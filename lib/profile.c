@@ -101,14 +101,9 @@ unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_
   *out = NULL;
   if (!name)
     name = "profile";
-  int64_t bad;
-  if (us_utf8_invalid(data, len, &bad))
-    return us_fail(err, UNSPIN_ERR_FORMAT, bad, "%s: invalid UTF-8 at byte offset %lld", name,
-                   (long long)bad);
-  const char *nul = memchr(data, '\0', len);
-  if (nul) /* a word list is text; a NUL byte means a binary or damaged file */
-    return us_fail(err, UNSPIN_ERR_FORMAT, nul - data, "%s: NUL byte at byte offset %lld", name,
-                   (long long)(nul - data));
+  unspin_status rc = us_check_text(data, len, name, err);
+  if (rc != UNSPIN_OK)
+    return rc;
   unspin_profile *p = calloc(1, sizeof *p);
   if (!p)
     return us_nomem(err);

@@ -117,15 +117,9 @@ unspin_status us_thesaurus_parse(const char *data, size_t len, const char *name,
 
 unspin_status us_synonym_list_parse(const char *data, size_t len, const char *name,
                                     us_thesaurus_fn fn, void *ctx, unspin_error *err) {
-  const char *nul = memchr(data, '\0', len);
-  if (nul)
-    return us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)(nul - data),
-                   "%s: byte offset %zu: a NUL byte in a synonym list", name,
-                   (size_t)(nul - data));
-  int64_t bad;
-  if (us_utf8_invalid(data, len, &bad))
-    return us_fail(err, UNSPIN_ERR_FORMAT, bad, "%s: byte offset %lld: invalid UTF-8", name,
-                   (long long)bad);
+  unspin_status rc = us_check_text(data, len, name, err);
+  if (rc != UNSPIN_OK)
+    return rc;
   size_t at = 0;
   line l;
   term list[MAX_TERMS];
@@ -146,7 +140,7 @@ unspin_status us_synonym_list_parse(const char *data, size_t len, const char *na
       p = q;
     }
     for (size_t i = 0; i < nterms; i++) {
-      unspin_status rc = fn(ctx, l.p, hlen, list[i].p, list[i].len, US_REL_LISTED, fanout);
+      rc = fn(ctx, l.p, hlen, list[i].p, list[i].len, US_REL_LISTED, fanout);
       if (rc != UNSPIN_OK)
         return rc;
     }

@@ -1,6 +1,10 @@
 /* utf8.c - UTF-8 validation following the Unicode "maximal subpart" rule. */
 #include "utf8.h"
 
+#include <string.h>
+
+#include "error.h"
+
 /* Length of the valid sequence at s[i], or 0 with *skip set to the length of
  * the maximal invalid subpart to step over. */
 static size_t seq_len(const unsigned char *s, size_t n, size_t i, size_t *skip) {
@@ -60,4 +64,17 @@ size_t us_utf8_invalid(const char *text, size_t len, int64_t *first) {
     i += skip;
   }
   return bad;
+}
+
+unspin_status us_check_text(const char *data, size_t len, const char *name, unspin_error *err) {
+  int64_t bad;
+  us_utf8_invalid(data, len, &bad);
+  const char *nul = memchr(data, '\0', bad >= 0 ? (size_t)bad : len);
+  if (nul)
+    return us_fail(err, UNSPIN_ERR_FORMAT, nul - data, "%s: byte offset %lld: NUL byte", name,
+                   (long long)(nul - data));
+  if (bad >= 0)
+    return us_fail(err, UNSPIN_ERR_FORMAT, bad, "%s: byte offset %lld: invalid UTF-8", name,
+                   (long long)bad);
+  return UNSPIN_OK;
 }

@@ -5,10 +5,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "unspin.h"
+
 /* Returns the number of maximal invalid subsequences in `s` (the units that a
  * decoder replaces by one U+FFFD each) and stores the offset of the first in
  * `*first` (-1 when the text is valid).  Overlong forms, surrogates and code
  * points above U+10FFFF are invalid. */
 size_t us_utf8_invalid(const char *s, size_t len, int64_t *first);
+
+/* Checks that a word list read from `name` is text: valid UTF-8 with no NUL
+ * byte (a binary or damaged file).  Fails with UNSPIN_ERR_FORMAT at the
+ * first fault, "NAME: byte offset N: invalid UTF-8" or "...: NUL byte". */
+unspin_status us_check_text(const char *data, size_t len, const char *name, unspin_error *err);
 
 #endif

@@ -184,8 +184,13 @@ START_TEST(synonym_list_nul_byte) {
   unspin_error err;
   ck_assert_int_eq(build_with_list(list, sizeof list - 1, &path, &err), UNSPIN_ERR_FORMAT);
   ck_assert_int_eq(err.offset, 21);
-  ck_assert_ptr_nonnull(strstr(err.message, "moby.list"));
-  ck_assert_ptr_nonnull(strstr(err.message, "NUL"));
+  ck_assert_ptr_nonnull(strstr(err.message, "moby.list: byte offset 21: NUL byte"));
+  free(path);
+  /* with invalid UTF-8 before it, that is the fault reported */
+  static const char both[] = "risk,d\xe9nger\nhazard,pe\0ril\n";
+  ck_assert_int_eq(build_with_list(both, sizeof both - 1, &path, &err), UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.offset, 6);
+  ck_assert_ptr_nonnull(strstr(err.message, "moby.list: byte offset 6: invalid UTF-8"));
   free(path);
 }
 END_TEST
