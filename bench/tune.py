@@ -14,10 +14,21 @@ every change is a false edit.  Each parameter setting of a grid is scored by
 averaged over articles and the two dictionary settings, and the best
 settings are printed.  The shared dev pair is not used.
 
+A real spinner's lists are not the restorer's: in seed 002 "great" became
+"nice" and "training" "coaching", pairs neither MyThes nor Moby links, which
+only the story's n-grams can repair.  --hide F rebuilds the general
+dictionary from the texts in --general DIR (the build's dictionaries/
+directory) with a fraction F of the thesaurus links removed, both ways, from
+MyThes and from the Moby list (the pairs chosen by a hash, the same in every
+run), while the spinner keeps them all: about F of its substitutions are
+then links the restorer does not know.
+
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
-               [--frequencies TEXT] --grid NAME=V1,V2 ... CLEAN.txt...
+               [--frequencies TEXT] [--hide F --general DIR] --grid NAME=V1,V2 ...
+               CLEAN.txt...
 """
 import argparse
+import hashlib
 import itertools
 import os
 import re
@@ -30,6 +41,58 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 def run(cmd, **kw):
     return subprocess.run(cmd, check=True, capture_output=True, **kw)
+
+
+def hidden(a, b, fraction):
+    """Whether the link between phrases a and b is hidden (symmetric)."""
+    key = "\t".join(sorted((a.lower(), b.lower()))).encode()
+    return int.from_bytes(hashlib.sha1(key).digest()[:4], "big") < fraction * 2**32
+
+
+def strip_term(term):
+    return re.sub(r" \(.*\)$", "", term)
+
+
+def filter_mythes(src, dst, fraction):
+    """Copies a MyThes .dat file without the hidden links."""
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        out.write(next(f))
+        head = None
+        for line in f:
+            line = line.rstrip("\n")
+            if not line.startswith("("):
+                head = line.split("|")[0]
+                out.write(line + "\n")
+                continue
+            parts = line.split("|")
+            keep = [t for t in parts[1:] if not hidden(head, strip_term(t), fraction)]
+            out.write("|".join([parts[0]] + keep) + "\n")
+
+
+def filter_list(src, dst, fraction):
+    """Copies a flat synonym list (headword,term,...) without the hidden links."""
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as out:
+        for line in f:
+            parts = line.rstrip("\n").split(",")
+            keep = [t for t in parts[1:] if not hidden(parts[0], t, fraction)]
+            if keep:
+                out.write(",".join([parts[0]] + keep) + "\n")
+
+
+def general_dictionary(a, tmp):
+    """Builds the general dictionary with a fraction a.hide of the links hidden."""
+    th = os.path.join(tmp, "th.dat")
+    filter_mythes(a.mythes, th, a.hide)
+    cmd = [a.unspin, "build", "--order", "3", "--thesaurus", th]
+    moby = os.path.join(a.general, "moby.list")
+    if os.path.exists(moby):
+        lst = os.path.join(tmp, "moby.list")
+        filter_list(moby, lst, a.hide)
+        cmd += ["--synonym-list", lst]
+    texts = [os.path.join(a.general, t) for t in ("brown.txt", "sotu.txt", "wordnet.txt")]
+    out = os.path.join(tmp, "general.undict")
+    run(cmd + ["-o", out] + [t for t in texts if os.path.exists(t)])
+    return out
 
 
 def score(scorer, spun, gold, out):
@@ -48,11 +111,20 @@ def main():
                     help="passed to spin.py; a comma-separated list spins every article with "
                          "each, and the objective averages over them")
     ap.add_argument("--frequencies", help="passed to spin.py")
+    ap.add_argument("--hide", type=float, default=0.0,
+                    help="fraction of thesaurus links the restorer does not know")
+    ap.add_argument("--general", help="directory holding the default dictionary's sources")
+    ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
     ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                     help="a parameter and the values to try (repeatable)")
     ap.add_argument("clean", nargs="+")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="unspin-tune.")
+    env = dict(os.environ)
+    if a.hide > 0:
+        if not a.general:
+            ap.error("--hide needs --general DIR")
+        env["UNSPIN_DEFAULT_DICT"] = general_dictionary(a, tmp)
     cases = []
     for i, path in enumerate(a.clean):
         others = [p for p in a.clean if p != path]
@@ -80,10 +152,10 @@ def main():
             for dicts in (["-d", d], []):
                 out = os.path.join(tmp, "out.txt")
                 with open(out, "wb") as f:
-                    f.write(run([a.unspin] + dicts + flags + [spun]).stdout)
+                    f.write(run([a.unspin] + dicts + flags + [spun], env=env).stdout)
                 r, s, fe, fu = score(a.scorer, spun, clean, out)
                 with open(out, "wb") as f:
-                    f.write(run([a.unspin] + dicts + flags + [clean]).stdout)
+                    f.write(run([a.unspin] + dicts + flags + [clean], env=env).stdout)
                 _, _, ce, cu = score(a.scorer, clean, clean, out)
                 recall, fer, cer = r / max(s, 1), fe / max(fu, 1), ce / max(cu, 1)
                 total += recall - 10 * cer - 3 * fer
