@@ -549,8 +549,27 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   r->spun = r->score >= e->threshold;
 }
 
-/* What the case of each of a sentence's n words says (us_case_evidence_of). */
-static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
+/* Whether the sentence whose last word is token `last` ends without a full
+ * stop, question or exclamation mark: a heading, label or caption ("Leave a
+ * Reply", "Skip to content"), where a capital need not mark a name nor a
+ * sentence position, so says nothing of the original word. */
+static int unpunctuated(const unspin_result *r, const char *text, size_t last) {
+  uint32_t sentence = r->tokens.v[last].sentence;
+  for (size_t i = last + 1; i < r->tokens.n && r->tokens.v[i].sentence == sentence; i++) {
+    const us_token *t = &r->tokens.v[i];
+    if (t->kind != UNSPIN_TOKEN_PUNCT)
+      continue;
+    const char *c = text + t->start;
+    size_t len = t->end - t->start;
+    if ((len == 1 && strchr(".!?", *c)) || (len == 3 && !memcmp(c, "\xE2\x80\xA6", 3)))
+      return 0;
+  }
+  return 1;
+}
+
+/* What the case of each of a sentence's n words says (us_case_evidence_of);
+ * in a sentence without final punctuation capitals say nothing. */
+static int case_evidence(const unspin_result *r, const char *text, us_word *w, size_t n) {
   uint8_t *shapes = malloc(2 * n);
   if (!shapes)
     return -1;
@@ -559,8 +578,9 @@ static int case_evidence(const unspin_result *r, us_word *w, size_t n) {
     shapes[i] = us_evidence_shape((unspin_case)r->cases[w[i].token], t->end - t->start);
   }
   us_case_evidence_of(shapes, n, shapes + n);
+  int label = n && unpunctuated(r, text, w[n - 1].token);
   for (size_t i = 0; i < n; i++)
-    w[i].case_ev = shapes[n + i];
+    w[i].case_ev = label && shapes[n + i] == US_CASE_EV_CAPITAL ? US_CASE_EV_NONE : shapes[n + i];
   free(shapes);
   return 0;
 }
@@ -674,7 +694,7 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
         rc = -1;
       else if (!redo)
         rc = replay_sentence(r, old, text, w, nw, &copied);
-      else if (!(rc = case_evidence(r, w, nw)))
+      else if (!(rc = case_evidence(r, text, w, nw)))
         rc = restore_sentence(e, r, text, w, nw, &cands, &copied, made);
       nw = 0;
     }

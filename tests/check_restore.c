@@ -360,6 +360,18 @@ START_TEST(case_model_weighs_the_case_read) {
   /* a headline's case says nothing */
   static const char headline[] = "Hub Opens In Could";
   ck_assert_double_eq(spin_with_case(e, 1.0, headline, 3), spin_with_case(e, 0.0, headline, 3));
+  /* nor does a capital in a line without final punctuation (a label,
+   * "Leave a Reply"), while the same words ending in a full stop count */
+  static const char label[] = "The hub opened in Could\nNext line.";
+  ck_assert_double_eq(spin_with_case(e, 1.0, label, 4), spin_with_case(e, 0.0, label, 4));
+  static const char stop[] = "The hub opened in Could.\nNext line.";
+  with = spin_with_case(e, 1.0, stop, 4);
+  without = spin_with_case(e, 0.0, stop, 4);
+  ck_assert_msg(with > without, "with a full stop: spin %g with the case model, %g without", with,
+                without);
+  static const char ellipsis[] = "The hub opened in Could\xE2\x80\xA6";
+  ck_assert_msg(spin_with_case(e, 1.0, ellipsis, 4) > spin_with_case(e, 0.0, ellipsis, 4),
+                "an ellipsis ends a sentence too");
   unspin_engine_free(e);
   unspin_dict_free(d);
 }
