@@ -20,8 +20,16 @@ With --frequencies TEXT, a synonym is chosen with probability proportional
 to its frequency in TEXT (plus one), as commercial spinners favour common
 words; otherwise uniformly.
 
+--realistic imitates the real spinner of seed 002 more closely (it needs
+--frequencies): MyThes terms only where they are synonyms or similar terms,
+not generic or related ones ("Sweden" never becomes "Scandinavian nation");
+no word among the 100 most frequent of TEXT spun on its own ("a" never
+becomes "letter", "in" never "inch"); and names left alone (a capitalised
+word that TEXT never has in lower case: "Tallinn").
+
 usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
-               [--frequencies TEXT] [--aiksaurus DIR] [--mythes FILE] < clean.txt > spun.txt
+               [--frequencies TEXT [--realistic]] [--aiksaurus DIR] [--mythes FILE]
+               < clean.txt > spun.txt
 """
 import argparse
 import random
@@ -74,8 +82,9 @@ def load_aiksaurus(directory):
     return syn
 
 
-def load_mythes(path):
-    """Returns {headword: [term, ...]} from a MyThes .dat file, antonyms dropped."""
+def load_mythes(path, synonyms_only=False):
+    """Returns {headword: [term, ...]} from a MyThes .dat file, antonyms dropped
+    (with synonyms_only, generic and related terms too)."""
     syn = {}
     head = None
     with open(path, encoding="utf-8") as f:
@@ -87,6 +96,8 @@ def load_mythes(path):
                 continue
             for t in line.split("|")[1:]:
                 if t.endswith("(antonym)"):
+                    continue
+                if synonyms_only and t.endswith(")") and not t.endswith("(similar term)"):
                     continue
                 t = re.sub(r" \(.*\)$", "", t)
                 if t.lower() != head and len(t.split()) <= 3:
@@ -109,7 +120,7 @@ def choose(options, freq, rng):
     return rng.choices(options, weights=weights)[0]
 
 
-def spin_line(line, syn, rate, rng, freq=None):
+def spin_line(line, syn, rate, rng, freq=None, skip=None):
     toks = list(WORD.finditer(line))
     out, at, i = [], 0, 0
     while i < len(toks):
@@ -124,6 +135,8 @@ def spin_line(line, syn, rate, rng, freq=None):
             phrase = " ".join(t.group(0) for t in span).lower().replace("’", "'")
             # acronyms are names: spinners leave them alone
             acronym = any(t.group(0).isupper() and len(t.group(0)) > 1 for t in span)
+            if skip and skip(span, phrase):
+                acronym = True
             if phrase in syn and not acronym and rng.random() < rate:
                 choice = choose(syn[phrase], freq, rng)
                 out.append(line[at:span[0].start()])
@@ -148,20 +161,34 @@ def main():
     ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
     ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
     ap.add_argument("--frequencies", help="text whose word counts weight the choice")
+    ap.add_argument("--realistic", action="store_true",
+                    help="synonyms only, no lone frequent words, no names (needs --frequencies)")
     args = ap.parse_args()
-    freq = {}
+    if args.realistic and not args.frequencies:
+        ap.error("--realistic needs --frequencies")
+    freq, lower = {}, set()
     if args.frequencies:
         with open(args.frequencies, encoding="utf-8", errors="replace") as f:
             for line in f:
                 for w in WORD.findall(line):
                     freq[w.lower()] = freq.get(w.lower(), 0) + 1
+                    if w.islower():
+                        lower.add(w)
+    skip = None
+    if args.realistic:
+        frequent = set(sorted(freq, key=lambda w: -freq[w])[:100])
+
+        def skip(span, phrase):
+            if len(span) == 1 and phrase in frequent:
+                return True
+            return any(t.group(0)[:1].isupper() and t.group(0).lower() not in lower for t in span)
     syn = {} if args.thesaurus == "mythes" else load_aiksaurus(args.aiksaurus)
     if args.thesaurus != "aiksaurus":
-        for k, v in load_mythes(args.mythes).items():
+        for k, v in load_mythes(args.mythes, args.realistic).items():
             syn[k] = sorted(set(syn.get(k, [])) | set(v))
     rng = random.Random(args.seed)
     for line in sys.stdin:
-        sys.stdout.write(spin_line(line, syn, args.rate, rng, freq))
+        sys.stdout.write(spin_line(line, syn, args.rate, rng, freq, skip))
 
 
 if __name__ == "__main__":

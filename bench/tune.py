@@ -24,7 +24,8 @@ run), while the spinner keeps them all: about F of its substitutions are
 then links the restorer does not know.
 
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
-               [--frequencies TEXT] [--hide F --general DIR] --grid NAME=V1,V2 ...
+               [--frequencies TEXT [--realistic]] [--hide F --general DIR]
+               --grid NAME=V1,V2 ...
                CLEAN.txt...
 """
 import argparse
@@ -111,6 +112,7 @@ def main():
                     help="passed to spin.py; a comma-separated list spins every article with "
                          "each, and the objective averages over them")
     ap.add_argument("--frequencies", help="passed to spin.py")
+    ap.add_argument("--realistic", action="store_true", help="passed to spin.py")
     ap.add_argument("--hide", type=float, default=0.0,
                     help="fraction of thesaurus links the restorer does not know")
     ap.add_argument("--general", help="directory holding the default dictionary's sources")
@@ -135,7 +137,8 @@ def main():
             with open(path, "rb") as src, open(spun, "wb") as dst:
                 dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
                                str(a.rate), "--seed", str(i + 1), "--thesaurus", th] +
-                              (["--frequencies", a.frequencies] if a.frequencies else []),
+                              (["--frequencies", a.frequencies] if a.frequencies else []) +
+                              (["--realistic"] if a.realistic else []),
                               input=src.read()).stdout)
             cases.append((path, spun, d))
     grid = {}
