@@ -1,0 +1,268 @@
+/* check_decode.c - the beam search on small lattices (lib/decode.c), against
+ * an exhaustive search over every path. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "engine.h"
+#include "test_util.h"
+#include "unspin.h"
+
+static char *dir;
+static unspin_dict *dict;
+static unspin_engine *engine;
+
+static const char corpus[] = "The cat sat on the mat. The dog ran to the log.\n"
+                             "A cat ran on the mat. The dog sat on a log.\n"
+                             "The cat sat on a mat and the dog ran.";
+static const char *const vocab[] = {"the", "cat", "sat", "on", "mat", "dog",
+                                    "ran", "to",  "log", "a",  "rug", "and"};
+#define NVOCAB (sizeof vocab / sizeof *vocab)
+
+static void setup(void) {
+  dir = tu_mkdtemp();
+  dict = tu_build_dict(dir, "story.undict", corpus, NULL, 3);
+  ck_assert_int_eq(unspin_engine_new(&engine, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(engine, dict, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+}
+
+static void teardown(void) {
+  unspin_engine_free(engine);
+  unspin_dict_free(dict);
+  tu_rmdir(dir);
+}
+
+static us_lm_word word(const char *key) { return us_lm_map(&engine->lm, key, strlen(key)); }
+
+/* Appends an edge over words [start, start + len) whose original is the
+ * space-separated `text`; candidates must be added in order of start. */
+static void edge(us_cands *c, uint32_t start, uint8_t len, const char *text, uint8_t source,
+                 double channel) {
+  c->v = realloc(c->v, (c->n + 1) * sizeof *c->v);
+  ck_assert_ptr_nonnull(c->v);
+  us_cand *k = &c->v[c->n++];
+  memset(k, 0, sizeof *k);
+  k->start = start;
+  k->len = len;
+  k->source = source;
+  k->channel = channel;
+  k->evidence = source == US_SRC_CONTEXT ? -INFINITY : channel;
+  char buf[64];
+  strcpy(buf, text);
+  for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
+    k->w[k->nwords++] = word(w);
+}
+
+/* The score the decoder gives a path (edges chosen[0..k) in order): channel
+ * weights plus the scaled language model of its words, <s> and </s>
+ * included, each word given the last order - 1 before it. */
+static double path_score(const us_cands *c, const size_t *chosen, size_t k) {
+  int keep = engine->lm.max_order - 1;
+  us_lm_word hist[8];
+  int nh = 0;
+  hist[nh++] = word(UNSPIN_BOS);
+  double s = 0, lp = 0;
+  for (size_t i = 0; i < k; i++) {
+    const us_cand *e = &c->v[chosen[i]];
+    s += e->channel;
+    for (int j = 0; j < e->nwords; j++) {
+      lp += us_lm_logprob(&engine->lm, hist, (size_t)nh, &e->w[j]);
+      if (nh == keep) {
+        memmove(hist, hist + 1, (size_t)(keep - 1) * sizeof *hist);
+        nh--;
+      }
+      hist[nh++] = e->w[j];
+    }
+  }
+  us_lm_word eos = word(UNSPIN_EOS);
+  lp += us_lm_logprob(&engine->lm, hist, (size_t)nh, &eos);
+  return s + engine->lm_scale * lp;
+}
+
+/* Every path from word p on, by recursion; keeps the best in best/nbest. */
+static void search(const us_cands *c, size_t n, size_t p, size_t *chosen, size_t k,
+                   double *best_score, size_t *best, size_t *nbest) {
+  if (p == n) {
+    double s = path_score(c, chosen, k);
+    if (s > *best_score) {
+      *best_score = s;
+      memcpy(best, chosen, k * sizeof *chosen);
+      *nbest = k;
+    }
+    return;
+  }
+  for (size_t i = 0; i < c->n; i++)
+    if (c->v[i].start == p && p + c->v[i].len <= n) {
+      chosen[k] = i;
+      search(c, n, p + c->v[i].len, chosen, k + 1, best_score, best, nbest);
+    }
+}
+
+typedef struct decoded {
+  int32_t edge[16];
+  double spin[16], lr[16], lr_all[16];
+  double *local;
+} decoded;
+
+static void decode(const us_cands *c, size_t n, decoded *out) {
+  ck_assert_uint_le(n, 16);
+  out->local = malloc((c->n + 1) * sizeof *out->local);
+  ck_assert_ptr_nonnull(out->local);
+  us_decision d = {out->edge, out->spin, out->lr, out->lr_all, out->local};
+  ck_assert_int_eq(us_decode(engine, n, c, &d), 0);
+}
+
+/* The decoder's path as edge indices in order; fails unless its spans
+ * tile the n words. */
+static size_t decoded_path(const us_cands *c, size_t n, const decoded *d, size_t *path) {
+  size_t k = 0;
+  for (size_t i = 0; i < n;) {
+    ck_assert_msg(d->edge[i] >= 0, "word %zu starts no span", i);
+    const us_cand *e = &c->v[d->edge[i]];
+    ck_assert_uint_eq(e->start, i);
+    for (size_t j = i + 1; j < i + e->len; j++)
+      ck_assert_int_eq(d->edge[j], -1);
+    path[k++] = (size_t)d->edge[i];
+    i += e->len;
+  }
+  return k;
+}
+
+/* A lattice over "the cat sat on the rug": identity edges, and originals
+ * for some spans (one of two words, one of two words for one). */
+static size_t fixed_lattice(us_cands *c, double rug_mat) {
+  static const char *const spun[] = {"the", "cat", "sat", "on", "the", "rug"};
+  for (uint32_t i = 0; i < 6; i++) {
+    edge(c, i, 1, spun[i], US_SRC_IDENTITY, -0.01);
+    if (i == 1)
+      edge(c, i, 1, "dog", US_SRC_THESAURUS, -4);
+    if (i == 2)
+      edge(c, i, 2, "ran to", US_SRC_CONTEXT, -6);
+    if (i == 4)
+      edge(c, i, 2, "a mat", US_SRC_THESAURUS, -7);
+    if (i == 5) {
+      edge(c, i, 1, "mat", US_SRC_THESAURUS, rug_mat);
+      edge(c, i, 1, "log", US_SRC_THESAURUS, rug_mat - 1);
+    }
+  }
+  return 6;
+}
+
+START_TEST(beam_search_finds_the_best_path) {
+  ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 64), UNSPIN_OK);
+  for (int cost = 0; cost < 3; cost++) {
+    us_cands c = {0};
+    double rug_mat = cost == 0 ? -1 : cost == 1 ? -4 : -40;
+    size_t n = fixed_lattice(&c, rug_mat);
+    decoded d;
+    decode(&c, n, &d);
+    size_t path[16], best[16], chosen[16], nbest = 0;
+    size_t k = decoded_path(&c, n, &d, path);
+    double best_score = -INFINITY;
+    search(&c, n, 0, chosen, 0, &best_score, best, &nbest);
+    ck_assert_double_eq_tol(path_score(&c, path, k), best_score, 1e-9);
+    ck_assert_uint_eq(k, nbest);
+    for (size_t i = 0; i < k; i++)
+      ck_assert_uint_eq(path[i], best[i]);
+    /* the seen "on the mat" wins while the substitution is cheap; at a
+     * prohibitive cost the text stays as it is */
+    const us_cand *last = &c.v[path[k - 1]];
+    if (cost == 0)
+      ck_assert_int_eq(last->source, US_SRC_THESAURUS);
+    if (cost == 2)
+      for (size_t i = 0; i < k; i++)
+        ck_assert_int_ne(c.v[path[i]].source, US_SRC_THESAURUS);
+    free(d.local);
+    free(c.v);
+  }
+}
+END_TEST
+
+/* Spin probabilities: a word nothing could replace has 0 and no likelihood
+ * ratio; a chosen substitution at least one half; the local score of the
+ * chosen edge is its score in the path. */
+START_TEST(spin_follows_the_margin) {
+  ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 64), UNSPIN_OK);
+  us_cands c = {0};
+  size_t n = fixed_lattice(&c, -1);
+  decoded d;
+  decode(&c, n, &d);
+  ck_assert_double_eq(d.spin[0], 0.0); /* "the": identity only */
+  ck_assert(d.lr[0] == -INFINITY && d.lr_all[0] == -INFINITY);
+  const us_cand *last = &c.v[d.edge[5]];
+  ck_assert_int_eq(last->source, US_SRC_THESAURUS);
+  ck_assert_double_ge(d.spin[5], 0.5);
+  ck_assert_double_le(d.spin[5], 1.0);
+  ck_assert(isfinite(d.local[d.edge[5]]));
+  /* the context filler "ran to" counts for lr_all only */
+  for (size_t i = 0; i < n; i++) {
+    ck_assert(d.spin[i] >= 0.0 && d.spin[i] <= 1.0);
+    ck_assert(d.lr[i] <= d.lr_all[i] || d.lr[i] == -INFINITY);
+  }
+  free(d.local);
+  free(c.v);
+}
+END_TEST
+
+/* Random lattices of 1-8 words: with a beam wide enough to hold every
+ * history (256: the last two of 12 words and <s>) the search is exact;
+ * with a beam of one it still returns a path
+ * that tiles the words, scoring no better than the best. */
+START_TEST(random_lattices_match_exhaustive_search) {
+  unsigned seed = 12345;
+  for (int round = 0; round < 200; round++) {
+    us_cands c = {0};
+    size_t n = 1 + (size_t)(rand_r(&seed) % 8);
+    for (uint32_t i = 0; i < n; i++) {
+      edge(&c, i, 1, vocab[rand_r(&seed) % NVOCAB], US_SRC_IDENTITY, -0.01);
+      int extra = rand_r(&seed) % 4;
+      for (int k = 0; k < extra; k++) {
+        uint8_t len = (uint8_t)(1 + rand_r(&seed) % 3);
+        if (i + len > n)
+          len = (uint8_t)(n - i);
+        char text[64] = "";
+        int words = 1 + rand_r(&seed) % 3;
+        for (int j = 0; j < words; j++) {
+          if (j)
+            strcat(text, " ");
+          strcat(text, vocab[rand_r(&seed) % NVOCAB]);
+        }
+        double channel = -(double)(rand_r(&seed) % 800) / 100.0;
+        edge(&c, i, len, text, (uint8_t)(rand_r(&seed) % 2 ? US_SRC_THESAURUS : US_SRC_CONTEXT),
+             channel);
+      }
+    }
+    size_t best[32], chosen[32], nbest = 0, path[32];
+    double best_score = -INFINITY;
+    search(&c, n, 0, chosen, 0, &best_score, best, &nbest);
+    ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 256), UNSPIN_OK);
+    decoded d;
+    decode(&c, n, &d);
+    size_t k = decoded_path(&c, n, &d, path);
+    ck_assert_msg(fabs(path_score(&c, path, k) - best_score) < 1e-9,
+                  "round %d: beam search %.12f, exhaustive %.12f", round,
+                  path_score(&c, path, k), best_score);
+    free(d.local);
+    ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 1), UNSPIN_OK);
+    decode(&c, n, &d);
+    k = decoded_path(&c, n, &d, path);
+    ck_assert_double_le(path_score(&c, path, k), best_score + 1e-9);
+    free(d.local);
+    free(c.v);
+  }
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("decode");
+  TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 60);
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, beam_search_finds_the_best_path);
+  tcase_add_test(tc, spin_follows_the_margin);
+  tcase_add_test(tc, random_lattices_match_exhaustive_search);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
