@@ -344,6 +344,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "morphology":   log-weight of an original found through the spun word's stem
  *  - "related1", "related2": log-bonus of a context filler that a thesaurus
  *                    links to the spun words directly or through one word
+ *  - "one_sided":    log-weight of a context filler that no alignment with
+ *                    the domain dictionary brackets on both sides (<= 0,
+ *                    default -2)
  *  - "threshold":    document score from which the verdict is "spun"
  *  - "general_floor": with no domain dictionary loaded, a substitution is
  *                    written only if the decoder's confidence in it is at

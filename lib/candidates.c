@@ -521,6 +521,7 @@ done:
 typedef struct us_fill {
   uint32_t start;
   uint8_t len, nw;
+  uint8_t bracketed; /* an alignment has anchors on both sides of it */
   uint32_t w[2];
   uint32_t dict;
 } us_fill;
@@ -555,13 +556,15 @@ typedef struct walk {
  * multiply; a small one stays far below. */
 #define WALK_BUDGET 20000
 
-static int emit(walk *k) {
+/* Records the alignment's gaps; `bracketed` when it ends on an anchor. */
+static int emit(walk *k, int bracketed) {
   for (int g = 0; g < k->ngaps; g++) {
     us_fill *v = us_grow(k->out->v, &k->out->cap, k->out->n + 1, sizeof *v, 64);
     if (!v)
       return -1;
     k->out->v = v;
-    k->out->v[k->out->n++] = k->gap[g];
+    k->out->v[k->out->n] = k->gap[g];
+    k->out->v[k->out->n++].bracketed = (uint8_t)bracketed;
   }
   return 0;
 }
@@ -585,7 +588,7 @@ static int step(walk *k, int level, uint64_t at, size_t p, int last_anchor) {
   if (k->ngaps && depth >= 3 && k->anchors >= 2 && k->anchors + 1 >= k->ngaps &&
       (last_anchor || (depth == 3 && k->ngaps == 1 && k->gap[0].len == 1 &&
                        k->gap[0].nw == 1 && !k->bos)))
-    if (emit(k))
+    if (emit(k, last_anchor))
       return -1;
   if (depth >= unspin_dict_order(k->dict) || p > k->n)
     return 0;
@@ -719,7 +722,7 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     }
     if (!hops && (w2 || len == 2) && !part)
       continue;
-    double w = ch->spin * len + ch->context +
+    double w = ch->spin * len + ch->context + (x->bracketed ? 0.0 : ch->one_sided) +
                (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);
     rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
   }
@@ -948,6 +951,13 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
       rc = align(e, (uint32_t)d, words, n, &fills);
   if (fills.n)
     qsort(fills.v, fills.n, sizeof *fills.v, fill_order);
+  /* the first of the same filler's alignments stands for them all */
+  for (size_t i = 1, head = 0; i < fills.n; i++) {
+    if (fill_order(&fills.v[i], &fills.v[head]))
+      head = i;
+    else
+      fills.v[head].bracketed |= fills.v[i].bracketed;
+  }
   for (size_t i = 0; i < n && !rc; i++) {
     size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,

@@ -15,7 +15,7 @@
 #include "utf8.h"
 
 /* The channel model's defaults (log-weights); see docs/model.md.  spin,
- * keep, context, fanout_power, related1 and related2 come from
+ * keep, context, fanout_power, related1, related2 and one_sided come from
  * bench/tune.py (leave-one-out over the clean seed articles), the relation
  * weights from its grid checked by bench/accuracy; the others are set by
  * hand for now. */
@@ -30,6 +30,7 @@ static const us_channel default_channel = {
     .forward = -0.693,
     .related1 = 3.0,
     .related2 = 1.5,
+    .one_sided = -2.0,
     .morphology = -0.5,
     .case_weight = 1.0,
     .case_smoothing = 2.0,
@@ -147,6 +148,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->related1 = v;
   } else if (!strcmp(name, "related2") && v >= 0 && v <= 10) {
     c->related2 = v;
+  } else if (!strcmp(name, "one_sided") && v <= 0) {
+    c->one_sided = v;
   } else if (!strcmp(name, "morphology") && v <= 0) {
     c->morphology = v;
   } else if (!strcmp(name, "case_weight") && v >= 0 && v <= 10) {
@@ -198,6 +201,8 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = c->related1;
   else if (!strcmp(name, "related2"))
     *v = c->related2;
+  else if (!strcmp(name, "one_sided"))
+    *v = c->one_sided;
   else if (!strcmp(name, "morphology"))
     *v = c->morphology;
   else if (!strcmp(name, "case_weight"))

@@ -28,6 +28,7 @@ typedef struct us_channel {
   double length;                /* log weight per word the original is shorter or longer */
   double forward;               /* log weight of a headword-to-term thesaurus pair */
   double related1, related2;    /* log weight of a context filler one or two thesaurus steps away */
+  double one_sided;             /* log weight of a context filler no alignment brackets on both sides */
   double morphology;            /* log weight of going through a stem */
   double case_weight;           /* scale of the case model's log ratio (0: off) */
   double case_smoothing;        /* pseudo-count pulling a word's case rate to the overall one */

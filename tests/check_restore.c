@@ -220,6 +220,48 @@ START_TEST(context_source_restores_without_a_thesaurus) {
 }
 END_TEST
 
+/* The score of candidate `want` of token i when `text` is restored with
+ * parameter `name` at v (NAN when it is not among the token's candidates). */
+static double score_with(unspin_engine *e, const char *name, double v, const char *text,
+                         size_t i, const char *want) {
+  ck_assert_int_eq(unspin_engine_set_param(e, name, v), UNSPIN_OK);
+  unspin_result *r;
+  free(restore(e, text, &r));
+  double score = NAN;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, i); k++) {
+    double sc;
+    const char *t = unspin_result_token_candidate(r, i, k, NULL, NULL, &sc);
+    if (!strcmp(t, want))
+      score = sc;
+  }
+  unspin_result_free(r);
+  return score;
+}
+
+START_TEST(one_sided_alignments_weigh_less) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_engine *e = context_engine(d);
+  /* "the spy [agency] joined": anchors on both sides, one_sided does not apply */
+  static const char both[] = "Officials said the spy bureau joined them.\n";
+  double a = score_with(e, "one_sided", 0.0, both, 4, "agency");
+  double b = score_with(e, "one_sided", -3.0, both, 4, "agency");
+  ck_assert(isfinite(a));
+  ck_assert_double_eq_tol(a, b, 1e-9);
+  /* "the spy [agency]" before a word no spinner writes: anchored on the left only */
+  static const char left[] = "Officials said the spy bureau qzxv.\n";
+  a = score_with(e, "one_sided", 0.0, left, 4, "agency");
+  b = score_with(e, "one_sided", -3.0, left, 4, "agency");
+  ck_assert(isfinite(a) && isfinite(b));
+  ck_assert_double_eq_tol(a - b, 3.0, 1e-9);
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(e, "one_sided", &v), UNSPIN_OK);
+  ck_assert_double_eq(v, -3.0);
+  ck_assert_int_eq(unspin_engine_set_param(e, "one_sided", 0.5), UNSPIN_ERR_INVALID_ARG);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(alignment_fills_adjacent_gaps) {
   /* two neighbouring words replaced: no single word's neighbours match the
    * story, the alignment "on _ _ and" does */
@@ -574,9 +616,9 @@ START_TEST(parameters_are_checked) {
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
                                       "related2", "threshold", "adapt", "beam", "listed",
-                                      "general_floor"};
-  static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,
-                                  1.5, -3, -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5, 0.7};
+                                      "general_floor", "one_sided"};
+  static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,  1.5, -3,
+                                  -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5, 0.7, -2.5};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
@@ -730,6 +772,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
+  tcase_add_test(tc, one_sided_alignments_weigh_less);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
