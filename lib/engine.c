@@ -9,6 +9,7 @@
 #include "candidates.h"
 #include "consistency.h"
 #include "decode.h"
+#include "detect.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
@@ -508,49 +509,19 @@ static void keep_acronyms(unspin_result *r) {
   }
 }
 
-/* The document's spin rate: the maximum-likelihood mixing weight pi of
- * "substituted" in a two-component mixture over its spinnable words, each
- * with likelihood ratio LR (substituted : kept) of the word-list sources,
- * found by EM: pi <- mean(pi LR / (pi LR + 1 - pi)).  Words nothing could
- * replace have LR = 0.  The score is pi. */
+/* The document's score, the estimated share of substituted words among its
+ * spinnable ones (us_substitution_rate over the word-list sources' ratios),
+ * its verdict, and each word's spin probability from every source's ratio
+ * with the document's share as the prior (never below the channel's), so a
+ * restored word is at least even. */
 static void estimate_rate(const unspin_engine *e, unspin_result *r) {
-  size_t counted = 0;
-  for (size_t i = 0; i < r->tokens.n; i++) {
-    int use = r->spinnable[i];
-    if (!use)
+  for (size_t i = 0; i < r->tokens.n; i++)
+    if (!r->spinnable[i])
       r->pass.lr[i] = NAN; /* not part of the estimate */
-    counted += use;
-  }
-  double pi = 0.05;
-  for (int iter = 0; iter < 100 && counted; iter++) {
-    double sum = 0;
-    for (size_t i = 0; i < r->tokens.n; i++) {
-      double lr = r->pass.lr[i];
-      if (lr != lr || lr == -INFINITY)
-        continue;
-      double odds = lr > 50 ? INFINITY : exp(lr);
-      sum += odds == INFINITY ? 1.0 : pi * odds / (pi * odds + 1.0 - pi);
-    }
-    double next = sum / (double)counted;
-    if (fabs(next - pi) < 1e-7) {
-      pi = next;
-      break;
-    }
-    pi = next;
-  }
-  /* token posteriors: every source's evidence, the document's rate as the
-   * prior (never below the channel's), so a restored word is at least even */
-  double prior = pi > exp(e->channel.spin) ? pi : exp(e->channel.spin);
-  double logit = log(prior) - log1p(-prior);
-  for (size_t i = 0; i < r->tokens.n; i++) {
-    double lr = r->pass.lr_all[i];
-    if (r->pass.lr[i] != r->pass.lr[i] || lr == -INFINITY) {
-      r->pass.spin[i] = 0;
-      continue;
-    }
-    r->pass.spin[i] = lr == INFINITY ? 1.0 : 1.0 / (1.0 + exp(-(lr + logit)));
-  }
-  r->score = counted ? pi : 0.0;
+  double pi = us_substitution_rate(r->pass.lr, r->tokens.n);
+  us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, pi, exp(e->channel.spin),
+                        r->pass.spin);
+  r->score = pi;
   r->spun = r->score >= e->threshold;
 }
 
