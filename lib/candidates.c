@@ -692,8 +692,6 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
   int rc = 0;
   for (; *at < f->n && f->v[*at].start == start && f->v[*at].len == len && !rc; (*at)++) {
     const us_fill *x = &f->v[*at];
-    if (*at && !fill_order(x, x - 1))
-      continue; /* the same filler from another alignment */
     const unspin_dict *dict = e->dicts[x->dict];
     size_t n1, n2 = 0;
     const char *w1 = us_dict_word(dict, x->w[0], &n1), *w2 = NULL;
@@ -951,13 +949,16 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
       rc = align(e, (uint32_t)d, words, n, &fills);
   if (fills.n)
     qsort(fills.v, fills.n, sizeof *fills.v, fill_order);
-  /* the first of the same filler's alignments stands for them all */
-  for (size_t i = 1, head = 0; i < fills.n; i++) {
-    if (fill_order(&fills.v[i], &fills.v[head]))
-      head = i;
+  /* one filler per (span, words): the same one from other alignments is
+   * bracketed if any of them is */
+  size_t nfills = fills.n ? 1 : 0;
+  for (size_t i = 1; i < fills.n; i++) {
+    if (fill_order(&fills.v[i], &fills.v[nfills - 1]))
+      fills.v[nfills++] = fills.v[i];
     else
-      fills.v[head].bracketed |= fills.v[i].bracketed;
+      fills.v[nfills - 1].bracketed |= fills.v[i].bracketed;
   }
+  fills.n = nfills;
   for (size_t i = 0; i < n && !rc; i++) {
     size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
