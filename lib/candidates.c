@@ -924,11 +924,15 @@ static void case_channel(const unspin_engine *e, const us_word *words, us_cands 
 static int consistency_channel(const unspin_engine *e, const us_word *words, us_cands *out) {
   us_buf spun = US_BUF_INIT;
   int rc = 0;
+  const us_cand *joined = NULL; /* the last candidate whose span `spun` holds */
   for (size_t k = 0; k < out->n && !rc; k++) {
     us_cand *c = &out->v[k];
     if (c->source == US_SRC_IDENTITY)
       continue;
-    rc = us_join_keys(words + c->start, c->len, &spun);
+    if (!joined || joined->start != c->start || joined->len != c->len) {
+      rc = us_join_keys(words + c->start, c->len, &spun);
+      joined = c;
+    }
     if (!rc && us_pairs_elsewhere(out->made, spun.data, spun.len, out->text.data + c->text_off,
                                   c->text_len, words[c->start].token))
       c->channel += e->channel.consistency;
