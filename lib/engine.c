@@ -366,6 +366,23 @@ static int render(const unspin_result *r, const char *text, const us_word *w, si
   return 0;
 }
 
+/* Records a restored span, the n words w[0..n), whose wording the output
+ * holds from byte `at` on: the first word gets the wording, the others an
+ * empty string, and the input is copied on from the span's end. */
+static int record_restoration(unspin_result *r, const us_word *w, size_t n, size_t at,
+                              size_t *copied) {
+  us_pass *p = &r->pass;
+  p->orig_off[w[0].token] = (int64_t)p->originals.len;
+  if (us_buf_append(&p->originals, r->out.data + at, r->out.len - at) ||
+      us_buf_putc(&p->originals, '\0'))
+    return -1;
+  for (size_t k = 1; k < n; k++)
+    p->orig_off[w[k].token] = (int64_t)p->originals.len - 1;
+  p->restored++;
+  *copied = r->tokens.v[w[n - 1].token].end;
+  return 0;
+}
+
 /* Records the best few candidates that competed at word w's span. */
 static int record_candidates(us_pass *p, const us_word *w, size_t i, const us_cands *c,
                              const us_decision *dec) {
@@ -444,20 +461,13 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     const us_cand *c = &cands->v[dec.edge[i]];
     if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
       continue;
-    size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[i + c->len - 1].token].end;
+    size_t a = r->tokens.v[w[i].token].start;
     if (us_buf_append(&r->out, text + *copied, a - *copied))
       goto done;
     size_t at = r->out.len;
-    if (render(r, text, w + i, c->len, cands->text.data + c->text_off, c->text_len, &r->out))
+    if (render(r, text, w + i, c->len, cands->text.data + c->text_off, c->text_len, &r->out) ||
+        record_restoration(r, w + i, c->len, at, copied))
       goto done;
-    r->pass.orig_off[w[i].token] = (int64_t)r->pass.originals.len;
-    if (us_buf_append(&r->pass.originals, r->out.data + at, r->out.len - at) ||
-        us_buf_putc(&r->pass.originals, '\0'))
-      goto done;
-    for (size_t k = 1; k < c->len; k++) /* the span's other words: merged into the first */
-      r->pass.orig_off[w[i + k].token] = (int64_t)r->pass.originals.len - 1;
-    r->pass.restored++;
-    *copied = b;
     if (made && record_pair(made, w + i, c, cands))
       goto done;
   }
@@ -609,16 +619,12 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
     while (last + 1 < n && s->orig_off[w[last + 1].token] >= 0 &&
            !s->originals.data[s->orig_off[w[last + 1].token]])
       last++;
-    size_t a = r->tokens.v[w[i].token].start, b = r->tokens.v[w[last].token].end;
-    if (us_buf_append(&r->out, text + *copied, a - *copied) || us_buf_append(&r->out, o, olen))
+    size_t a = r->tokens.v[w[i].token].start;
+    if (us_buf_append(&r->out, text + *copied, a - *copied))
       return -1;
-    p->orig_off[w[i].token] = (int64_t)p->originals.len;
-    if (us_buf_append(&p->originals, o, olen + 1))
+    size_t at = r->out.len;
+    if (us_buf_append(&r->out, o, olen) || record_restoration(r, w + i, last - i + 1, at, copied))
       return -1;
-    for (size_t k = i + 1; k <= last; k++)
-      p->orig_off[w[k].token] = (int64_t)p->originals.len - 1;
-    p->restored++;
-    *copied = b;
     i = last;
   }
   return 0;
