@@ -27,9 +27,15 @@ no word among the 100 most frequent of TEXT spun on its own ("a" never
 becomes "letter", "in" never "inch"); and names left alone (a capitalised
 word that TEXT never has in lower case: "Tallinn").
 
+--profile-out FILE writes the spinner's list as a spinner profile
+(`key|synonym|...`, the format `unspin --profile` reads): every group whose
+key or one of whose synonyms occurs in the text, which are all the groups a
+restorer could use on it.  With it, `bench/tune.py --profile` scores the
+profile source as a user who has the spinner's list would use it.
+
 usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
                [--frequencies TEXT [--realistic]] [--aiksaurus DIR] [--mythes FILE]
-               < clean.txt > spun.txt
+               [--profile-out FILE] < clean.txt > spun.txt
 """
 import argparse
 import random
@@ -153,6 +159,27 @@ def spin_line(line, syn, rate, rng, freq=None, skip=None):
     return "".join(out)
 
 
+def phrases_of(text):
+    """The lower-case phrases of one to three words of the text."""
+    out = set()
+    for line in text.splitlines():
+        toks = [t.group(0).lower().replace("’", "'") for t in WORD.finditer(line)]
+        for n in (1, 2, 3):
+            for i in range(len(toks) - n + 1):
+                out.add(" ".join(toks[i:i + n]))
+    return out
+
+
+def write_profile(path, syn, text):
+    """Writes the groups of the list that could fire on the text (see above)."""
+    seen = phrases_of(text)
+    with open(path, "w", encoding="utf-8") as f:
+        for key in sorted(syn):
+            terms = [t for t in syn[key] if "|" not in t]
+            if terms and "|" not in key and (key in seen or any(t.lower() in seen for t in terms)):
+                f.write("|".join([key] + terms) + "\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rate", type=float, default=0.25)
@@ -163,6 +190,9 @@ def main():
     ap.add_argument("--frequencies", help="text whose word counts weight the choice")
     ap.add_argument("--realistic", action="store_true",
                     help="synonyms only, no lone frequent words, no names (needs --frequencies)")
+    ap.add_argument("--profile-out", metavar="FILE",
+                    help="write the spinner's list as an unspin profile (the groups that "
+                         "could fire on this text)")
     args = ap.parse_args()
     if args.realistic and not args.frequencies:
         ap.error("--realistic needs --frequencies")
@@ -187,7 +217,10 @@ def main():
         for k, v in load_mythes(args.mythes, args.realistic).items():
             syn[k] = sorted(set(syn.get(k, [])) | set(v))
     rng = random.Random(args.seed)
-    for line in sys.stdin:
+    text = sys.stdin.read()
+    if args.profile_out:
+        write_profile(args.profile_out, syn, text)
+    for line in text.splitlines(keepends=True):
         sys.stdout.write(spin_line(line, syn, args.rate, rng, freq, skip))
 
 

@@ -23,8 +23,13 @@ MyThes and from the Moby list (the pairs chosen by a hash, the same in every
 run), while the spinner keeps them all: about F of its substitutions are
 then links the restorer does not know.
 
+With --profile, every restoration (of the spun and of the clean article)
+also loads the spinner's list as a spinner profile (`spin.py --profile-out`:
+the groups of its list that could fire on the article), as a user who has
+the spinner's list would: that scores the profile source's weight.
+
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
-               [--frequencies TEXT [--realistic]] [--hide F --general DIR]
+               [--frequencies TEXT [--realistic]] [--hide F --general DIR] [--profile]
                --grid NAME=V1,V2 ...
                CLEAN.txt...
 """
@@ -117,6 +122,8 @@ def main():
                     help="fraction of thesaurus links the restorer does not know")
     ap.add_argument("--general", help="directory holding the default dictionary's sources")
     ap.add_argument("--mythes", default="/usr/share/mythes/th_en_US_v2.dat")
+    ap.add_argument("--profile", action="store_true",
+                    help="restore with the spinner's list loaded as a spinner profile")
     ap.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2,...",
                     help="a parameter and the values to try (repeatable)")
     ap.add_argument("clean", nargs="+")
@@ -134,13 +141,15 @@ def main():
         run([a.unspin, "build", "-o", d] + others)
         for th in a.thesaurus.split(","):
             spun = os.path.join(tmp, f"spun{i}.{th}.txt")
+            profile = os.path.join(tmp, f"spun{i}.{th}.profile")
             with open(path, "rb") as src, open(spun, "wb") as dst:
                 dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
                                str(a.rate), "--seed", str(i + 1), "--thesaurus", th] +
                               (["--frequencies", a.frequencies] if a.frequencies else []) +
-                              (["--realistic"] if a.realistic else []),
+                              (["--realistic"] if a.realistic else []) +
+                              (["--profile-out", profile] if a.profile else []),
                               input=src.read()).stdout)
-            cases.append((path, spun, d))
+            cases.append((path, spun, d, ["--profile", profile] if a.profile else []))
     grid = {}
     for spec in a.grid:
         name, values = spec.split("=")
@@ -151,8 +160,8 @@ def main():
         flags = [f"--param={k}={v}" for k, v in params.items()]
         total, n = 0.0, 0
         detail = []
-        for clean, spun, d in cases:
-            for dicts in (["-d", d], []):
+        for clean, spun, d, profile in cases:
+            for dicts in (["-d", d] + profile, profile):
                 out = os.path.join(tmp, "out.txt")
                 with open(out, "wb") as f:
                     f.write(run([a.unspin] + dicts + flags + [spun], env=env).stdout)

@@ -16,15 +16,15 @@
 #include "utf8.h"
 
 /* The channel model's defaults (log-weights); see docs/model.md.  spin,
- * keep, context, fanout_power, related1, related2 and one_sided come from
- * bench/tune.py (leave-one-out over the clean seed articles), the relation
- * weights from its grid checked by bench/accuracy; the others are set by
- * hand for now. */
+ * keep, context, fanout_power, related1, related2, one_sided and the
+ * profile weight come from bench/tune.py (leave-one-out over the clean seed
+ * articles), the other relation weights from its grid checked by
+ * bench/accuracy; see docs/model.md §6 for each. */
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
-    .relation = {0.0, -0.693, -1.204, -1.204, 2.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2;
-                                                              flat lists 1 (docs/model.md §6) */
+    .relation = {0.0, -0.693, -1.204, -1.204, -0.25, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles
+                                                                e^-0.25; flat lists 1 */
     .fanout_power = 0.5,
     .context = -5.0,
     .length = -2.0,
