@@ -38,7 +38,7 @@ static const us_channel default_channel = {
     .consistency = 3.0,
 };
 
-#define DEFAULT_BEAM 8
+#define DEFAULT_BEAM 4
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.02
