@@ -219,8 +219,9 @@ typedef struct ranked {
   double weight, rank;
 } ranked;
 
-/* Originals of the span through the stems of its first word, re-inflected
- * like it: "dangers" -> "danger" -> "risk" -> "risks". */
+/* Originals of the span through the stems of its first word, from the
+ * thesauri and the spinner profiles, re-inflected like it: "dangers" ->
+ * "danger" -> "risk" -> "risks". */
 static int morphology_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                                  uint8_t len, const us_buf *stems, int nst, us_cands *c) {
   const us_word *w0 = &words[start];
@@ -241,11 +242,21 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
      * probability; only the first MORPH_ORIGINALS are worth inflecting */
     ranked top[MORPH_ORIGINALS];
     size_t ntop = 0;
-    for (size_t d = 0; d < e->ndicts; d++) {
-      size_t first, n = us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
+    /* the dictionaries' thesauri, then the spinner profiles (whose keys
+     * are inflected like any original: "companies" -> "company" ->
+     * "agency" -> "agencies") */
+    for (size_t d = 0; d < e->ndicts + e->nprofiles; d++) {
+      const unspin_profile *prof = d < e->ndicts ? NULL : e->profiles[d - e->ndicts];
+      size_t first, n = prof ? us_profile_originals(prof, phrase.data, phrase.len, &first)
+                             : us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
       for (size_t i = 0; i < n; i++) {
         ranked r;
-        us_dict_original(e->dicts[d], first + i, &r.o);
+        if (prof) {
+          r.o = (us_original){.relation = US_REL_PROFILE};
+          us_profile_original(prof, first + i, &r.o.text, &r.o.len, &r.o.fanout);
+        } else {
+          us_dict_original(e->dicts[d], first + i, &r.o);
+        }
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
         us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);

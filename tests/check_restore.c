@@ -326,6 +326,45 @@ START_TEST(morphology_source_reinflects) {
 }
 END_TEST
 
+START_TEST(profile_keys_are_inflected_like_the_spun_word) {
+  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
+  FILE *f = fopen(dic, "rb");
+  if (!f)
+    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
+  fclose(f);
+  /* no thesaurus: only the profile links the words */
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_profile *p = profile("agency|company\nrisk|danger\n");
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  unspin_error err;
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  static const char spun[] = "The spy companies said the move dangers inflaming tensions.\n";
+  /* without the profile, nothing links "companies" to "agencies" */
+  unspin_result *r;
+  free(restore(e, spun, &r));
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++)
+    ck_assert_str_ne(unspin_result_token_candidate(r, 2, k, NULL, NULL, NULL), "agencies");
+  unspin_result_free(r);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  free(restore(e, spun, &r));
+  int found = 0;
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
+    unspin_source src;
+    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
+    found |= !strcmp(c, "agencies") && src == UNSPIN_SOURCE_MORPHOLOGY;
+  }
+  ck_assert_msg(found, "the profile's key, inflected, is proposed through the stem");
+  /* and the restoration (the story's own "agency" wins the first) */
+  size_t len;
+  ck_assert_str_eq(unspin_result_token_original(r, 6, &len), "risks");
+  ck_assert_uint_eq(unspin_result_restored_count(r), 2);
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  unspin_profile_free(p);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(irregular_forms_from_wordnet_exceptions) {
   const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
   FILE *f = fopen(dic, "rb");
@@ -776,6 +815,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
+  tcase_add_test(tc, profile_keys_are_inflected_like_the_spun_word);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, case_model_weighs_the_case_read);
   tcase_add_test(tc, synonym_list_proposes_but_is_no_evidence);
