@@ -291,8 +291,11 @@ UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const 
  * format "key|syn1|syn2|..." (one group per line, UTF-8 or ASCII, CRLF and
  * a BOM tolerated, matched case-insensitively, phrases of up to 3 words;
  * empty fields and longer phrases are skipped).  The spinner replaced a key
- * by one of its synonyms, so each synonym proposes its key.  Immutable once
- * parsed: shareable between engines and threads. */
+ * by one of its synonyms, so each synonym proposes its key (inflected forms
+ * too: a stem's key is re-inflected like the spun word).  A spinner's list
+ * links nearly every common word, so its links restore but do not count as
+ * evidence that a text is spun: the verdict stays calibrated for clean text.
+ * Immutable once parsed: shareable between engines and threads. */
 typedef struct unspin_profile unspin_profile;
 
 /** Parses a profile from `len` bytes; `name` (may be NULL) names it in

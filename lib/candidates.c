@@ -106,7 +106,9 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * it lacks; the channel charges for the words the spinner added. */
   if (src != US_SRC_IDENTITY)
     channel += e->channel.length * fabs((double)len - (double)nwords);
-  double evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED ? -INFINITY : channel;
+  double evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED || rel == US_REL_PROFILE
+                        ? -INFINITY
+                        : channel;
   /* one edge per (span, text): keep the likeliest.  Candidates are added
    * start by start, so only the tail can hold this start's. */
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {

@@ -34,8 +34,9 @@ typedef struct us_cand {
   double channel;  /* log P(spun | original) */
   double evidence; /* the channel weight from the sources detection counts:
                     * not context fillers (which clean text of the same story
-                    * gets too) nor flat synonym lists (which link nearly every
-                    * common word); -INFINITY when only those propose it */
+                    * gets too), flat synonym lists or spinner profiles (which
+                    * link nearly every common word); -INFINITY when only those
+                    * propose it */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
 } us_cand;

@@ -23,8 +23,8 @@
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
-    .relation = {0.0, -0.693, -1.204, -1.204, -0.25, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles
-                                                                e^-0.25; flat lists 1 */
+    .relation = {0.0, -0.693, -1.204, -1.204, 2.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2;
+                                                              flat lists 1 */
     .fanout_power = 0.5,
     .context = -5.0,
     .length = -2.0,

@@ -100,6 +100,16 @@ START_TEST(profile_source_restores_and_copies_case) {
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  /* a spinner's list links nearly every common word: its links restore
+   * but do not make the verdict, which stays clean here */
+  unspin_result *r;
+  free(restore(e, "The spy company joined the group.", &r));
+  ck_assert(!unspin_result_is_spun(r));
+  ck_assert_uint_eq(unspin_result_restored_count(r), 0);
+  unspin_result_free(r);
+  unspin_engine_free(e);
+  e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
   expect_restored(e, "The spy company joined the group.\n", "The spy agency joined the group.\n");
   expect_restored(e, "The Spy Company Joined\n", "The Spy Agency Joined\n");
   expect_restored(e, "THE SPY COMPANY JOINED\n", "THE SPY AGENCY JOINED\n");
@@ -111,7 +121,6 @@ START_TEST(profile_source_restores_and_copies_case) {
   /* every byte outside the restored word is kept: CRLF, tabs, quotes */
   expect_restored(e, "\t“The spy company  joined the group.”\r\n",
                   "\t“The spy agency  joined the group.”\r\n");
-  unspin_result *r;
   free(restore(e, "The spy company joined the group.", &r));
   ck_assert_uint_eq(unspin_result_restored_count(r), 1);
   size_t len;
@@ -354,10 +363,8 @@ START_TEST(profile_keys_are_inflected_like_the_spun_word) {
     found |= !strcmp(c, "agencies") && src == UNSPIN_SOURCE_MORPHOLOGY;
   }
   ck_assert_msg(found, "the profile's key, inflected, is proposed through the stem");
-  /* and the restoration (the story's own "agency" wins the first) */
   size_t len;
   ck_assert_str_eq(unspin_result_token_original(r, 6, &len), "risks");
-  ck_assert_uint_eq(unspin_result_restored_count(r), 2);
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_profile_free(p);
@@ -765,9 +772,7 @@ static const char *value(const char *s) {
 START_TEST(json_is_valid_and_complete) {
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_profile *p = profile("agency|company\n");
-  unspin_engine *e;
-  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
   static const char in[] = "The \"spy\" company\tjoined\\ the group.\r\n\x01 caf\xff.";
   unspin_result *r;

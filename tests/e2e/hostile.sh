@@ -132,7 +132,7 @@ fi
 through 0 "profile with empty fields and 1 MB lines" "$T/story.txt" --profile "$T/odd.profile"
 printf 'agency|firm|company\n' >"$T/good.profile"
 printf 'The spy company joined the cyber defense group in May 2008.\n' >"$T/spun.txt"
-unspin -d "$T/story.undict" --profile "$T/odd.profile" --profile "$T/good.profile" "$T/spun.txt" \
+unspin -d "$T/story.undict" --profile "$T/odd.profile" --profile "$T/good.profile" --always "$T/spun.txt" \
   >"$T/out" 2>"$T/err"
 grep -q "spy agency joined" "$T/out" && ok || bad "odd profile beside a good one: $(cat "$T/out")"
 
