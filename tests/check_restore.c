@@ -57,6 +57,30 @@ static void expect_restored(const unspin_engine *e, const char *in, const char *
 
 /* An engine restoring against dictionary d alone, also documents the
  * verdict calls clean. */
+/* Whether token i of r has the candidate `text` from `source`. */
+static int has_candidate(const unspin_result *r, size_t i, const char *text, unspin_source source) {
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, i); k++) {
+    unspin_source src;
+    const char *c = unspin_result_token_candidate(r, i, k, NULL, &src, NULL);
+    if (!strcmp(c, text) && src == source)
+      return 1;
+  }
+  return 0;
+}
+
+/* hunspell's en_US, a build dependency: without it the tests of
+ * morphology have nothing to test. */
+#define EN_US_AFF "/usr/share/hunspell/en_US.aff"
+#define EN_US_DIC "/usr/share/hunspell/en_US.dic"
+
+static int have_en_us(void) {
+  FILE *f = fopen(EN_US_DIC, "rb");
+  if (!f)
+    return 0;
+  fclose(f);
+  return 1;
+}
+
 static unspin_engine *restoring_engine(const unspin_dict *d, unspin_dict_role role) {
   unspin_engine *e;
   unspin_options opts;
@@ -128,13 +152,8 @@ START_TEST(profile_source_restores_and_copies_case) {
   ck_assert_ptr_null(unspin_result_token_original(r, 1, NULL));
   ck_assert_double_ge(unspin_result_token_spin(r, 2), 0.5);
   ck_assert_double_lt(unspin_result_token_spin(r, 1), 0.5);
-  unspin_source src;
-  int found = 0;
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
-    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
-    found |= !strcmp(c, "agency") && src == UNSPIN_SOURCE_PROFILE;
-  }
-  ck_assert_msg(found, "the profile's key is among the candidates");
+  ck_assert_msg(has_candidate(r, 2, "agency", UNSPIN_SOURCE_PROFILE),
+                "the profile's key is among the candidates");
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_profile_free(p);
@@ -306,11 +325,9 @@ START_TEST(article_follows_the_original) {
 END_TEST
 
 START_TEST(morphology_source_reinflects) {
-  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
-  FILE *f = fopen(dic, "rb");
-  if (!f)
-    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
-  fclose(f);
+  if (!have_en_us())
+    return;
+  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -320,13 +337,8 @@ START_TEST(morphology_source_reinflects) {
   /* "dangers" is not listed, its stem "danger" is: risk -> "risks" like "dangers" */
   unspin_result *r;
   free(restore(e, "The spy agency said the move dangers inflaming tensions.\n", &r));
-  int found = 0;
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 6); k++) {
-    unspin_source src;
-    const char *c = unspin_result_token_candidate(r, 6, k, NULL, &src, NULL);
-    found |= !strcmp(c, "risks") && src == UNSPIN_SOURCE_MORPHOLOGY;
-  }
-  ck_assert_msg(found, "'risks' is proposed for 'dangers' through its stem");
+  ck_assert_msg(has_candidate(r, 6, "risks", UNSPIN_SOURCE_MORPHOLOGY),
+                "'risks' is proposed for 'dangers' through its stem");
   unspin_result_free(r);
   ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", dic, &err), UNSPIN_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent.aff"));
@@ -336,11 +348,9 @@ START_TEST(morphology_source_reinflects) {
 END_TEST
 
 START_TEST(profile_keys_are_inflected_like_the_spun_word) {
-  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
-  FILE *f = fopen(dic, "rb");
-  if (!f)
-    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
-  fclose(f);
+  if (!have_en_us())
+    return;
+  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   /* no thesaurus: only the profile links the words */
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_profile *p = profile("agency|company\nrisk|danger\n");
@@ -356,13 +366,8 @@ START_TEST(profile_keys_are_inflected_like_the_spun_word) {
   unspin_result_free(r);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
   free(restore(e, spun, &r));
-  int found = 0;
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
-    unspin_source src;
-    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
-    found |= !strcmp(c, "agencies") && src == UNSPIN_SOURCE_MORPHOLOGY;
-  }
-  ck_assert_msg(found, "the profile's key, inflected, is proposed through the stem");
+  ck_assert_msg(has_candidate(r, 2, "agencies", UNSPIN_SOURCE_MORPHOLOGY),
+                "the profile's key, inflected, is proposed through the stem");
   size_t len;
   ck_assert_str_eq(unspin_result_token_original(r, 6, &len), "risks");
   unspin_result_free(r);
@@ -373,11 +378,9 @@ START_TEST(profile_keys_are_inflected_like_the_spun_word) {
 END_TEST
 
 START_TEST(irregular_forms_from_wordnet_exceptions) {
-  const char *aff = "/usr/share/hunspell/en_US.aff", *dic = "/usr/share/hunspell/en_US.dic";
-  FILE *f = fopen(dic, "rb");
-  if (!f)
-    return; /* hunspell-en-us is a build dependency; without it there is nothing to test */
-  fclose(f);
+  if (!have_en_us())
+    return;
+  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   char *wn = tu_path(dir, "wn");
   char *verb = tu_path(dir, "verb.exc");
   /* the lists live in a directory of their own */
@@ -398,13 +401,8 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
   /* "turned" is not listed; its stem "turn" gives "become", irregularly "became" */
   unspin_result *r;
   free(restore(e, "The sky turned dark.\n", &r));
-  int found = 0;
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++) {
-    unspin_source src;
-    const char *c = unspin_result_token_candidate(r, 2, k, NULL, &src, NULL);
-    found |= !strcmp(c, "became") && src == UNSPIN_SOURCE_MORPHOLOGY;
-  }
-  ck_assert_msg(found, "'became' is proposed for 'turned'");
+  ck_assert_msg(has_candidate(r, 2, "became", UNSPIN_SOURCE_MORPHOLOGY),
+                "'became' is proposed for 'turned'");
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_dict_free(d);
