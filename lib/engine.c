@@ -23,7 +23,7 @@
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
-    .relation = {0.0, -0.693, -1.204, -1.204, 2.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e^2;
+    .relation = {0.0, -0.693, -1.204, -1.204, 1.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e;
                                                               flat lists 1 */
     .fanout_power = 0.5,
     .context = -5.0,
