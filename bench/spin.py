@@ -38,6 +38,7 @@ usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
                [--profile-out FILE] < clean.txt > spun.txt
 """
 import argparse
+import io
 import random
 import re
 import struct
@@ -220,7 +221,7 @@ def main():
     text = sys.stdin.read()
     if args.profile_out:
         write_profile(args.profile_out, syn, text)
-    for line in text.splitlines(keepends=True):
+    for line in io.StringIO(text):  # lines as reading stdin gives them
         sys.stdout.write(spin_line(line, syn, args.rate, rng, freq, skip))
 
 
