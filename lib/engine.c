@@ -405,15 +405,9 @@ static int record_candidates(us_pass *p, const us_word *w, size_t i, const us_ca
   p->cand_at[token] = p->ncands;
   p->cand_n[token] = (uint8_t)ntop;
   for (size_t j = 0; j < ntop; j++) {
-    struct us_result_cand *v = us_grow(p->cands, &p->cands_cap, p->ncands + 1, sizeof *v, 64);
-    if (!v)
-      return -1;
-    p->cands = v;
     const us_cand *k = &c->v[top[j]];
-    p->cands[p->ncands++] =
-        (struct us_result_cand){p->cand_text.len, k->source, dec->local[top[j]]};
-    if (us_buf_append(&p->cand_text, c->text.data + k->text_off, k->text_len) ||
-        us_buf_putc(&p->cand_text, '\0'))
+    if (us_pass_add_candidate(p, c->text.data + k->text_off, k->text_len, k->source,
+                              dec->local[top[j]]))
       return -1;
   }
   return 0;
@@ -597,15 +591,9 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
     p->cand_at[t] = p->ncands;
     p->cand_n[t] = s->cand_n[t];
     for (size_t k = 0; k < s->cand_n[t]; k++) {
-      struct us_result_cand *v = us_grow(p->cands, &p->cands_cap, p->ncands + 1, sizeof *v, 64);
-      if (!v)
-        return -1;
-      p->cands = v;
-      struct us_result_cand c = s->cands[s->cand_at[t] + k];
-      const char *ct = s->cand_text.data + c.text_off;
-      c.text_off = p->cand_text.len;
-      p->cands[p->ncands++] = c;
-      if (us_buf_append(&p->cand_text, ct, strlen(ct) + 1))
+      const struct us_result_cand *c = &s->cands[s->cand_at[t] + k];
+      const char *ct = s->cand_text.data + c->text_off;
+      if (us_pass_add_candidate(p, ct, strlen(ct), c->source, c->score))
         return -1;
     }
   }

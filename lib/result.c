@@ -33,6 +33,18 @@ void us_pass_clear(us_pass *p, size_t n) {
   }
 }
 
+int us_pass_add_candidate(us_pass *p, const char *text, size_t len, uint8_t source, double score) {
+  struct us_result_cand *v = us_grow(p->cands, &p->cands_cap, p->ncands + 1, sizeof *v, 64);
+  if (!v)
+    return -1;
+  p->cands = v;
+  p->cands[p->ncands] = (struct us_result_cand){p->cand_text.len, source, score};
+  if (us_buf_append(&p->cand_text, text, len) || us_buf_putc(&p->cand_text, '\0'))
+    return -1;
+  p->ncands++;
+  return 0;
+}
+
 void us_pass_free(us_pass *p) {
   free(p->spin);
   free(p->lr);
