@@ -318,17 +318,23 @@ static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size
   }
 }
 
+/* The first free slot of an open-addressing table for a key's hash. */
+static size_t empty_slot(const uint32_t *slot, size_t nslots, uint64_t hash) {
+  size_t s = hash & (nslots - 1);
+  while (slot[s])
+    s = (s + 1) & (nslots - 1);
+  return s;
+}
+
 static int cache_grow(us_word_cache *c) {
   size_t nslots = c->nslots ? 2 * c->nslots : 1024;
   uint32_t *slot = calloc(nslots, sizeof *slot);
   if (!slot)
     return -1;
-  for (size_t i = 0; i < c->nentries; i++) {
-    size_t s = us_word_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len) & (nslots - 1);
-    while (slot[s])
-      s = (s + 1) & (nslots - 1);
-    slot[s] = (uint32_t)i + 1;
-  }
+  for (size_t i = 0; i < c->nentries; i++)
+    slot[empty_slot(slot, nslots,
+                    us_word_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len))] =
+        (uint32_t)i + 1;
   free(c->slot);
   c->slot = slot;
   c->nslots = nslots;
@@ -357,10 +363,7 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   if (us_buf_append(&c->text, stems, stems_len))
     return NULL;
   x->first = c->ncands;
-  size_t s = us_word_hash(key, len) & (c->nslots - 1);
-  while (c->slot[s])
-    s = (s + 1) & (c->nslots - 1);
-  c->slot[s] = (uint32_t)++c->nentries;
+  c->slot[empty_slot(c->slot, c->nslots, us_word_hash(key, len))] = (uint32_t)++c->nentries;
   return x;
 }
 
@@ -452,21 +455,26 @@ done:
  * same spun word again); -1 when memory runs out. */
 static int related(const unspin_engine *e, us_cands *c, const char *a, size_t alen, const char *b,
                    size_t blen) {
-  us_buf key = US_BUF_INIT; /* a's length first: keys may hold any byte */
-  int hops = -1;
-  if (us_buf_append(&key, &alen, sizeof alen) || us_buf_append(&key, a, alen) ||
-      us_buf_append(&key, b, blen))
-    goto done;
-  const struct us_word_cached *x = cache_find(&c->related_cache, key.data, key.len);
+  /* the key: a's length first (keys may hold any byte), a, b; on the stack
+   * unless the phrases are long */
+  char small[128], *key = small;
+  size_t klen = sizeof alen + alen + blen;
+  if (klen > sizeof small && !(key = malloc(klen)))
+    return -1;
+  memcpy(key, &alen, sizeof alen);
+  memcpy(key + sizeof alen, a, alen);
+  memcpy(key + sizeof alen + alen, b, blen);
+  int hops;
+  const struct us_word_cached *x = cache_find(&c->related_cache, key, klen);
   if (x) {
     hops = x->nstems;
-    goto done;
+  } else {
+    hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
+    if (hops >= 0 && !cache_add(&c->related_cache, key, klen, "", 0, hops))
+      hops = -1;
   }
-  hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
-  if (hops >= 0 && !cache_add(&c->related_cache, key.data, key.len, "", 0, hops))
-    hops = -1;
-done:
-  us_buf_free(&key);
+  if (key != small)
+    free(key);
   return hops;
 }
 
