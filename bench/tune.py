@@ -29,7 +29,8 @@ the groups of its list that could fire on the article), as a user who has
 the spinner's list would: that scores the profile source's weight.
 
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
-               [--frequencies TEXT [--realistic]] [--hide F --general DIR] [--profile]
+               [--frequencies TEXT [--realistic] [--choice uniform|frequency]]
+               [--hide F --general DIR] [--profile]
                --grid NAME=V1,V2 ...
                CLEAN.txt...
 """
@@ -118,6 +119,8 @@ def main():
                          "each, and the objective averages over them")
     ap.add_argument("--frequencies", help="passed to spin.py")
     ap.add_argument("--realistic", action="store_true", help="passed to spin.py")
+    ap.add_argument("--choice", choices=["uniform", "frequency"], default="uniform",
+                    help="passed to spin.py (frequency needs --frequencies)")
     ap.add_argument("--hide", type=float, default=0.0,
                     help="fraction of thesaurus links the restorer does not know")
     ap.add_argument("--general", help="directory holding the default dictionary's sources")
@@ -147,6 +150,7 @@ def main():
                                str(a.rate), "--seed", str(i + 1), "--thesaurus", th] +
                               (["--frequencies", a.frequencies] if a.frequencies else []) +
                               (["--realistic"] if a.realistic else []) +
+                              ["--choice", a.choice] +
                               (["--profile-out", profile] if a.profile else []),
                               input=src.read()).stdout)
             cases.append((path, spun, d, ["--profile", profile] if a.profile else []))
