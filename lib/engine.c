@@ -424,6 +424,13 @@ static int record_pair(us_pairs *made, const us_word *w, const us_cand *c, const
   return rc;
 }
 
+/* A sentence of at most this many words without final punctuation is a
+ * label ("Skip to content", "Leave a Reply"): too little context for a
+ * story dictionary to vouch for a substitution (bench/tune.py: 2, 4, 6, 10
+ * words, 6 best; docs/model.md §4). */
+#define LABEL_WORDS 6
+static int unpunctuated(const unspin_result *r, const char *text, size_t last);
+
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
  * *copied advances past each span.  Each substitution made is added to
@@ -438,8 +445,11 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   int rc = -1;
   /* From general resources alone a substitution must clear a floor of
    * confidence (the logistic of its margin over keeping the words): their
-   * edits are right less often than those a story dictionary backs. */
-  double floor = e->ndomain ? 0.0 : e->general_floor;
+   * edits are right less often than those a story dictionary backs.  So
+   * must one in a label, where the story has little context to match. */
+  double floor = e->ndomain && !(n <= LABEL_WORDS && unpunctuated(r, text, w[n - 1].token))
+                     ? 0.0
+                     : e->general_floor;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))

@@ -197,6 +197,24 @@ START_TEST(general_floor_applies_without_a_domain_dictionary) {
 }
 END_TEST
 
+START_TEST(labels_are_held_to_the_floor) {
+  /* a short line without final punctuation ("Skip to content") gives the
+   * model little context: even with a story dictionary its substitutions
+   * must clear general_floor, which a sentence's need not */
+  static const char label[] = "The transfer risks tensions\n";
+  static const char sentence[] = "The transfer risks inflaming tensions, officials said.\n";
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  unspin_engine *domain = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  ck_assert_int_eq(unspin_engine_set_param(domain, "general_floor", 0.0), UNSPIN_OK);
+  expect_restored(domain, label, "The move risks tensions\n");
+  ck_assert_int_eq(unspin_engine_set_param(domain, "general_floor", 1.0), UNSPIN_OK);
+  expect_restored(domain, label, label);
+  expect_restored(domain, sentence, "The move risks inflaming tensions, officials said.\n");
+  unspin_engine_free(domain);
+  unspin_dict_free(d);
+}
+END_TEST
+
 /* An engine restoring against domain dictionary d alone, context fillers
  * at full weight.  Without a word list nothing counts towards the verdict,
  * which is clean, so it must restore clean documents too. */
@@ -813,6 +831,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, profile_source_restores_and_copies_case);
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
+  tcase_add_test(tc, labels_are_held_to_the_floor);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, one_sided_alignments_weigh_less);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
