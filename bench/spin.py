@@ -39,7 +39,7 @@ restorer could use on it.  With it, `bench/tune.py --profile` scores the
 profile source as a user who has the spinner's list would use it.
 
 usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
-               [--frequencies TEXT [--realistic] [--choice uniform|frequency]]
+               [--frequencies TEXT [--realistic]] [--choice uniform|frequency]
                [--aiksaurus DIR] [--mythes FILE]
                [--profile-out FILE] < clean.txt > spun.txt
 """

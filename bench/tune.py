@@ -29,7 +29,7 @@ the groups of its list that could fire on the article), as a user who has
 the spinner's list would: that scores the profile source's weight.
 
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
-               [--frequencies TEXT [--realistic] [--choice uniform|frequency]]
+               [--frequencies TEXT [--realistic]] [--choice uniform|frequency]
                [--hide F --general DIR] [--profile]
                --grid NAME=V1,V2 ...
                CLEAN.txt...

@@ -429,7 +429,24 @@ static int record_pair(us_pairs *made, const us_word *w, const us_cand *c, const
  * story dictionary to vouch for a substitution (bench/tune.py: 2, 4, 6, 10
  * words, 6 best; docs/model.md §4). */
 #define LABEL_WORDS 6
-static int unpunctuated(const unspin_result *r, const char *text, size_t last);
+
+/* Whether the sentence whose last word is token `last` ends without a full
+ * stop, question or exclamation mark: a heading, label or caption ("Leave a
+ * Reply", "Skip to content"), where a capital need not mark a name nor a
+ * sentence position, so says nothing of the original word. */
+static int unpunctuated(const unspin_result *r, const char *text, size_t last) {
+  uint32_t sentence = r->tokens.v[last].sentence;
+  for (size_t i = last + 1; i < r->tokens.n && r->tokens.v[i].sentence == sentence; i++) {
+    const us_token *t = &r->tokens.v[i];
+    if (t->kind != UNSPIN_TOKEN_PUNCT)
+      continue;
+    const char *c = text + t->start;
+    size_t len = t->end - t->start;
+    if ((len == 1 && strchr(".!?", *c)) || (len == 3 && !memcmp(c, "\xE2\x80\xA6", 3)))
+      return 0;
+  }
+  return 1;
+}
 
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
@@ -447,7 +464,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
    * confidence (the logistic of its margin over keeping the words): their
    * edits are right less often than those a story dictionary backs.  So
    * must one in a label, where the story has little context to match. */
-  double floor = e->ndomain && !(n <= LABEL_WORDS && unpunctuated(r, text, w[n - 1].token))
+  double floor = e->ndomain && !(n && n <= LABEL_WORDS && unpunctuated(r, text, w[n - 1].token))
                      ? 0.0
                      : e->general_floor;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
@@ -539,23 +556,6 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   r->spun = r->score >= e->threshold;
 }
 
-/* Whether the sentence whose last word is token `last` ends without a full
- * stop, question or exclamation mark: a heading, label or caption ("Leave a
- * Reply", "Skip to content"), where a capital need not mark a name nor a
- * sentence position, so says nothing of the original word. */
-static int unpunctuated(const unspin_result *r, const char *text, size_t last) {
-  uint32_t sentence = r->tokens.v[last].sentence;
-  for (size_t i = last + 1; i < r->tokens.n && r->tokens.v[i].sentence == sentence; i++) {
-    const us_token *t = &r->tokens.v[i];
-    if (t->kind != UNSPIN_TOKEN_PUNCT)
-      continue;
-    const char *c = text + t->start;
-    size_t len = t->end - t->start;
-    if ((len == 1 && strchr(".!?", *c)) || (len == 3 && !memcmp(c, "\xE2\x80\xA6", 3)))
-      return 0;
-  }
-  return 1;
-}
 
 /* What the case of each of a sentence's n words says (us_case_evidence_of);
  * in a sentence without final punctuation capitals say nothing. */
