@@ -350,10 +350,16 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "one_sided":    log-weight of a context filler that no alignment with
  *                    the domain dictionary brackets on both sides (<= 0,
  *                    default -2)
+ *  - "mismatch":     log-weight of a context filler no thesaurus links to the
+ *                    spun words whose general-English frequency differs from
+ *                    theirs more than 300-fold ("internet" -> "the"; <= 0,
+ *                    default -2)
+ *  - "general_floor": with no domain dictionary loaded, or in a label (a
+ *                    sentence of at most six words without final
+ *                    punctuation), a substitution is written only if the
+ *                    decoder's confidence in it is at least this (0..1,
+ *                    default 0.8; 0: no floor)
  *  - "threshold":    document score from which the verdict is "spun"
- *  - "general_floor": with no domain dictionary loaded, a substitution is
- *                    written only if the decoder's confidence in it is at
- *                    least this (0..1, default 0.8; 0: no floor)
  *  - "adapt":        a document found spun is decoded again with the prior
  *                    raised to adapt times its score (default 2; 0: one pass)
  *  - "consistency":  with a domain dictionary, log-bonus of a substitution

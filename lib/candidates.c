@@ -705,6 +705,34 @@ static int fill_order(const void *a, const void *b) {
  * another form of the spun words, weighted by their thesaurus relatedness
  * to them; a filler with another number of words than the span must be
  * related to it or to one of its words. */
+#define MISMATCH_RATIO 300.0
+/* The general dictionaries' count of a phrase's rarest word; -1 without
+ * a general dictionary. */
+static double general_count(const unspin_engine *e, const char *text, size_t tlen) {
+  double least = INFINITY;
+  int any = 0;
+  const char *p = text, *end = text + tlen;
+  while (p < end) {
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    const char *we = sp ? sp : end;
+    double c = 0;
+    for (size_t d = 0; d < e->ndicts; d++) {
+      if (e->roles[d] != UNSPIN_ROLE_GENERAL)
+        continue;
+      any = 1;
+      int64_t id = us_dict_word_id(e->dicts[d], p, (size_t)(we - p));
+      unspin_ngram_stats st;
+      uint32_t u = (uint32_t)id;
+      if (id >= 0 && !us_dict_lookup_ids(e->dicts[d], &u, 1, &st))
+        c += (double)st.count;
+    }
+    if (c < least)
+      least = c;
+    p = we + 1;
+  }
+  return any ? least : -1;
+}
+
 static int context_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                               uint8_t len, const char *spun, size_t slen, const us_fills *f,
                               size_t *at, us_cands *c) {
@@ -743,6 +771,13 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
       continue;
     double w = ch->spin * len + ch->context + (x->bracketed ? 0.0 : ch->one_sided) +
                (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);
+    /* a spinner replaces a function word by its like, a content word by
+     * its like: an unrelated filler of the other class is less likely */
+    if (!hops && !part && ch->mismatch != 0) {
+      double cs = general_count(e, spun, slen), cf = general_count(e, text.data, text.len);
+      if (cs >= 0 && cf >= 0 && fabs(log((cf + 1) / (cs + 1))) > log(MISMATCH_RATIO))
+        w += ch->mismatch;
+    }
     rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
   }
   us_buf_free(&text);

@@ -33,6 +33,7 @@ typedef struct us_channel {
   double case_weight;           /* scale of the case model's log ratio (0: off) */
   double case_smoothing;        /* pseudo-count pulling a word's case rate to the overall one */
   double consistency;           /* log weight of a pair the document's restoration made elsewhere */
+  double mismatch;              /* log weight of an unrelated context filler of the other word class */
 } us_channel;
 
 struct unspin_engine {
@@ -44,6 +45,7 @@ struct unspin_engine {
   us_lm lm;
   us_morph *morph; /* owned; NULL without hunspell */
   us_irregular *irregular; /* owned; NULL without exception lists */
+  uint64_t frequent[US_LM_MAX_DICTS]; /* a general dictionary's 100th highest word count */
   const unspin_profile *profiles[US_LM_MAX_DICTS];
   size_t nprofiles;
   us_channel channel;

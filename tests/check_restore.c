@@ -308,6 +308,40 @@ START_TEST(one_sided_alignments_weigh_less) {
 }
 END_TEST
 
+START_TEST(fillers_of_another_frequency_weigh_less) {
+  /* a general dictionary where "the" is 400 times as frequent as "bureau" */
+  static char general[16384];
+  general[0] = '\0';
+  for (int i = 0; i < 400; i++)
+    strcat(general, "the cat sat on the mat.\n");
+  strcat(general, "a bureau and an agency.\n");
+  unspin_dict *g = build_dict("general.undict", general, NULL);
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_engine *e = context_engine(d);
+  ck_assert_int_eq(unspin_engine_add_dict(e, g, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(e, "mismatch", &v), UNSPIN_OK);
+  ck_assert_double_eq_tol(v, -2.0, 1e-12);
+  /* "said [the] spy agency": the story's filler "the" is far more frequent
+   * than "bureau", and no list links them */
+  static const char unlike[] = "Officials said bureau spy agency joined them.\n";
+  double a = score_with(e, "mismatch", 0.0, unlike, 2, "the");
+  double b = score_with(e, "mismatch", -2.0, unlike, 2, "the");
+  ck_assert(isfinite(a) && isfinite(b));
+  double penalty = a - b;
+  ck_assert_double_eq_tol(penalty, 2.0, 1e-9);
+  /* "the spy [agency] joined": "agency" is as rare as "bureau" */
+  static const char like[] = "Officials said the spy bureau joined them.\n";
+  a = score_with(e, "mismatch", 0.0, like, 4, "agency");
+  b = score_with(e, "mismatch", -2.0, like, 4, "agency");
+  ck_assert(isfinite(a));
+  ck_assert_double_eq_tol(a, b, 1e-9);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  unspin_dict_free(g);
+}
+END_TEST
+
 START_TEST(alignment_fills_adjacent_gaps) {
   /* two neighbouring words replaced: no single word's neighbours match the
    * story, the alignment "on _ _ and" does */
@@ -673,14 +707,15 @@ START_TEST(parameters_are_checked) {
   ck_assert_int_eq(unspin_engine_set_param(e, "threshold", 0.2), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "mismatch", 1), UNSPIN_ERR_INVALID_ARG);
   /* every name reads back what was set */
   static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
                                       "related2", "threshold", "adapt", "beam", "listed",
-                                      "general_floor", "one_sided"};
-  static const double values[] = {0.2, 0.9, 0.6, -4, 0.25, -0.5, -1, -1.5,  1.5, -3,
-                                  -0.25, -0.75, 2, 1.25, 0.05, 4, 12, -0.5, 0.7, -2.5};
+                                      "general_floor", "one_sided", "mismatch"};
+  static const double values[] = {0.2,   0.9, 0.6, -4, 0.25, -0.5, -1,  -1.5, 1.5,  -3, -0.25,
+                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
@@ -832,6 +867,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
   tcase_add_test(tc, labels_are_held_to_the_floor);
+  tcase_add_test(tc, fillers_of_another_frequency_weigh_less);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, one_sided_alignments_weigh_less);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
