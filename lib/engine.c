@@ -8,7 +8,6 @@
 
 #include "candidates.h"
 #include "consistency.h"
-#include "dict.h"
 #include "decode.h"
 #include "detect.h"
 #include "error.h"
@@ -100,49 +99,12 @@ static void update_lm(unspin_engine *e) {
   us_lm_init(&e->lm, e->dicts, w, e->ndicts);
 }
 
-/* The FREQUENT_WORDS highest word counts of a dictionary, lowest first. */
-#define FREQUENT_WORDS 100
-typedef struct top_counts {
-  uint64_t v[FREQUENT_WORDS];
-  size_t n;
-} top_counts;
-
-static unspin_status keep_top(void *ctx, const char *key, size_t len, uint64_t count) {
-  top_counts *t = ctx;
-  if (len && key[0] == '<') /* the sentence markers */
-    return UNSPIN_OK;
-  size_t i;
-  if (t->n < FREQUENT_WORDS) {
-    i = t->n++;
-  } else if (count > t->v[0]) {
-    i = 0;
-    while (i + 1 < t->n && t->v[i + 1] < count) {
-      t->v[i] = t->v[i + 1];
-      i++;
-    }
-    t->v[i] = count;
-    return UNSPIN_OK;
-  } else {
-    return UNSPIN_OK;
-  }
-  while (i > 0 && t->v[i - 1] > count) {
-    t->v[i] = t->v[i - 1];
-    i--;
-  }
-  t->v[i] = count;
-  return UNSPIN_OK;
-}
-
 unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
                                      unspin_dict_role role) {
   if (!e || !d || (role != UNSPIN_ROLE_DOMAIN && role != UNSPIN_ROLE_GENERAL))
     return UNSPIN_ERR_INVALID_ARG;
   if (e->ndicts == US_LM_MAX_DICTS)
     return UNSPIN_ERR_LIMIT;
-  top_counts top = {{0}, 0};
-  if (role == UNSPIN_ROLE_GENERAL && us_dict_visit(d, 1, keep_top, &top) != UNSPIN_OK)
-    return UNSPIN_ERR_NOMEM;
-  e->frequent[e->ndicts] = top.n == FREQUENT_WORDS ? top.v[0] : 1;
   e->dicts[e->ndicts] = d;
   e->roles[e->ndicts++] = role;
   e->ndomain += role == UNSPIN_ROLE_DOMAIN;

@@ -45,7 +45,6 @@ struct unspin_engine {
   us_lm lm;
   us_morph *morph; /* owned; NULL without hunspell */
   us_irregular *irregular; /* owned; NULL without exception lists */
-  uint64_t frequent[US_LM_MAX_DICTS]; /* a general dictionary's 100th highest word count */
   const unspin_profile *profiles[US_LM_MAX_DICTS];
   size_t nprofiles;
   us_channel channel;
