@@ -478,14 +478,18 @@ static int related(const unspin_engine *e, us_cands *c, const char *a, size_t al
   return hops;
 }
 
-/* Whether a is related to b or c to d: 1 or 0, or -1 when memory runs out. */
+/* The fewest thesaurus steps linking a to b or c to d (0: none), or -1 when
+ * memory runs out. */
 static int either_related(const unspin_engine *e, us_cands *cands, const char *a, size_t alen,
                           const char *b, size_t blen, const char *c, size_t clen, const char *d,
                           size_t dlen) {
   int r = related(e, cands, a, alen, b, blen);
-  if (!r)
-    r = related(e, cands, c, clen, d, dlen);
-  return r < 0 ? -1 : r > 0;
+  if (r != 1 && r >= 0) {
+    int r2 = related(e, cands, c, clen, d, dlen);
+    if (r2 < 0 || (r2 && (!r || r2 < r)))
+      r = r2;
+  }
+  return r;
 }
 
 /* Whether two words are the same word in another form: equal without
@@ -768,6 +772,10 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
       break;
     }
     if (!hops && (w2 || len == 2) && !part)
+      continue;
+    /* one of another length than its span, directly ("Herald reported" ->
+     * "is": two steps through "report" -> "describe" -> ... are too loose) */
+    if (x->nw != len && hops != 1 && part != 1)
       continue;
     double w = ch->spin * len + ch->context + (x->bracketed ? 0.0 : ch->one_sided) +
                (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);

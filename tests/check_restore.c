@@ -342,6 +342,31 @@ START_TEST(fillers_of_another_frequency_weigh_less) {
 }
 END_TEST
 
+START_TEST(fillers_of_another_length_need_a_direct_link) {
+  static const char text[] = "The spy agency joined the cyber office desk in May 2008.\n";
+  static const char stories[] = "The spy agency joined the cyber center in May 2008.\n"
+                                "The spy agency said the move risks inflaming tensions.\n";
+  /* "center" for "office desk" (one word for two, here at no cost for the
+   * length): a list linking "office" and "center" directly vouches for it;
+   * one where they only share a neighbour ("hub") does not, and only
+   * "office" -> "center" is left */
+  static const char direct[] = "UTF-8\ncenter|1\n(noun)|office|hub\n";
+  static const char shared[] = "UTF-8\nhub|1\n(noun)|center|office\n";
+  unspin_dict *d1 = build_dict("direct.undict", stories, direct);
+  unspin_engine *e1 = context_engine(d1);
+  ck_assert_int_eq(unspin_engine_set_param(e1, "length", 0.0), UNSPIN_OK);
+  expect_restored(e1, text, "The spy agency joined the cyber center in May 2008.\n");
+  unspin_dict *d2 = build_dict("shared.undict", stories, shared);
+  unspin_engine *e2 = context_engine(d2);
+  ck_assert_int_eq(unspin_engine_set_param(e2, "length", 0.0), UNSPIN_OK);
+  expect_restored(e2, text, "The spy agency joined the cyber center desk in May 2008.\n");
+  unspin_engine_free(e1);
+  unspin_engine_free(e2);
+  unspin_dict_free(d1);
+  unspin_dict_free(d2);
+}
+END_TEST
+
 START_TEST(alignment_fills_adjacent_gaps) {
   /* two neighbouring words replaced: no single word's neighbours match the
    * story, the alignment "on _ _ and" does */
@@ -868,6 +893,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
   tcase_add_test(tc, labels_are_held_to_the_floor);
   tcase_add_test(tc, fillers_of_another_frequency_weigh_less);
+  tcase_add_test(tc, fillers_of_another_length_need_a_direct_link);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, one_sided_alignments_weigh_less);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
