@@ -94,6 +94,11 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * word, and restored wordings are handed out as C strings */
   if (memchr(text, '\0', tlen))
     return 0;
+  /* nor a number: spinnable words have no digits, and no list turns a
+   * word into a number ("cyberspace" -> "2019" from a story's n-grams) */
+  for (size_t i = 0; i < tlen && src != US_SRC_IDENTITY; i++)
+    if (text[i] >= '0' && text[i] <= '9')
+      return 0;
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';

@@ -161,6 +161,26 @@ START_TEST(profile_source_restores_and_copies_case) {
 }
 END_TEST
 
+START_TEST(numbers_are_the_authors) {
+  /* spinners leave numbers alone: a word with a digit is not spun, and no
+   * list's number is proposed for a word */
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_profile *p = profile("agency|company\nfirst|1st\n2008|year\n");
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  expect_restored(e, "The spy company joined 1st.\n", "The spy agency joined 1st.\n");
+  unspin_result *r;
+  free(restore(e, "The spy company joined 1st.\n", &r));
+  ck_assert_msg(!has_candidate(r, 4, "first", UNSPIN_SOURCE_PROFILE), "1st is not spinnable");
+  unspin_result_free(r);
+  expect_restored(e, "The spy agency joined the cyber defense group in May year.\n",
+                  "The spy agency joined the cyber defense group in May year.\n");
+  unspin_engine_free(e);
+  unspin_profile_free(p);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(thesaurus_source_restores_a_known_synonym) {
   unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e;
@@ -889,6 +909,7 @@ static Suite *suite(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, clean_text_is_left_alone);
   tcase_add_test(tc, profile_source_restores_and_copies_case);
+  tcase_add_test(tc, numbers_are_the_authors);
   tcase_add_test(tc, thesaurus_source_restores_a_known_synonym);
   tcase_add_test(tc, general_floor_applies_without_a_domain_dictionary);
   tcase_add_test(tc, labels_are_held_to_the_floor);
