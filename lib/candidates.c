@@ -710,11 +710,10 @@ static int fill_order(const void *a, const void *b) {
   return memcmp(x->w, y->w, sizeof x->w);
 }
 
-/* Adds the alignment fillers of span [start, start + len) that are not just
- * another form of the spun words, weighted by their thesaurus relatedness
- * to them; a filler with another number of words than the span must be
- * related to it or to one of its words. */
+/* How many times more frequent in general English an unrelated filler (or
+ * its span) may be than the other before it pays `mismatch`. */
 #define MISMATCH_RATIO 300.0
+
 /* The general dictionaries' count of a phrase's rarest word; -1 without
  * a general dictionary. */
 static double general_count(const unspin_engine *e, const char *text, size_t tlen) {
@@ -742,6 +741,11 @@ static double general_count(const unspin_engine *e, const char *text, size_t tle
   return any ? least : -1;
 }
 
+/* Adds the alignment fillers of span [start, start + len) that are not just
+ * another form of the spun words, weighted by their thesaurus relatedness
+ * to them (and by `mismatch` when unrelated and far apart in frequency); a
+ * filler with another number of words than the span must be related
+ * directly to it or to one of its words. */
 static int context_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                               uint8_t len, const char *spun, size_t slen, const us_fills *f,
                               size_t *at, us_cands *c) {

@@ -507,10 +507,9 @@ done:
   return rc;
 }
 
-/* Spinners write words from their word lists: a number (or a word with a
- * digit), or a word that
- * hunspell rejects in its written form (a name such as "Yonhap", a spelling
- * the dictionary lacks), is taken as the author's. */
+/* Spinners write words from their word lists: a number or a word with a
+ * digit, or a word that hunspell rejects in its written form (a name such
+ * as "Yonhap", a spelling the dictionary lacks), is taken as the author's. */
 static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t kind) {
   if (kind != UNSPIN_TOKEN_WORD)
     return 0;
