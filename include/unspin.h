@@ -352,8 +352,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *                    default -2)
  *  - "mismatch":     log-weight of a context filler no thesaurus links to the
  *                    spun words whose general-English frequency differs from
- *                    theirs more than 300-fold ("internet" -> "the"; <= 0,
- *                    default -2)
+ *                    theirs more than 300-fold, or that is a function word
+ *                    where they are not or the reverse ("internet" -> "the";
+ *                    <= 0, default -2)
  *  - "general_floor": with no domain dictionary loaded, or in a label (a
  *                    sentence of at most six words without final
  *                    punctuation), a substitution is written only if the

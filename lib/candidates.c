@@ -710,9 +710,22 @@ static int fill_order(const void *a, const void *b) {
   return memcmp(x->w, y->w, sizeof x->w);
 }
 
-/* How many times more frequent in general English an unrelated filler (or
- * its span) may be than the other before it pays `mismatch`. */
+/* An unrelated filler pays `mismatch` when it or its span is more than
+ * MISMATCH_RATIO times as frequent in general English as the other, or
+ * when one of them is a function word (at least FUNCTION_SHARE of the
+ * general dictionaries' tokens: "the", "in", "was", "had"; about the 40
+ * commonest words) and the other is not. */
 #define MISMATCH_RATIO 300.0
+#define FUNCTION_SHARE 0.003
+
+/* The general dictionaries' tokens. */
+static double general_total(const unspin_engine *e) {
+  double n = 0;
+  for (size_t d = 0; d < e->ndicts; d++)
+    if (e->roles[d] == UNSPIN_ROLE_GENERAL)
+      n += (double)unspin_dict_token_total(e->dicts[d]);
+  return n;
+}
 
 /* The general dictionaries' count of a phrase's rarest word; -1 without
  * a general dictionary. */
@@ -792,7 +805,9 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
      * its like: an unrelated filler of the other class is less likely */
     if (!hops && !part && ch->mismatch != 0) {
       double cs = general_count(e, spun, slen), cf = general_count(e, text.data, text.len);
-      if (cs >= 0 && cf >= 0 && fabs(log((cf + 1) / (cs + 1))) > log(MISMATCH_RATIO))
+      double fw = FUNCTION_SHARE * general_total(e);
+      if (cs >= 0 && cf >= 0 &&
+          (fabs(log((cf + 1) / (cs + 1))) > log(MISMATCH_RATIO) || (cs >= fw) != (cf >= fw)))
         w += ch->mismatch;
     }
     rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);

@@ -329,33 +329,52 @@ START_TEST(one_sided_alignments_weigh_less) {
 END_TEST
 
 START_TEST(fillers_of_another_frequency_weigh_less) {
-  /* a general dictionary where "the" is 400 times as frequent as "bureau" */
-  static char general[16384];
-  general[0] = '\0';
-  for (int i = 0; i < 400; i++)
-    strcat(general, "the cat sat on the mat.\n");
-  strcat(general, "a bureau and an agency.\n");
+  /* a general dictionary of 120,000 pseudo-words (each a tiny share), with
+   * "the" 1,000 times (a function word: over 0.3 % of the tokens), "agency"
+   * 350 times, "office" 5 times and "bureau" never */
+  size_t cap = 1u << 20, n = 0;
+  char *general = malloc(cap);
+  ck_assert_ptr_nonnull(general);
+  for (int i = 0; i < 20000; i++) {
+    for (int k = 0; k < 6; k++) {
+      int x = (i * 6 + k) * 7919 % 17576;
+      n += (size_t)snprintf(general + n, cap - n, "%c%c%c ", 'a' + x / 676, 'a' + x / 26 % 26,
+                            'a' + x % 26);
+    }
+    const char *extra = i < 1000 ? "the" : i < 1350 ? "agency" : i < 1355 ? "office" : "";
+    n += (size_t)snprintf(general + n, cap - n, "%s\n", extra);
+  }
+  ck_assert_uint_lt(n, cap - 1);
   unspin_dict *g = build_dict("general.undict", general, NULL);
+  free(general);
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_engine *e = context_engine(d);
   ck_assert_int_eq(unspin_engine_add_dict(e, g, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
   double v;
   ck_assert_int_eq(unspin_engine_get_param(e, "mismatch", &v), UNSPIN_OK);
   ck_assert_double_eq_tol(v, -2.0, 1e-12);
-  /* "said [the] spy agency": the story's filler "the" is far more frequent
-   * than "bureau", and no list links them */
-  static const char unlike[] = "Officials said bureau spy agency joined them.\n";
-  double a = score_with(e, "mismatch", 0.0, unlike, 2, "the");
-  double b = score_with(e, "mismatch", -2.0, unlike, 2, "the");
+  /* "the spy [agency] joined": the story's filler is over 300 times as
+   * frequent as "bureau", and no list links them */
+  static const char rare[] = "Officials said the spy bureau joined them.\n";
+  double a = score_with(e, "mismatch", 0.0, rare, 4, "agency");
+  double b = score_with(e, "mismatch", -2.0, rare, 4, "agency");
   ck_assert(isfinite(a) && isfinite(b));
   double penalty = a - b;
   ck_assert_double_eq_tol(penalty, 2.0, 1e-9);
-  /* "the spy [agency] joined": "agency" is as rare as "bureau" */
-  static const char like[] = "Officials said the spy bureau joined them.\n";
+  /* for "office" (58 times rarer, neither a function word) it does not pay */
+  static const char like[] = "Officials said the spy office joined them.\n";
   a = score_with(e, "mismatch", 0.0, like, 4, "agency");
   b = score_with(e, "mismatch", -2.0, like, 4, "agency");
   ck_assert(isfinite(a));
   ck_assert_double_eq_tol(a, b, 1e-9);
+  /* "said [the] spy agency": a function word for "office" (167 times
+   * rarer) pays */
+  static const char function[] = "Officials said office spy agency joined them.\n";
+  a = score_with(e, "mismatch", 0.0, function, 2, "the");
+  b = score_with(e, "mismatch", -2.0, function, 2, "the");
+  ck_assert(isfinite(a) && isfinite(b));
+  penalty = a - b;
+  ck_assert_double_eq_tol(penalty, 2.0, 1e-9);
   unspin_engine_free(e);
   unspin_dict_free(d);
   unspin_dict_free(g);
