@@ -328,6 +328,15 @@ START_TEST(one_sided_alignments_weigh_less) {
 }
 END_TEST
 
+/* How much candidate `want` of token i loses when `mismatch` goes from 0
+ * to -2 (it must be a candidate at both). */
+static double mismatch_paid(unspin_engine *e, const char *text, size_t i, const char *want) {
+  double a = score_with(e, "mismatch", 0.0, text, i, want);
+  double b = score_with(e, "mismatch", -2.0, text, i, want);
+  ck_assert_msg(isfinite(a) && isfinite(b), "'%s' is a candidate", want);
+  return a - b;
+}
+
 START_TEST(fillers_of_another_frequency_weigh_less) {
   /* a general dictionary of 120,000 pseudo-words (each a tiny share), with
    * "the" 1,000 times (a function word: over 0.3 % of the tokens), "agency"
@@ -355,26 +364,15 @@ START_TEST(fillers_of_another_frequency_weigh_less) {
   ck_assert_double_eq_tol(v, -2.0, 1e-12);
   /* "the spy [agency] joined": the story's filler is over 300 times as
    * frequent as "bureau", and no list links them */
-  static const char rare[] = "Officials said the spy bureau joined them.\n";
-  double a = score_with(e, "mismatch", 0.0, rare, 4, "agency");
-  double b = score_with(e, "mismatch", -2.0, rare, 4, "agency");
-  ck_assert(isfinite(a) && isfinite(b));
-  double penalty = a - b;
-  ck_assert_double_eq_tol(penalty, 2.0, 1e-9);
+  ck_assert_double_eq_tol(
+      mismatch_paid(e, "Officials said the spy bureau joined them.\n", 4, "agency"), 2.0, 1e-9);
   /* for "office" (58 times rarer, neither a function word) it does not pay */
-  static const char like[] = "Officials said the spy office joined them.\n";
-  a = score_with(e, "mismatch", 0.0, like, 4, "agency");
-  b = score_with(e, "mismatch", -2.0, like, 4, "agency");
-  ck_assert(isfinite(a));
-  ck_assert_double_eq_tol(a, b, 1e-9);
+  ck_assert_double_eq_tol(
+      mismatch_paid(e, "Officials said the spy office joined them.\n", 4, "agency"), 0.0, 1e-9);
   /* "said [the] spy agency": a function word for "office" (167 times
    * rarer) pays */
-  static const char function[] = "Officials said office spy agency joined them.\n";
-  a = score_with(e, "mismatch", 0.0, function, 2, "the");
-  b = score_with(e, "mismatch", -2.0, function, 2, "the");
-  ck_assert(isfinite(a) && isfinite(b));
-  penalty = a - b;
-  ck_assert_double_eq_tol(penalty, 2.0, 1e-9);
+  ck_assert_double_eq_tol(
+      mismatch_paid(e, "Officials said office spy agency joined them.\n", 2, "the"), 2.0, 1e-9);
   unspin_engine_free(e);
   unspin_dict_free(d);
   unspin_dict_free(g);
