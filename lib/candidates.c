@@ -94,14 +94,16 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * word, and restored wordings are handed out as C strings */
   if (memchr(text, '\0', tlen))
     return 0;
+  size_t nwords = 1;
+  int digit = 0;
+  for (size_t i = 0; i < tlen; i++) {
+    nwords += text[i] == ' ';
+    digit |= text[i] >= '0' && text[i] <= '9';
+  }
   /* nor a number: spinnable words have no digits, and no list turns a
    * word into a number ("cyberspace" -> "2019" from a story's n-grams) */
-  for (size_t i = 0; i < tlen && src != US_SRC_IDENTITY; i++)
-    if (text[i] >= '0' && text[i] <= '9')
-      return 0;
-  size_t nwords = 1;
-  for (size_t i = 0; i < tlen; i++)
-    nwords += text[i] == ' ';
+  if (digit && src != US_SRC_IDENTITY)
+    return 0;
   if (nwords > US_MAX_SPAN ||
       (src != US_SRC_IDENTITY && (not_minimal(words + start, len, text, tlen, nwords) ||
                                   (len == 1 && spelling_variant(words[start].key,
@@ -727,31 +729,16 @@ static double general_total(const unspin_engine *e) {
   return n;
 }
 
-/* The general dictionaries' count of a phrase's rarest word; -1 without
- * a general dictionary. */
-static double general_count(const unspin_engine *e, const char *text, size_t tlen) {
-  double least = INFINITY;
-  int any = 0;
-  const char *p = text, *end = text + tlen;
-  while (p < end) {
-    const char *sp = memchr(p, ' ', (size_t)(end - p));
-    const char *we = sp ? sp : end;
-    double c = 0;
-    for (size_t d = 0; d < e->ndicts; d++) {
-      if (e->roles[d] != UNSPIN_ROLE_GENERAL)
-        continue;
-      any = 1;
-      int64_t id = us_dict_word_id(e->dicts[d], p, (size_t)(we - p));
-      unspin_ngram_stats st;
-      uint32_t u = (uint32_t)id;
-      if (id >= 0 && !us_dict_lookup_ids(e->dicts[d], &u, 1, &st))
-        c += (double)st.count;
-    }
-    if (c < least)
-      least = c;
-    p = we + 1;
+/* The general dictionaries' count of a word. */
+static double general_count(const unspin_engine *e, const us_lm_word *w) {
+  double c = 0;
+  for (size_t d = 0; d < e->ndicts; d++) {
+    unspin_ngram_stats st;
+    if (e->roles[d] == UNSPIN_ROLE_GENERAL && w->id[d] != US_LM_UNKNOWN &&
+        !us_dict_lookup_ids(e->dicts[d], &w->id[d], 1, &st))
+      c += (double)st.count;
   }
-  return any ? least : -1;
+  return c;
 }
 
 /* Adds the alignment fillers of span [start, start + len) that are not just
@@ -765,6 +752,9 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
   const us_channel *ch = &e->channel;
   us_buf text = US_BUF_INIT;
   int rc = 0;
+  /* for `mismatch`, once a filler needs them: the count of the span's
+   * rarest word and the count from which a word is a function word */
+  double span_count = -1, function = 0;
   for (; *at < f->n && f->v[*at].start == start && f->v[*at].len == len && !rc; (*at)++) {
     const us_fill *x = &f->v[*at];
     const unspin_dict *dict = e->dicts[x->dict];
@@ -803,11 +793,21 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
                (hops == 1 ? ch->related1 : hops == 2 ? ch->related2 : 0.0);
     /* a spinner replaces a function word by its like, a content word by
      * its like: an unrelated filler of the other class is less likely */
-    if (!hops && !part && ch->mismatch != 0) {
-      double cs = general_count(e, spun, slen), cf = general_count(e, text.data, text.len);
-      double fw = FUNCTION_SHARE * general_total(e);
-      if (cs >= 0 && cf >= 0 &&
-          (fabs(log((cf + 1) / (cs + 1))) > log(MISMATCH_RATIO) || (cs >= fw) != (cf >= fw)))
+    if (!hops && !part && ch->mismatch != 0 && e->ndomain < e->ndicts) {
+      if (span_count < 0) {
+        span_count = INFINITY;
+        for (uint8_t i = 0; i < len; i++)
+          span_count = fmin(span_count, general_count(e, &words[start + i].lm));
+        function = FUNCTION_SHARE * general_total(e);
+      }
+      us_lm_word m = us_lm_map(&e->lm, w1, n1);
+      double cf = general_count(e, &m);
+      if (w2) {
+        m = us_lm_map(&e->lm, w2, n2);
+        cf = fmin(cf, general_count(e, &m));
+      }
+      if (fabs(log((cf + 1) / (span_count + 1))) > log(MISMATCH_RATIO) ||
+          (span_count >= function) != (cf >= function))
         w += ch->mismatch;
     }
     rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);

@@ -564,7 +564,6 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   r->spun = r->score >= e->threshold;
 }
 
-
 /* What the case of each of a sentence's n words says (us_case_evidence_of);
  * in a sentence without final punctuation capitals say nothing. */
 static int case_evidence(const unspin_result *r, const char *text, us_word *w, size_t n) {
