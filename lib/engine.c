@@ -456,10 +456,11 @@ static int unpunctuated(const unspin_result *r, const char *text, size_t last) {
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
  * *copied advances past each span.  Each substitution made is added to
- * `made` unless it is NULL.  Returns 0, or -1 when memory runs out. */
+ * `made` unless it is NULL.  `unpunct`: the sentence ends without final
+ * punctuation (unpunctuated()).  Returns 0, or -1 when memory runs out. */
 static int restore_sentence(const unspin_engine *e, unspin_result *r, const char *text,
-                            us_word *w, size_t n, us_cands *cands, size_t *copied,
-                            us_pairs *made) {
+                            us_word *w, size_t n, int unpunct, us_cands *cands,
+                            size_t *copied, us_pairs *made) {
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
                      .spin = malloc(n * sizeof *dec.spin),
                      .lr = malloc(n * sizeof *dec.lr),
@@ -469,7 +470,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
    * confidence (the logistic of its margin over keeping the words): their
    * edits are right less often than those a story dictionary backs.  So
    * must one in a label, where the story has little context to match. */
-  double floor = e->ndomain && !(n && n <= LABEL_WORDS && unpunctuated(r, text, w[n - 1].token))
+  double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
@@ -566,7 +567,7 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
 
 /* What the case of each of a sentence's n words says (us_case_evidence_of);
  * in a sentence without final punctuation capitals say nothing. */
-static int case_evidence(const unspin_result *r, const char *text, us_word *w, size_t n) {
+static int case_evidence(const unspin_result *r, us_word *w, size_t n, int unpunct) {
   uint8_t *shapes = malloc(2 * n);
   if (!shapes)
     return -1;
@@ -575,9 +576,8 @@ static int case_evidence(const unspin_result *r, const char *text, us_word *w, s
     shapes[i] = us_evidence_shape((unspin_case)r->cases[w[i].token], t->end - t->start);
   }
   us_case_evidence_of(shapes, n, shapes + n);
-  int label = n && unpunctuated(r, text, w[n - 1].token);
   for (size_t i = 0; i < n; i++)
-    w[i].case_ev = label && shapes[n + i] == US_CASE_EV_CAPITAL ? US_CASE_EV_NONE : shapes[n + i];
+    w[i].case_ev = unpunct && shapes[n + i] == US_CASE_EV_CAPITAL ? US_CASE_EV_NONE : shapes[n + i];
   free(shapes);
   return 0;
 }
@@ -681,8 +681,11 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
         rc = -1;
       else if (!redo)
         rc = replay_sentence(r, old, text, w, nw, &copied);
-      else if (!(rc = case_evidence(r, text, w, nw)))
-        rc = restore_sentence(e, r, text, w, nw, &cands, &copied, made);
+      else {
+        int unpunct = unpunctuated(r, text, w[nw - 1].token);
+        if (!(rc = case_evidence(r, w, nw, unpunct)))
+          rc = restore_sentence(e, r, text, w, nw, unpunct, &cands, &copied, made);
+      }
       nw = 0;
     }
     if (!t || !us_token_counts(t))
@@ -714,10 +717,7 @@ static void clear_pass(unspin_result *r) {
  * spin probabilities and candidates. */
 static int keep_input(unspin_result *r, const char *text, size_t len) {
   us_buf_clear(&r->out);
-  us_buf_clear(&r->pass.originals);
-  r->pass.restored = 0;
-  for (size_t i = 0; i < r->tokens.n; i++)
-    r->pass.orig_off[i] = -1;
+  us_pass_forget_restorations(&r->pass, r->tokens.n);
   return us_buf_append(&r->out, text, len);
 }
 

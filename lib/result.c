@@ -21,12 +21,18 @@ int us_pass_init(us_pass *p, size_t n) {
   return 0;
 }
 
-void us_pass_clear(us_pass *p, size_t n) {
+void us_pass_forget_restorations(us_pass *p, size_t n) {
   us_buf_clear(&p->originals);
-  us_buf_clear(&p->cand_text);
-  p->restored = p->ncands = 0;
-  for (size_t i = 0; i < n; i++) {
+  p->restored = 0;
+  for (size_t i = 0; i < n; i++)
     p->orig_off[i] = -1;
+}
+
+void us_pass_clear(us_pass *p, size_t n) {
+  us_pass_forget_restorations(p, n);
+  us_buf_clear(&p->cand_text);
+  p->ncands = 0;
+  for (size_t i = 0; i < n; i++) {
     p->cand_n[i] = 0;
     p->spin[i] = 0;
     p->lr[i] = p->lr_all[i] = -INFINITY;

@@ -35,6 +35,10 @@ int us_pass_init(us_pass *p, size_t n);
 /* Forgets what the pass found, keeping its storage. */
 void us_pass_clear(us_pass *p, size_t n);
 
+/* Forgets a pass's restorations over n tokens, keeping its spin
+ * probabilities and candidates. */
+void us_pass_forget_restorations(us_pass *p, size_t n);
+
 /* Appends a candidate (its wording, len bytes, its source and score) to
  * the pass's list.  Returns 0, or -1 when memory runs out. */
 int us_pass_add_candidate(us_pass *p, const char *text, size_t len, uint8_t source, double score);
