@@ -94,16 +94,13 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
    * word, and restored wordings are handed out as C strings */
   if (memchr(text, '\0', tlen))
     return 0;
-  size_t nwords = 1;
-  int digit = 0;
-  for (size_t i = 0; i < tlen; i++) {
-    nwords += text[i] == ' ';
-    digit |= text[i] >= '0' && text[i] <= '9';
-  }
   /* nor a number: spinnable words have no digits, and no list turns a
    * word into a number ("cyberspace" -> "2019" from a story's n-grams) */
-  if (digit && src != US_SRC_IDENTITY)
+  if (src != US_SRC_IDENTITY && us_has_digit(text, tlen))
     return 0;
+  size_t nwords = 1;
+  for (size_t i = 0; i < tlen; i++)
+    nwords += text[i] == ' ';
   if (nwords > US_MAX_SPAN ||
       (src != US_SRC_IDENTITY && (not_minimal(words + start, len, text, tlen, nwords) ||
                                   (len == 1 && spelling_variant(words[start].key,

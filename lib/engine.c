@@ -512,11 +512,8 @@ done:
  * digit, or a word that hunspell rejects in its written form (a name such
  * as "Yonhap", a spelling the dictionary lacks), is taken as the author's. */
 static int spinnable(const unspin_engine *e, const char *s, size_t len, uint8_t kind) {
-  if (kind != UNSPIN_TOKEN_WORD)
+  if (kind != UNSPIN_TOKEN_WORD || us_has_digit(s, len))
     return 0;
-  for (size_t i = 0; i < len; i++) /* "1st", "G7", "mp3": a number's */
-    if (s[i] >= '0' && s[i] <= '9')
-      return 0;
   if (!e->morph || len > 255)
     return 1;
   char w[256];

@@ -261,3 +261,10 @@ void us_case_evidence_of(const uint8_t *shapes, size_t n, uint8_t *ev) {
       ev[i] = US_CASE_EV_LOWER;
   }
 }
+
+int us_has_digit(const char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (s[i] >= '0' && s[i] <= '9')
+      return 1;
+  return 0;
+}

@@ -16,6 +16,10 @@ int us_normalize_key(const char *s, size_t len, us_buf *out);
  * -1 when memory runs out. */
 int us_normalize_phrase(const char *s, size_t len, us_buf *out);
 
+/* Whether s holds an ASCII digit: a number's or a code's ("1st", "G7",
+ * "2019"), which spinners leave alone and no word list writes. */
+int us_has_digit(const char *s, size_t len);
+
 /* Returns the case shape of the UTF-8 token `s`.  A possessive or
  * contraction ending ('s, 'll, ...) is ignored, so "NATO's" is UPPER. */
 unspin_case us_case_shape(const char *s, size_t len);
