@@ -165,43 +165,44 @@ static double list_weight(const us_channel *ch, us_relation rel, unsigned fanout
          (forward ? ch->forward : 0.0);
 }
 
-static int thesaurus_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
-                                uint8_t len, const char *spun, size_t slen, us_cands *c) {
-  const us_channel *ch = &e->channel;
-  for (size_t d = 0; d < e->ndicts; d++) {
-    size_t first, n = us_dict_originals(e->dicts[d], spun, slen, &first);
+/* The word lists an engine reads are its dictionaries' thesauri, then its
+ * spinner profiles: list `l` < e->ndicts is dictionary l's, the others
+ * profile l - e->ndicts's.  How many originals list `l` has for the
+ * phrase, the first at *first. */
+static size_t list_originals(const unspin_engine *e, size_t l, const char *s, size_t len,
+                             size_t *first) {
+  return l < e->ndicts ? us_dict_originals(e->dicts[l], s, len, first)
+                       : us_profile_originals(e->profiles[l - e->ndicts], s, len, first);
+}
+
+/* Original `i` of list `l` (a profile's key has relation US_REL_PROFILE). */
+static void list_original(const unspin_engine *e, size_t l, size_t i, us_original *o) {
+  if (l < e->ndicts) {
+    us_dict_original(e->dicts[l], i, o);
+  } else {
+    *o = (us_original){.relation = US_REL_PROFILE};
+    us_profile_original(e->profiles[l - e->ndicts], i, &o->text, &o->len, &o->fanout);
+  }
+}
+
+/* Originals of the span from every word list: thesaurus originals, then
+ * spinner profiles' keys. */
+static int list_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
+                           uint8_t len, const char *spun, size_t slen, us_cands *c) {
+  for (size_t l = 0; l < e->ndicts + e->nprofiles; l++) {
+    us_source src = l < e->ndicts ? US_SRC_THESAURUS : US_SRC_PROFILE;
+    size_t first, n = list_originals(e, l, spun, slen, &first);
     for (size_t i = 0; i < n; i++) {
       us_original o;
-      us_dict_original(e->dicts[d], first + i, &o);
-      double w = list_weight(ch, o.relation, o.fanout, o.forward);
-      if (add(c, e, words, start, len, US_SRC_THESAURUS, (uint8_t)o.relation, o.text, o.len, w))
+      list_original(e, l, first + i, &o);
+      double w = list_weight(&e->channel, o.relation, o.fanout, o.forward);
+      if (add(c, e, words, start, len, src, (uint8_t)o.relation, o.text, o.len, w))
         return -1;
     }
   }
   return 0;
 }
 
-static int profile_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
-                              uint8_t len, const char *spun, size_t slen, us_cands *c) {
-  const us_channel *ch = &e->channel;
-  for (size_t p = 0; p < e->nprofiles; p++) {
-    size_t first, n = us_profile_originals(e->profiles[p], spun, slen, &first);
-    for (size_t i = 0; i < n; i++) {
-      const char *key;
-      size_t klen;
-      unsigned fanout;
-      us_profile_original(e->profiles[p], first + i, &key, &klen, &fanout);
-      double w = list_weight(ch, US_REL_PROFILE, fanout, 0);
-      if (add(c, e, words, start, len, US_SRC_PROFILE, US_REL_PROFILE, key, klen, w))
-        return -1;
-    }
-  }
-  return 0;
-}
-
-/* Appends the stems of a lower-case word other than itself: hunspell's,
- * suffix stripping that hunspell accepts, and WordNet's irregular lemmas.
- * Returns how many, or -1 when memory runs out. */
 static int word_stems(const unspin_engine *e, const char *w, us_buf *out) {
   size_t from = out->len;
   int n = e->morph ? us_morph_stems(e->morph, w, out) : 0;
@@ -251,18 +252,11 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
     /* the dictionaries' thesauri, then the spinner profiles (whose keys
      * are inflected like any original: "companies" -> "company" ->
      * "agency" -> "agencies") */
-    for (size_t d = 0; d < e->ndicts + e->nprofiles; d++) {
-      const unspin_profile *prof = d < e->ndicts ? NULL : e->profiles[d - e->ndicts];
-      size_t first, n = prof ? us_profile_originals(prof, phrase.data, phrase.len, &first)
-                             : us_dict_originals(e->dicts[d], phrase.data, phrase.len, &first);
+    for (size_t l = 0; l < e->ndicts + e->nprofiles; l++) {
+      size_t first, n = list_originals(e, l, phrase.data, phrase.len, &first);
       for (size_t i = 0; i < n; i++) {
         ranked r;
-        if (prof) {
-          r.o = (us_original){.relation = US_REL_PROFILE};
-          us_profile_original(prof, first + i, &r.o.text, &r.o.len, &r.o.fanout);
-        } else {
-          us_dict_original(e->dicts[d], first + i, &r.o);
-        }
+        list_original(e, l, first + i, &r.o);
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
         us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
@@ -1080,9 +1074,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
       if (len == 1 && hit) {
         rc = cache_replay(out, hit, (uint32_t)i);
       } else {
-        rc = thesaurus_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
-        if (!rc)
-          rc = profile_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
+        rc = list_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
         if (!rc)
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
         if (!rc && len == 1)
