@@ -6,6 +6,14 @@ of up to three words that the thesaurus knows is, with probability RATE,
 replaced by a synonym chosen without regard to context, copying the
 capitalisation; numbers, acronyms and everything else are left alone.
 
+The default RATE, 0.5 (0.9 with --realistic, whose lists hold fewer
+words), makes the spinner as dense as the real one of seed 002, which
+changed 30 % of the dev pair's words (29.9 %, aligned word by word).
+Spinning the four clean seed articles changes 12-22 % of their words at
+0.25, 24-34 % at 0.5 (--thesaurus both or mythes); with --realistic 6-10 %
+at 0.25, 21-27 % at 0.75, 27-36 % at 1.  The benchmarks used 0.25 before
+(docs/model.md §6).
+
 Its thesaurus is Aiksaurus's (Moby-derived, Debian package
 libaiksaurus-1.2-data), which libunspin does not use, so with
 --thesaurus aiksaurus the spinner and the restorer share no word list.
@@ -25,6 +33,17 @@ original in 25 (76 %; median log frequency ratio -1.6); spinning the clean
 seed articles with uniform choice gives 67-73 % (median -1.2 to -2.5), with
 frequency-weighted choice 31-49 % (median 0 to +0.6).
 
+Each phrase is decided once per document: with probability RATE it is
+spun, always to the same synonym, at each occurrence with probability
+REPEAT (default 0.9); else nowhere.  That too is what the real spinner of
+seed 002 does: of the originals of the dev pair's substituted content
+words, only "only" occurs unreplaced anywhere in seed 002's 532 words
+(once, against two replaced), and the others the original wrote more than
+once ("said", "agency", "defense", "also") were replaced every time (9 of
+9; with "only", 11 of 12), by one synonym each but for "also"
+("additionally", "in addition").  --per-occurrence decides and draws for
+every occurrence apart, as this spinner did before.
+
 --realistic imitates the real spinner of seed 002 more closely (it needs
 --frequencies): MyThes terms only where they are synonyms or similar terms,
 not generic or related ones ("Sweden" never becomes "Scandinavian nation");
@@ -38,7 +57,7 @@ key or one of whose synonyms occurs in the text, which are all the groups a
 restorer could use on it.  With it, `bench/tune.py --profile` scores the
 profile source as a user who has the spinner's list would use it.
 
-usage: spin.py [--rate R] [--seed N] [--thesaurus aiksaurus|both|mythes]
+usage: spin.py [--rate R (default 0.5; --realistic 0.9)] [--seed N] [--repeat Q | --per-occurrence] [--thesaurus aiksaurus|both|mythes]
                [--frequencies TEXT [--realistic]] [--choice uniform|frequency]
                [--aiksaurus DIR] [--mythes FILE]
                [--profile-out FILE] < clean.txt > spun.txt
@@ -133,7 +152,10 @@ def choose(options, freq, rng):
     return rng.choices(options, weights=weights)[0]
 
 
-def spin_line(line, syn, rate, rng, freq=None, skip=None):
+def spin_line(line, syn, rate, rng, freq=None, skip=None, chosen=None, repeat=1.0):
+    """Spins one line.  With `chosen` (a dict kept across the lines of one
+    document), each phrase is decided once: spun with one synonym (each
+    occurrence with probability `repeat`), or nowhere."""
     toks = list(WORD.finditer(line))
     out, at, i = [], 0, 0
     while i < len(toks):
@@ -150,8 +172,16 @@ def spin_line(line, syn, rate, rng, freq=None, skip=None):
             acronym = any(t.group(0).isupper() and len(t.group(0)) > 1 for t in span)
             if skip and skip(span, phrase):
                 acronym = True
-            if phrase in syn and not acronym and rng.random() < rate:
-                choice = choose(syn[phrase], freq, rng)
+            choice = None
+            if phrase in syn and not acronym:
+                if chosen is None:
+                    choice = choose(syn[phrase], freq, rng) if rng.random() < rate else None
+                else:
+                    if phrase not in chosen:
+                        chosen[phrase] = (choose(syn[phrase], freq, rng)
+                                          if rng.random() < rate else None)
+                    choice = chosen[phrase] if rng.random() < repeat else None
+            if choice is not None:
                 out.append(line[at:span[0].start()])
                 out.append(copy_case(span[0].group(0), choice))
                 at = span[-1].end()
@@ -189,7 +219,8 @@ def write_profile(path, syn, text):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--rate", type=float, default=0.25)
+    ap.add_argument("--rate", type=float,
+                    help="share of the phrases spun (default 0.5, with --realistic 0.9)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--thesaurus", choices=["aiksaurus", "both", "mythes"], default="aiksaurus")
     ap.add_argument("--aiksaurus", default="/usr/share/aiksaurus")
@@ -199,10 +230,17 @@ def main():
                     help="draw synonyms uniformly or (with --frequencies) by frequency")
     ap.add_argument("--realistic", action="store_true",
                     help="synonyms only, no lone frequent words, no names (needs --frequencies)")
+    ap.add_argument("--repeat", type=float, default=0.9,
+                    help="chance that a phrase chosen for spinning is spun at each occurrence")
+    ap.add_argument("--per-occurrence", action="store_true",
+                    help="decide and draw for every occurrence of a phrase apart, not once "
+                         "per document")
     ap.add_argument("--profile-out", metavar="FILE",
                     help="write the spinner's list as an unspin profile (the groups that "
                          "could fire on this text)")
     args = ap.parse_args()
+    if args.rate is None:
+        args.rate = 0.9 if args.realistic else 0.5
     if args.realistic and not args.frequencies:
         ap.error("--realistic needs --frequencies")
     if args.choice == "frequency" and not args.frequencies:
@@ -231,9 +269,11 @@ def main():
     text = sys.stdin.read()
     if args.profile_out:
         write_profile(args.profile_out, syn, text)
+    chosen = None if args.per_occurrence else {}
     for line in io.StringIO(text):  # lines as reading stdin gives them
         sys.stdout.write(spin_line(line, syn, args.rate, rng,
-                                   freq if args.choice == "frequency" else None, skip))
+                                   freq if args.choice == "frequency" else None, skip, chosen,
+                                   args.repeat))
 
 
 if __name__ == "__main__":

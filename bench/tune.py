@@ -30,7 +30,7 @@ the spinner's list would: that scores the profile source's weight.
 
 usage: tune.py --unspin BIN --scorer score_restore.py [--thesaurus both,mythes]
                [--frequencies TEXT [--realistic]] [--choice uniform|frequency]
-               [--hide F --general DIR] [--profile]
+               [--per-occurrence] [--hide F --general DIR] [--profile]
                --grid NAME=V1,V2 ...
                CLEAN.txt...
 """
@@ -112,7 +112,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--unspin", required=True)
     ap.add_argument("--scorer", required=True)
-    ap.add_argument("--rate", type=float, default=0.25)
+    ap.add_argument("--rate", type=float, help="passed to spin.py (default: spin.py's)")
     ap.add_argument("--top", type=int, default=8)
     ap.add_argument("--thesaurus", default="both",
                     help="passed to spin.py; a comma-separated list spins every article with "
@@ -121,6 +121,7 @@ def main():
     ap.add_argument("--realistic", action="store_true", help="passed to spin.py")
     ap.add_argument("--choice", choices=["uniform", "frequency"], default="uniform",
                     help="passed to spin.py (frequency needs --frequencies)")
+    ap.add_argument("--per-occurrence", action="store_true", help="passed to spin.py")
     ap.add_argument("--hide", type=float, default=0.0,
                     help="fraction of thesaurus links the restorer does not know")
     ap.add_argument("--general", help="directory holding the default dictionary's sources")
@@ -146,11 +147,13 @@ def main():
             spun = os.path.join(tmp, f"spun{i}.{th}.txt")
             profile = os.path.join(tmp, f"spun{i}.{th}.profile")
             with open(path, "rb") as src, open(spun, "wb") as dst:
-                dst.write(run([sys.executable, os.path.join(HERE, "spin.py"), "--rate",
-                               str(a.rate), "--seed", str(i + 1), "--thesaurus", th] +
+                dst.write(run([sys.executable, os.path.join(HERE, "spin.py"),
+                               "--seed", str(i + 1), "--thesaurus", th] +
+                              (["--rate", str(a.rate)] if a.rate is not None else []) +
                               (["--frequencies", a.frequencies] if a.frequencies else []) +
                               (["--realistic"] if a.realistic else []) +
                               ["--choice", a.choice] +
+                              (["--per-occurrence"] if a.per_occurrence else []) +
                               (["--profile-out", profile] if a.profile else []),
                               input=src.read()).stdout)
             cases.append((path, spun, d, ["--profile", profile] if a.profile else []))
