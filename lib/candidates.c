@@ -203,6 +203,9 @@ static int list_candidates(const unspin_engine *e, const us_word *words, uint32_
   return 0;
 }
 
+/* Appends the stems of a lower-case word other than itself: hunspell's,
+ * suffix stripping that hunspell accepts, and WordNet's irregular lemmas.
+ * Returns how many, or -1 when memory runs out. */
 static int word_stems(const unspin_engine *e, const char *w, us_buf *out) {
   size_t from = out->len;
   int n = e->morph ? us_morph_stems(e->morph, w, out) : 0;
