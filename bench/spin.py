@@ -57,7 +57,8 @@ key or one of whose synonyms occurs in the text, which are all the groups a
 restorer could use on it.  With it, `bench/tune.py --profile` scores the
 profile source as a user who has the spinner's list would use it.
 
-usage: spin.py [--rate R (default 0.5; --realistic 0.9)] [--seed N] [--repeat Q | --per-occurrence] [--thesaurus aiksaurus|both|mythes]
+usage: spin.py [--rate R] [--seed N] [--repeat Q | --per-occurrence]
+               [--thesaurus aiksaurus|both|mythes]
                [--frequencies TEXT [--realistic]] [--choice uniform|frequency]
                [--aiksaurus DIR] [--mythes FILE]
                [--profile-out FILE] < clean.txt > spun.txt
@@ -143,6 +144,11 @@ def copy_case(src, word):
     if src[:1].isupper():
         return word[:1].upper() + word[1:]
     return word
+
+
+def default_rate(realistic):
+    """The rate that makes the spinner as dense as the real one (above)."""
+    return 0.9 if realistic else 0.5
 
 
 def choose(options, freq, rng):
@@ -240,7 +246,9 @@ def main():
                          "could fire on this text)")
     args = ap.parse_args()
     if args.rate is None:
-        args.rate = 0.9 if args.realistic else 0.5
+        args.rate = default_rate(args.realistic)
+    if not 0 <= args.rate <= 1 or not 0 <= args.repeat <= 1:
+        ap.error("--rate and --repeat are probabilities (0 to 1)")
     if args.realistic and not args.frequencies:
         ap.error("--realistic needs --frequencies")
     if args.choice == "frequency" and not args.frequencies:
