@@ -293,8 +293,10 @@ UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const 
  * empty fields and longer phrases are skipped).  The spinner replaced a key
  * by one of its synonyms, so each synonym proposes its key (inflected forms
  * too: a stem's key is re-inflected like the spun word).  A spinner's list
- * links nearly every common word, so its links restore but do not count as
- * evidence that a text is spun: the verdict stays calibrated for clean text.
+ * links nearly every common word, so clean text scores higher when its links
+ * count: a text the other word lists call clean is called spun when the
+ * score with the profiles' links counted reaches the "profile_threshold"
+ * parameter (docs/model.md §5).
  * Immutable once parsed: shareable between engines and threads. */
 typedef struct unspin_profile unspin_profile;
 
@@ -361,6 +363,10 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *                    decoder's confidence in it is at least this (0..1,
  *                    default 0.8; 0: no floor)
  *  - "threshold":    document score from which the verdict is "spun"
+ *  - "profile_threshold": with spinner profiles loaded, the score counting
+ *                    their links too from which a document the word lists
+ *                    call clean is called spun, that score being its score
+ *                    (0..1, default 0.2; 1: profiles never make the verdict)
  *  - "adapt":        a document found spun is decoded again with the prior
  *                    raised to adapt times its score (default 2; 0: one pass)
  *  - "consistency":  with a domain dictionary, log-bonus of a substitution
@@ -484,11 +490,14 @@ UNSPIN_EXPORT const char *unspin_result_token_candidate(const unspin_result *r, 
 /** The document's spin score, from 0 to 1: the estimated fraction of its
  * words that a spinner substituted (the maximum-likelihood mixing weight
  * over its words that a spinner could have written; numbers and words the
- * spell checker does not know are left out).  See docs/model.md. */
+ * spell checker does not know are left out), from the word lists' links;
+ * when spinner profiles' links made the verdict, the estimate counting them.
+ * See docs/model.md. */
 UNSPIN_EXPORT double unspin_result_score(const unspin_result *r);
 
-/** 1 when the score reaches the engine's "threshold" parameter (the
- * verdict "spun"), else 0. */
+/** 1 when the score reaches the engine's "threshold" parameter, or, with
+ * spinner profiles loaded, the score counting their links reaches
+ * "profile_threshold" (the verdict "spun"), else 0. */
 UNSPIN_EXPORT int unspin_result_is_spun(const unspin_result *r);
 
 /** Output formats of unspin_result_render. */

@@ -113,6 +113,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   double evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED || rel == US_REL_PROFILE
                         ? -INFINITY
                         : channel;
+  double profile_evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED ? -INFINITY : channel;
   /* one edge per (span, text): keep the likeliest.  Candidates are added
    * start by start, so only the tail can hold this start's. */
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
@@ -126,6 +127,8 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
       }
       if (evidence > o->evidence)
         o->evidence = evidence;
+      if (profile_evidence > o->profile_evidence)
+        o->profile_evidence = profile_evidence;
       return 0;
     }
   }
@@ -141,6 +144,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   k->relation = rel;
   k->channel = channel;
   k->evidence = evidence;
+  k->profile_evidence = profile_evidence;
   k->text_off = c->text.len;
   k->text_len = tlen;
   if (us_buf_append(&c->text, text, tlen) || us_buf_putc(&c->text, '\0'))

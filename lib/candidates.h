@@ -37,6 +37,8 @@ typedef struct us_cand {
                     * gets too), flat synonym lists or spinner profiles (which
                     * link nearly every common word); -INFINITY when only those
                     * propose it */
+  double profile_evidence; /* the same with spinner profiles counted (not context
+                            * fillers nor flat lists): the profile verdict's */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
 } us_cand;

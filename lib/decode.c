@@ -190,7 +190,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   for (size_t i = 0; i < n; i++) {
     d->edge[i] = -1;
     d->spin[i] = 0;
-    d->lr[i] = d->lr_all[i] = -INFINITY;
+    d->lr[i] = d->lr_all[i] = d->lr_profile[i] = -INFINITY;
   }
   for (int32_t h = best; h >= 0 && s.pool[h].cand >= 0; h = s.pool[h].back)
     d->edge[c->v[s.pool[h].cand].start] = s.pool[h].cand;
@@ -224,7 +224,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     const us_cand *chosen = &c->v[d->edge[i]];
     size_t hist_end = at;
     at += chosen->nwords;
-    double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
+    double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY, lr_profile = -INFINITY;
     for (uint8_t len = 1; len <= US_MAX_SPAN && i + len <= n; len++) {
       /* the path words after the span, and keeping its words as they are */
       size_t after = hist_end;
@@ -242,7 +242,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       if (!whole)
         break;
       double keep_score = local_score(e, &kept, pw, npw, after, hist_end, &bos, &eos, keep);
-      double spin_score = -INFINITY, lexical_score = -INFINITY;
+      double spin_score = -INFINITY, lexical_score = -INFINITY, profile_score = -INFINITY;
       for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
         const us_cand *o = &c->v[k];
         if (o->len != len)
@@ -261,6 +261,9 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         double lex = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel + o->evidence;
         if (lex > lexical_score)
           lexical_score = lex;
+        double prof = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel + o->profile_evidence;
+        if (prof > profile_score)
+          profile_score = prof;
       }
       /* likelihood ratios without the prior odds the channel put in */
       double prior = e->channel.spin - len * e->channel.keep;
@@ -268,6 +271,8 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         margin = spin_score - keep_score;
       if (lexical_score - keep_score - prior > lr)
         lr = lexical_score - keep_score - prior;
+      if (profile_score - keep_score - prior > lr_profile)
+        lr_profile = profile_score - keep_score - prior;
       if (spin_score - keep_score - prior > lr_all)
         lr_all = spin_score - keep_score - prior;
     }
@@ -276,6 +281,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       d->spin[j] = p;
       d->lr[j] = lr;
       d->lr_all[j] = lr_all;
+      d->lr_profile[j] = lr_profile;
     }
   }
   free(ident);

@@ -11,6 +11,7 @@ typedef struct us_decision {
   double *lr;     /* [n]: log likelihood ratio substituted : kept for word i by the word-list
                      sources, prior removed (-inf where nothing could replace it) */
   double *lr_all; /* [n]: the same over every source, context fillers included */
+  double *lr_profile; /* [n]: the same as lr with spinner profiles counted */
   double *local;  /* [candidates]: score of each candidate in the chosen path's context, or
                      -inf where it does not compete with the chosen edge (another length) */
 } us_decision;

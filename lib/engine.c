@@ -43,6 +43,7 @@ static const us_channel default_channel = {
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.02
+#define DEFAULT_PROFILE_THRESHOLD 0.2
 #define DEFAULT_GENERAL_FLOOR 0.8
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 2.0
@@ -79,6 +80,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->lm_scale = DEFAULT_LM_SCALE;
   e->domain_weight = DEFAULT_DOMAIN_WEIGHT;
   e->threshold = DEFAULT_THRESHOLD;
+  e->profile_threshold = DEFAULT_PROFILE_THRESHOLD;
   e->general_floor = DEFAULT_GENERAL_FLOOR;
   e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
@@ -173,6 +175,8 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
     e->threshold = v;
+  } else if (!strcmp(name, "profile_threshold") && v >= 0 && v <= 1) {
+    e->profile_threshold = v;
   } else if (!strcmp(name, "general_floor") && v >= 0 && v <= 1) {
     e->general_floor = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
@@ -227,6 +231,8 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = e->adapt;
   else if (!strcmp(name, "threshold"))
     *v = e->threshold;
+  else if (!strcmp(name, "profile_threshold"))
+    *v = e->profile_threshold;
   else if (!strcmp(name, "general_floor"))
     *v = e->general_floor;
   else if (!strcmp(name, "beam"))
@@ -464,7 +470,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
                      .spin = malloc(n * sizeof *dec.spin),
                      .lr = malloc(n * sizeof *dec.lr),
-                     .lr_all = malloc(n * sizeof *dec.lr_all)};
+                     .lr_all = malloc(n * sizeof *dec.lr_all),
+                     .lr_profile = malloc(n * sizeof *dec.lr_profile)};
   int rc = -1;
   /* From general resources alone a substitution must clear a floor of
    * confidence (the logistic of its margin over keeping the words): their
@@ -473,7 +480,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
-  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || us_candidates(e, w, n, cands) ||
+  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || !dec.lr_profile || us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))
     goto done;
@@ -481,6 +488,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     r->pass.spin[w[i].token] = dec.spin[i];
     r->pass.lr[w[i].token] = dec.lr[i];
     r->pass.lr_all[w[i].token] = dec.lr_all[i];
+    r->pass.lr_profile[w[i].token] = dec.lr_profile[i];
     if (dec.edge[i] < 0)
       continue;
     if (record_candidates(&r->pass, w, i, cands, &dec))
@@ -505,6 +513,7 @@ done:
   free(dec.local);
   free(dec.lr);
   free(dec.lr_all);
+  free(dec.lr_profile);
   return rc;
 }
 
@@ -550,16 +559,26 @@ static void keep_acronyms(unspin_result *r) {
  * spinnable ones (us_substitution_rate over the word-list sources' ratios),
  * its verdict, and each word's spin probability from every source's ratio
  * with the document's share as the prior (never below the channel's), so a
- * restored word is at least even. */
+ * restored word is at least even.  With spinner profiles loaded, a document
+ * the word lists call clean is called spun when the share estimated with
+ * the profiles' links counted too reaches `profile_threshold` (a spinner's
+ * list links so many common words that clean text scores higher with it),
+ * and that share is its score. */
 static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   for (size_t i = 0; i < r->tokens.n; i++)
     if (!r->spinnable[i])
-      r->pass.lr[i] = NAN; /* not part of the estimate */
-  double pi = us_substitution_rate(r->pass.lr, r->tokens.n);
-  us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, pi, exp(e->channel.spin),
-                        r->pass.spin);
-  r->score = pi;
+      r->pass.lr[i] = r->pass.lr_profile[i] = NAN; /* not part of the estimate */
+  r->score = us_substitution_rate(r->pass.lr, r->tokens.n);
   r->spun = r->score >= e->threshold;
+  if (!r->spun && e->nprofiles) {
+    double pi = us_substitution_rate(r->pass.lr_profile, r->tokens.n);
+    if (pi >= e->profile_threshold) {
+      r->score = pi;
+      r->spun = 1;
+    }
+  }
+  us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, r->score, exp(e->channel.spin),
+                        r->pass.spin);
 }
 
 /* What the case of each of a sentence's n words says (us_case_evidence_of);
@@ -602,6 +621,7 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
     p->spin[t] = s->spin[t];
     p->lr[t] = s->lr[t];
     p->lr_all[t] = s->lr_all[t];
+    p->lr_profile[t] = s->lr_profile[t];
     p->cand_at[t] = p->ncands;
     p->cand_n[t] = s->cand_n[t];
     for (size_t k = 0; k < s->cand_n[t]; k++) {

@@ -51,6 +51,7 @@ struct unspin_engine {
   double lm_scale;
   double domain_weight; /* share of the language model held by domain dictionaries */
   double threshold; /* document score from which the verdict is "spun" */
+  double profile_threshold; /* the same for the score with spinner profiles' links counted */
   double general_floor; /* without a domain dictionary, a substitution is written
                          * only if the decoder's confidence in it is this high */
   double adapt;     /* a spun document is decoded again with prior adapt * rate; 0: never */

@@ -13,6 +13,7 @@ typedef struct us_pass {
   double *spin;      /* [ntokens] */
   double *lr;        /* [ntokens] log likelihood ratio of the word-list sources */
   double *lr_all;    /* [ntokens] log likelihood ratio of every source */
+  double *lr_profile; /* [ntokens] that of the word lists with spinner profiles counted */
   int64_t *orig_off; /* [ntokens] offset into originals, or -1 */
   us_buf originals;  /* restored wordings, each NUL-terminated */
   size_t restored;

@@ -48,7 +48,8 @@ static void edge(us_cands *c, uint32_t start, uint8_t len, const char *text, uin
   k->len = len;
   k->source = source;
   k->channel = channel;
-  k->evidence = source == US_SRC_CONTEXT ? -INFINITY : channel;
+  k->evidence = source == US_SRC_CONTEXT || source == US_SRC_PROFILE ? -INFINITY : channel;
+  k->profile_evidence = source == US_SRC_CONTEXT ? -INFINITY : channel;
   char buf[64];
   strcpy(buf, text);
   for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
@@ -102,7 +103,7 @@ static void search(const us_cands *c, size_t n, size_t p, size_t *chosen, size_t
 
 typedef struct decoded {
   int32_t edge[16];
-  double spin[16], lr[16], lr_all[16];
+  double spin[16], lr[16], lr_all[16], lr_profile[16];
   double *local;
 } decoded;
 
@@ -110,7 +111,8 @@ static void decode(const us_cands *c, size_t n, decoded *out) {
   ck_assert_uint_le(n, 16);
   out->local = malloc((c->n + 1) * sizeof *out->local);
   ck_assert_ptr_nonnull(out->local);
-  us_decision d = {out->edge, out->spin, out->lr, out->lr_all, out->local};
+  us_decision d = {.edge = out->edge, .spin = out->spin, .lr = out->lr, .lr_all = out->lr_all,
+                   .lr_profile = out->lr_profile, .local = out->local};
   ck_assert_int_eq(us_decode(engine, n, c, &d), 0);
 }
 
@@ -206,6 +208,33 @@ START_TEST(spin_follows_the_margin) {
 }
 END_TEST
 
+/* A spinner profile's link counts for the ratio of the profile verdict
+ * only: "the cat sat on the rug" with "mat" proposed by a profile alone has
+ * no word-list ratio at "rug", but one with profiles counted, and as a
+ * thesaurus link it counts for both alike. */
+START_TEST(profile_links_count_for_the_profile_ratio_only) {
+  static const char *const spun[] = {"the", "cat", "sat", "on", "the", "rug"};
+  for (int thesaurus = 0; thesaurus < 2; thesaurus++) {
+    us_cands c = {0};
+    for (uint32_t i = 0; i < 6; i++) {
+      edge(&c, i, 1, spun[i], US_SRC_IDENTITY, -0.01);
+      if (i == 5)
+        edge(&c, i, 1, "mat", thesaurus ? US_SRC_THESAURUS : US_SRC_PROFILE, -3);
+    }
+    decoded d;
+    decode(&c, 6, &d);
+    ck_assert(isfinite(d.lr_profile[5]));
+    if (thesaurus)
+      ck_assert_double_eq_tol(d.lr[5], d.lr_profile[5], 1e-12);
+    else
+      ck_assert(d.lr[5] == -INFINITY);
+    ck_assert(d.lr_profile[0] == -INFINITY); /* "the": identity only */
+    free(d.local);
+    free(c.v);
+  }
+}
+END_TEST
+
 /* Random lattices of 1-8 words: with a beam wide enough to hold every
  * history (256: the last two of 12 words and <s>) the search is exact;
  * with a beam of one it still returns a path
@@ -262,6 +291,7 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, beam_search_finds_the_best_path);
   tcase_add_test(tc, spin_follows_the_margin);
+  tcase_add_test(tc, profile_links_count_for_the_profile_ratio_only);
   tcase_add_test(tc, random_lattices_match_exhaustive_search);
   suite_add_tcase(s, tc);
   return tu_run(s);

@@ -124,11 +124,31 @@ START_TEST(profile_source_restores_and_copies_case) {
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
-  /* a spinner's list links nearly every common word: its links restore
-   * but do not make the verdict, which stays clean here */
+  /* a spinner's list links nearly every common word, so its links count
+   * for the verdict only against a threshold of their own: here two words
+   * in eight are the profile's synonyms, which reaches it */
   unspin_result *r;
+  free(restore(e, "The spy company joined the group in Could 2008.", &r));
+  ck_assert(unspin_result_is_spun(r));
+  ck_assert_double_ge(unspin_result_score(r), 0.2);
+  ck_assert_uint_eq(unspin_result_restored_count(r), 2);
+  unspin_result_free(r);
+  expect_restored(e, "The spy company joined the group in Could 2008.",
+                  "The spy agency joined the group in May 2008.");
+  /* clean text, or a profile's link among more words than the threshold
+   * allows, stays clean */
+  free(restore(e, "The spy agency joined the group.", &r));
+  ck_assert(!unspin_result_is_spun(r));
+  unspin_result_free(r);
   free(restore(e, "The spy company joined the group.", &r));
   ck_assert(!unspin_result_is_spun(r));
+  ck_assert_uint_eq(unspin_result_restored_count(r), 0);
+  unspin_result_free(r);
+  /* without the profile verdict the word lists alone decide: clean */
+  ck_assert_int_eq(unspin_engine_set_param(e, "profile_threshold", 1), UNSPIN_OK);
+  free(restore(e, "The spy company joined the group in Could 2008.", &r));
+  ck_assert(!unspin_result_is_spun(r));
+  ck_assert_double_lt(unspin_result_score(r), 0.02);
   ck_assert_uint_eq(unspin_result_restored_count(r), 0);
   unspin_result_free(r);
   unspin_engine_free(e);
@@ -767,6 +787,7 @@ START_TEST(parameters_are_checked) {
   ck_assert_int_eq(unspin_engine_set_param(e, "lm_scale", -1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "beam", 0), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "threshold", 0.2), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "profile_threshold", 1.5), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "mismatch", 1), UNSPIN_ERR_INVALID_ARG);
@@ -775,9 +796,10 @@ START_TEST(parameters_are_checked) {
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
                                       "related2", "threshold", "adapt", "beam", "listed",
-                                      "general_floor", "one_sided", "mismatch"};
+                                      "general_floor", "one_sided", "mismatch",
+                                      "profile_threshold"};
   static const double values[] = {0.2,   0.9, 0.6, -4, 0.25, -0.5, -1,  -1.5, 1.5,  -3, -0.25,
-                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1};
+                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1, 0.3};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);

@@ -166,11 +166,17 @@ printf 'agency|company|firm\r\nmay|could\n' >"$T/spinner.profile"
 expect_status 0 "story build" -- unspin build -o "$T/story.undict" "$T/story.txt"
 printf 'The spy company joined the cyber defense group in Could 2008.\n' >"$T/spun.txt"
 printf 'The spy agency joined the cyber defense group in May 2008.\n' >"$T/restored.expected"
-# a profile's links restore; they do not make the verdict (docs/model.md §5)
-expect_status 0 "profile, verdict clean" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" "$T/spun.txt"
-same "$T/spun.txt" "$T/out" "a profile alone does not call a file spun"
-expect_status 0 "restore with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --always "$T/spun.txt"
+# a profile's links restore, and make the verdict against a threshold of
+# their own (docs/model.md §5): two words in nine reach it
+expect_status 0 "restore with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" "$T/spun.txt"
 same "$T/restored.expected" "$T/out" "profile restoration"
+expect_status 1 "detect with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --detect "$T/spun.txt" "$T/story.txt"
+grep -q "spun.txt: spun 0\.2" "$T/out" && ok || bad "the profile verdict: $(cat "$T/out")"
+grep -q "story.txt: clean " "$T/out" && ok || bad "the profile leaves clean text clean: $(cat "$T/out")"
+expect_status 0 "profile verdict off" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --param profile_threshold=1 "$T/spun.txt"
+same "$T/spun.txt" "$T/out" "the word lists alone call the file clean"
+expect_status 0 "restore with a profile, --always" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --param profile_threshold=1 --always "$T/spun.txt"
+same "$T/restored.expected" "$T/out" "profile restoration with --always"
 # the same restoration from a flat synonym list compiled into the story dictionary
 printf 'agency,company,firm\r\nmay,could\r\n' >"$T/story.list"
 expect_status 0 "story build with a synonym list" -- unspin build --synonym-list "$T/story.list" -o "$T/story-list.undict" "$T/story.txt"
