@@ -257,13 +257,13 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
           spin_score = sc;
         /* the sources detection counts (us_cand.evidence): word lists,
          * not context fillers, which a domain dictionary proposes for
-         * clean text of the same story too, nor flat lists' links alone */
-        double lex = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel + o->evidence;
-        if (lex > lexical_score)
-          lexical_score = lex;
-        double prof = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel + o->profile_evidence;
-        if (prof > profile_score)
-          profile_score = prof;
+         * clean text of the same story too, nor flat lists' links alone;
+         * spinner profiles only for the profile verdict */
+        double lm = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel;
+        if (lm + o->evidence > lexical_score)
+          lexical_score = lm + o->evidence;
+        if (lm + o->profile_evidence > profile_score)
+          profile_score = lm + o->profile_evidence;
       }
       /* likelihood ratios without the prior odds the channel put in */
       double prior = e->channel.spin - len * e->channel.keep;

@@ -480,7 +480,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
-  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || !dec.lr_profile || us_candidates(e, w, n, cands) ||
+  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || !dec.lr_profile ||
+      us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))
     goto done;

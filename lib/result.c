@@ -14,7 +14,8 @@ int us_pass_init(us_pass *p, size_t n) {
   p->orig_off = calloc(n + 1, sizeof *p->orig_off);
   p->cand_at = calloc(n + 1, sizeof *p->cand_at);
   p->cand_n = calloc(n + 1, 1);
-  if (!p->spin || !p->lr || !p->lr_all || !p->lr_profile || !p->orig_off || !p->cand_at || !p->cand_n) {
+  if (!p->spin || !p->lr || !p->lr_all || !p->lr_profile || !p->orig_off || !p->cand_at ||
+      !p->cand_n) {
     us_pass_free(p);
     return -1;
   }
