@@ -22,6 +22,7 @@ static const char usage_text[] =
     "       unspin build -o OUT [--order N] [--memory MIB] [--temp-dir DIR]\n"
     "                    [--thesaurus MYTHES.dat]... [--synonym-list FILE]...\n"
     "                    [FILE... | -]\n"
+    "       unspin build -o OUT --arpa MODEL.arpa\n"
     "       unspin merge -o OUT [--order N] DICT...\n"
     "       unspin lookup -d DICT PHRASE...\n"
     "\n"
@@ -29,8 +30,10 @@ static const char usage_text[] =
     "(or standard input) is written to standard output in turn.\n"
     "\n"
     "Options:\n"
-    "  -d, --dict FILE      also restore against this phrase dictionary (repeatable)\n"
-    "      --no-default-dict  do not load the default dictionary\n"
+    "  -d, --dict FILE      also restore against this phrase dictionary (repeatable;\n"
+    "                       a back-off model from build --arpa joins the general model)\n"
+    "      --no-default-dict  do not load the default dictionary (nor its back-off\n"
+    "                       model, DEFAULT.lm.undict beside it)\n"
     "      --diff           mark each restoration inline, [-spun-]{+original+}\n"
     "                       (coloured on a terminal unless NO_COLOR is set)\n"
     "      --json           one JSON object per file: verdict, score, per-token detail\n"
@@ -51,6 +54,7 @@ static const char usage_text[] =
     "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
     "dictionary, with the inverted synonym lists of MyThes thesauri and of flat\n"
     "synonym lists (headword,term,term,... per line, as the Moby thesaurus);\n"
+    "build --arpa compiles a back-off language model in the ARPA format instead;\n"
     "merge combines dictionaries; lookup prints n-gram counts.\n"
     "\n"
     "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
@@ -168,6 +172,24 @@ static int load_dict(dict_list *l, const char *path) {
   v[l->n++] = d;
   l->v = v;
   return 0;
+}
+
+/* The default dictionary's back-off model: DEFAULT.lm.undict beside it
+ * (DEFAULT without its .undict suffix); none is not an error. */
+static int load_sibling_model(dict_list *l, const char *def) {
+  size_t len = strlen(def), stem = len;
+  static const char suffix[] = ".undict", lm[] = ".lm.undict";
+  if (len >= sizeof suffix - 1 && !strcmp(def + len - (sizeof suffix - 1), suffix))
+    stem -= sizeof suffix - 1;
+  char *path = malloc(stem + sizeof lm);
+  if (!path)
+    return fail(NULL, "out of memory");
+  memcpy(path, def, stem);
+  memcpy(path + stem, lm, sizeof lm);
+  struct stat st;
+  int rc = !stat(path, &st) && S_ISREG(st.st_mode) ? load_dict(l, path) : 0;
+  free(path);
+  return rc;
 }
 
 static void free_dicts(dict_list *l) {
@@ -440,6 +462,8 @@ static int cmd_restore(int argc, char **argv) {
   const char *def = use_default ? default_dict_path() : NULL;
   if (def && (rc = load_dict(&dicts, def)))
     goto done;
+  if (def && (rc = load_sibling_model(&dicts, def)))
+    goto done;
   unspin_engine *engine;
   unspin_error err;
   if (unspin_engine_new(&engine, &opts, &err) != UNSPIN_OK) {
@@ -448,7 +472,9 @@ static int cmd_restore(int argc, char **argv) {
   }
   for (size_t i = 0; i < dicts.n && !rc; i++)
     if (unspin_engine_add_dict(engine, dicts.v[i],
-                               i < dicts.ndomain ? UNSPIN_ROLE_DOMAIN : UNSPIN_ROLE_GENERAL) !=
+                               i < dicts.ndomain && !unspin_dict_is_backoff(dicts.v[i])
+                                   ? UNSPIN_ROLE_DOMAIN
+                                   : UNSPIN_ROLE_GENERAL) !=
         UNSPIN_OK)
       rc = fail(NULL, "too many dictionaries");
   if (!rc && *hunspell)
@@ -514,10 +540,10 @@ static int cmd_build(int argc, char **argv, int merge) {
       {"memory", required_argument, NULL, 'm'}, {"temp-dir", required_argument, NULL, 't'},
       {"thesaurus", required_argument, NULL, 'T'},
       {"synonym-list", required_argument, NULL, 'L'}, {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+      {"arpa", required_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
   unspin_build_options bo;
   unspin_build_options_init(&bo);
-  const char *out = NULL;
+  const char *out = NULL, *arpa = NULL;
   const char *thesauri[16];
   int listed[16]; /* thesauri[i] is a flat synonym list, not MyThes */
   size_t nthesauri = 0;
@@ -537,6 +563,7 @@ static int cmd_build(int argc, char **argv, int merge) {
       bo.memory_limit = (size_t)v << 20;
       break;
     case 't': bo.temp_dir = optarg; break;
+    case 'a': arpa = optarg; break;
     case 'T':
     case 'L':
       if (nthesauri == sizeof thesauri / sizeof *thesauri)
@@ -552,16 +579,20 @@ static int cmd_build(int argc, char **argv, int merge) {
     return fail(NULL, merge ? "merge needs -o OUT" : "build needs -o OUT");
   if (merge && optind == argc)
     return fail(NULL, "merge needs at least one dictionary");
+  if (arpa && (merge || optind < argc || nthesauri))
+    return fail(NULL, "build --arpa takes the model alone: no text, thesaurus or dictionary");
   unspin_builder *b;
   unspin_error err;
   if (unspin_builder_new(&b, &bo, &err) != UNSPIN_OK)
     return fail(NULL, err.message);
   int rc = 0;
+  if (arpa && unspin_builder_add_arpa(b, arpa, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
   for (size_t i = 0; i < nthesauri && !rc; i++)
     if ((listed[i] ? unspin_builder_add_synonym_list : unspin_builder_add_thesaurus)(
             b, thesauri[i], &err) != UNSPIN_OK)
       rc = fail(NULL, err.message);
-  if (!rc && !merge && optind == argc)
+  if (!rc && !merge && !arpa && optind == argc)
     rc = feed_file(b, "-");
   for (int i = optind; i < argc && !rc; i++) {
     if (!merge) {
@@ -579,6 +610,9 @@ static int cmd_build(int argc, char **argv, int merge) {
   }
   if (!rc && unspin_builder_write(b, out, &err) != UNSPIN_OK)
     rc = fail(NULL, err.message);
+  if (!rc && arpa && unspin_builder_skipped(b))
+    fprintf(stderr, "%s: %s: %zu n-grams left out (a word that is not a normalised key, "
+                    "or no prefix in the model)\n", prog, arpa, unspin_builder_skipped(b));
   unspin_builder_free(b);
   return rc;
 }
@@ -605,6 +639,10 @@ static int cmd_lookup(int argc, char **argv) {
   }
   for (int i = optind; i < argc && !rc; i++) {
     unspin_ngram_stats s;
+    if (unspin_dict_is_backoff(dicts.v[0])) {
+      rc = fail(NULL, "lookup: a back-off model holds probabilities, not counts");
+      break;
+    }
     unspin_status st = unspin_dict_lookup(dicts.v[0], argv[i], strlen(argv[i]), &s);
     if (st != UNSPIN_OK) {
       rc = fail(argv[i], unspin_strerror(st));

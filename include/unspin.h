@@ -123,6 +123,13 @@ UNSPIN_EXPORT uint64_t unspin_dict_ngram_types(const unspin_dict *dict, int n);
 /** Returns the number of tokens counted, sentence-end markers included. */
 UNSPIN_EXPORT uint64_t unspin_dict_token_total(const unspin_dict *dict);
 
+/** Returns 1 if the dictionary is a back-off language model compiled from
+ * an ARPA file (unspin_builder_add_arpa), 0 if it holds n-gram counts.  A
+ * back-off model holds probabilities, not counts: it serves only as a
+ * general language model (UNSPIN_ROLE_GENERAL); unspin_dict_lookup and
+ * merging refuse it. */
+UNSPIN_EXPORT int unspin_dict_is_backoff(const unspin_dict *dict);
+
 /** What a dictionary knows about one n-gram; all zero when it is absent. */
 typedef struct unspin_ngram_stats {
   uint64_t count;       /**< occurrences of the n-gram */
@@ -196,8 +203,25 @@ UNSPIN_EXPORT unspin_status unspin_builder_feed(unspin_builder *b, const char *t
 /** Ends the document being fed with unspin_builder_feed. */
 UNSPIN_EXPORT unspin_status unspin_builder_end_document(unspin_builder *b, unspin_error *err);
 
+/** Makes the dictionary a back-off language model: the n-grams of the ARPA
+ * file at `path` with their log10 probabilities and back-off weights, as
+ * SRILM, KenLM or CMU Sphinx write them.  Takes a builder to which nothing
+ * else was added (no text, no dictionary); its order becomes the model's.
+ * An n-gram with a word that is not already a normalised key (lower case,
+ * NFKC, straight apostrophes) is left out, as is one whose prefix the model
+ * lacks (see unspin_builder_skipped).  A malformed or truncated file gives
+ * UNSPIN_ERR_FORMAT naming the file, line and byte offset. */
+UNSPIN_EXPORT unspin_status unspin_builder_add_arpa(unspin_builder *b, const char *path,
+                                                    unspin_error *err);
+
+/** How many n-grams of a back-off model were left out: those with words
+ * that are not normalised keys (counted by unspin_builder_add_arpa) and,
+ * once written, those whose prefix the model lacks. */
+UNSPIN_EXPORT size_t unspin_builder_skipped(const unspin_builder *b);
+
 /** Adds every n-gram count of an existing dictionary (up to the builder's
- * order): building from two dictionaries merges them. */
+ * order): building from two dictionaries merges them.  A back-off model
+ * cannot be merged (UNSPIN_ERR_INVALID_ARG). */
 UNSPIN_EXPORT unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *dict,
                                                     unspin_error *err);
 
@@ -283,7 +307,9 @@ typedef enum unspin_dict_role {
 
 /** Adds a phrase dictionary to the engine.  The engine borrows `dict`: it
  * must stay open until the engine is freed.  One dictionary may serve many
- * engines.  UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS. */
+ * engines.  UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS; UNSPIN_ERR_INVALID_ARG
+ * for a back-off model (unspin_dict_is_backoff) in any role but
+ * UNSPIN_ROLE_GENERAL. */
 UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict,
                                                    unspin_dict_role role);
 
@@ -339,6 +365,9 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "lm_scale":     weight of the language model against the channel (> 0)
  *  - "domain_weight": share of the language model held by domain dictionaries
  *                    when general ones are loaded too (0..1, default 0.7)
+ *  - "backoff_weight": share of the general part held by back-off models
+ *                    (unspin_dict_is_backoff) when count models are loaded too
+ *                    (0..1, default 0.5)
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations

@@ -89,7 +89,7 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
       h->vocab_size >= UINT32_MAX || h->hash_slots == 0 ||
       (h->hash_slots & (h->hash_slots - 1)) || h->hash_slots < h->vocab_size)
     return corrupt(err, path, 12, "impossible header values");
-  if (h->flags & ~(US_DICT_HAS_THESAURUS | US_DICT_HAS_CASE))
+  if (h->flags & ~(US_DICT_HAS_THESAURUS | US_DICT_HAS_CASE | US_DICT_BACKOFF))
     return corrupt(err, path, 20, "unknown flags");
   d->order = (int)h->order;
   d->vocab_size = h->vocab_size;
@@ -244,6 +244,10 @@ uint64_t unspin_dict_ngram_types(const unspin_dict *d, int n) {
 
 uint64_t unspin_dict_token_total(const unspin_dict *d) { return d ? d->h->token_total : 0; }
 
+int unspin_dict_is_backoff(const unspin_dict *d) {
+  return d && (d->h->flags & US_DICT_BACKOFF) ? 1 : 0;
+}
+
 /* The bytes of word `id`, clamped to the strings table so that a damaged
  * file opened without verification cannot make us read outside it. */
 static const char *word_bytes(const unspin_dict *d, uint64_t id, size_t *len) {
@@ -332,9 +336,27 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats) {
   memset(stats, 0, sizeof *stats);
   uint64_t at;
-  if (find_node(d, ids, n, &at))
+  if (unspin_dict_is_backoff(d) || find_node(d, ids, n, &at))
     return -1;
   fill_stats(d, n, at, stats);
+  return 0;
+}
+
+/* A float stored in an entry's 32-bit field (US_DICT_BACKOFF). */
+static float entry_float(uint32_t bits) {
+  float f;
+  memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                           float *backoff) {
+  uint64_t at;
+  if (!unspin_dict_is_backoff(d) || find_node(d, ids, n, &at))
+    return -1;
+  const us_dict_entry *e = &d->level[n - 1][at];
+  *logprob = entry_float(e->count);
+  *backoff = entry_float(e->left_types);
   return 0;
 }
 
@@ -343,7 +365,7 @@ int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
   memset(h, 0, sizeof *h);
   memset(hw, 0, sizeof *hw);
   uint64_t at, child;
-  if (n < 2 || find_node(d, ids, n - 1, &at))
+  if (n < 2 || unspin_dict_is_backoff(d) || find_node(d, ids, n - 1, &at))
     return -1;
   fill_stats(d, n - 1, at, h);
   if (n <= (size_t)d->order && !us_dict_child(d, (int)n - 2, at, ids[n - 1], &child))
@@ -393,6 +415,8 @@ unspin_status unspin_dict_lookup_keys(const unspin_dict *d, const char *const *k
   if (!d || !stats || (n && !keys))
     return UNSPIN_ERR_INVALID_ARG;
   memset(stats, 0, sizeof *stats);
+  if (unspin_dict_is_backoff(d))
+    return UNSPIN_ERR_INVALID_ARG; /* it holds probabilities, not counts */
   if (n == 0 || n > (size_t)d->order)
     return UNSPIN_ERR_LIMIT;
   uint32_t ids[US_DICT_MAX_ORDER];
@@ -413,6 +437,8 @@ unspin_status unspin_dict_lookup(const unspin_dict *d, const char *phrase, size_
   if (!d || !stats || (len && !phrase))
     return UNSPIN_ERR_INVALID_ARG;
   memset(stats, 0, sizeof *stats);
+  if (unspin_dict_is_backoff(d))
+    return UNSPIN_ERR_INVALID_ARG;
   us_tokens toks = {0};
   unspin_status rc = us_tokenize(phrase, len, &toks, NULL);
   if (rc != UNSPIN_OK)

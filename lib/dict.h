@@ -14,6 +14,12 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats);
 
+/* In a back-off model (US_DICT_BACKOFF): finds the n-gram `ids` and stores
+ * its log10 probability and back-off weight; returns -1 if it is absent or
+ * the dictionary holds counts. */
+int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                           float *backoff);
+
 /* Looks up the history ids[0..n-1) into `h` and the n-gram ids[0..n) into
  * `hw` (zeroed when absent) in one walk; returns -1 if the history is absent. */
 int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arpa.h"
 #include "buffer.h"
 #include "checksum.h"
 #include "dict.h"
@@ -58,6 +59,10 @@ struct unspin_builder {
   us_thes_entry *pairs;
   size_t npairs, pairs_cap;
   const char *last_head; /* the raw headword `head` was made from */
+  int has_counts; /* text or a dictionary was added */
+  int backoff;    /* an ARPA model was added: the counter holds packed values */
+  size_t unnormal; /* back-off n-grams left out for a word that is not a key */
+  size_t orphans;  /* back-off n-grams left out for want of their prefix */
 };
 
 void unspin_build_options_init(unspin_build_options *o) {
@@ -166,6 +171,9 @@ unspin_status unspin_builder_add_text(unspin_builder *b, const char *text, size_
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_text: NULL argument");
   if (b->done)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  if (b->backoff)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "a back-off model takes no text");
+  b->has_counts = 1;
   unspin_status rc = us_tokenize(text, len, &b->toks, err);
   size_t sentence = SIZE_MAX;
   for (size_t i = 0; i < b->toks.n && rc == UNSPIN_OK; i++) {
@@ -250,6 +258,10 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_dict: NULL argument");
   if (b->done)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  if (b->backoff || unspin_dict_is_backoff(d))
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1,
+                   "a back-off model cannot be merged with other dictionaries");
+  b->has_counts = 1;
   merge_ctx m = {b, err};
   unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
   if (rc == UNSPIN_ERR_NOMEM)
@@ -273,6 +285,44 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
     rc = add_pair(b, from, flen, to.text, to.len, to.relation, to.forward, to.fanout, err);
   }
   return rc;
+}
+
+/* A back-off n-gram's log10 probability and back-off weight, packed into
+ * one counter value (each key occurs once in an ARPA file, so nothing is
+ * summed) and unpacked by pass_levels into the entry's count and left_types. */
+static uint64_t pack_backoff(float logprob, float backoff) {
+  uint32_t p, b;
+  memcpy(&p, &logprob, sizeof p);
+  memcpy(&b, &backoff, sizeof b);
+  return (uint64_t)p << 32 | b;
+}
+
+static unspin_status add_arpa_gram(void *ctx, int n, const char *key, size_t len, float logprob,
+                                   float backoff) {
+  (void)n;
+  merge_ctx *m = ctx;
+  return us_counter_add(m->b->counter, key, len, pack_backoff(logprob, backoff), m->err);
+}
+
+unspin_status unspin_builder_add_arpa(unspin_builder *b, const char *path, unspin_error *err) {
+  if (!b || !path)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_add_arpa: NULL argument");
+  if (b->done)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "the builder has already been written");
+  if (b->has_counts || b->backoff || b->pending.len)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1,
+                   "%s: a back-off model goes into a dictionary of its own", path);
+  merge_ctx m = {b, err};
+  int order;
+  b->backoff = 1;
+  unspin_status rc = us_arpa_read(path, add_arpa_gram, &m, &order, &b->unnormal, err);
+  if (rc == UNSPIN_OK)
+    b->order = order;
+  return rc;
+}
+
+size_t unspin_builder_skipped(const unspin_builder *b) {
+  return b ? b->unnormal + b->orphans : 0;
 }
 
 size_t unspin_builder_spill_count(const unspin_builder *b) {
@@ -563,9 +613,9 @@ static unspin_status pass_vocab(writer *w) {
         return us_nomem(w->err);
     } else if (!sep) {
       rc = add_vocab(w, k, len);
-      if (len != strlen(UNSPIN_BOS) || memcmp(k, UNSPIN_BOS, len))
+      if (!b->backoff && (len != strlen(UNSPIN_BOS) || memcmp(k, UNSPIN_BOS, len)))
         w->h.token_total += count;
-    } else if (key_tokens(k, len) <= (size_t)b->order) {
+    } else if (!b->backoff && key_tokens(k, len) <= (size_t)b->order) {
       rc = us_counter_add(w->cont, sep + 1, len - (size_t)(sep + 1 - k), 1, w->err);
     }
   }
@@ -667,6 +717,23 @@ static void tally(uint64_t coc[4], uint64_t v) {
     coc[v - 1]++;
 }
 
+/* Whether the entries held at levels [0, lv) are the words of `prefix` (the
+ * first lv words of an n-gram key, without the separator that ends them):
+ * its parent in the trie.  Text counts always hold every prefix; an ARPA
+ * model should, but nothing makes it. */
+static int backoff_prefix_held(const writer *w, const char *prefix, size_t len, int lv) {
+  const char *p = prefix, *end = prefix + len;
+  for (int k = 0; k < lv; k++) {
+    const char *sep = memchr(p, US_KEY_SEP, (size_t)(end - p));
+    const char *stop = sep ? sep : end;
+    int64_t id = vocab_id(w, p, (size_t)(stop - p));
+    if (!w->has_pending[k] || id < 0 || w->pending[k].word != (uint32_t)id)
+      return 0;
+    p = stop + 1;
+  }
+  return 1;
+}
+
 /* Pass 2: the trie levels, joined with the continuation counts. */
 static unspin_status pass_levels(writer *w) {
   unspin_builder *b = w->b;
@@ -688,14 +755,23 @@ static unspin_status pass_levels(writer *w) {
       last--;
     int64_t id = vocab_id(w, last, (size_t)(k + len - last));
     int lv = (int)n - 1;
+    if (b->backoff && !backoff_prefix_held(w, k, (size_t)(last - k), lv)) {
+      b->orphans++; /* an ARPA n-gram whose prefix the model lacks */
+      continue;
+    }
     if (id < 0 || w->h.level_types[lv] >= UINT32_MAX - 1)
       return us_fail(w->err, UNSPIN_ERR_LIMIT, -1, "too many n-grams of length %zu", n);
     us_dict_entry e = {(uint32_t)id, count > UINT32_MAX ? UINT32_MAX : (uint32_t)count,
                        left > UINT32_MAX ? UINT32_MAX : (uint32_t)left, 0,
                        lv + 1 < b->order ? (uint32_t)w->h.level_types[lv + 1] : 0};
-    tally(w->h.count_of_counts[lv], count);
-    if (lv + 1 < b->order)
-      tally(w->h.cont_of_counts[lv], left);
+    if (b->backoff) {
+      e.count = (uint32_t)(count >> 32);
+      e.left_types = (uint32_t)count;
+    } else {
+      tally(w->h.count_of_counts[lv], count);
+      if (lv + 1 < b->order)
+        tally(w->h.cont_of_counts[lv], left);
+    }
     w->h.level_types[lv]++;
     rc = put_entry(w, lv, &e);
   }
@@ -787,6 +863,8 @@ static unspin_status write_file(writer *w, const char *path) {
   bad = bad || put_section(w, out, &pos, US_SEC_VOCAB_HASH, w->hash, w->slots * sizeof(uint32_t));
   for (int n = 0; n < b->order && !bad; n++)
     bad = copy_level(w, out, &pos, n);
+  if (b->backoff)
+    h->flags |= US_DICT_BACKOFF;
   if (b->npairs && !bad) {
     h->flags |= US_DICT_HAS_THESAURUS;
     h->thes_entries = b->npairs;

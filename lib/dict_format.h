@@ -32,6 +32,10 @@ enum {
 /* Header flags. */
 #define US_DICT_HAS_THESAURUS 1u
 #define US_DICT_HAS_CASE 2u
+/* A back-off model (from an ARPA file): an entry's `count` holds the bits of
+ * its float log10 probability and `left_types` those of its log10 back-off
+ * weight; left_sum, token_total and the count-of-counts are zero. */
+#define US_DICT_BACKOFF 4u
 
 /* One thesaurus pair: a spinner may have written `from` where the original
  * said `to`.  Inverted pairs (from a term to its headword) are the spinner

@@ -42,6 +42,7 @@ static const us_channel default_channel = {
 #define DEFAULT_BEAM 4
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.7
+#define DEFAULT_BACKOFF_WEIGHT 0.5
 #define DEFAULT_THRESHOLD 0.02
 #define DEFAULT_PROFILE_THRESHOLD 0.2
 #define DEFAULT_GENERAL_FLOOR 0.8
@@ -79,6 +80,7 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->channel = default_channel;
   e->lm_scale = DEFAULT_LM_SCALE;
   e->domain_weight = DEFAULT_DOMAIN_WEIGHT;
+  e->backoff_weight = DEFAULT_BACKOFF_WEIGHT;
   e->threshold = DEFAULT_THRESHOLD;
   e->profile_threshold = DEFAULT_PROFILE_THRESHOLD;
   e->general_floor = DEFAULT_GENERAL_FLOOR;
@@ -89,22 +91,35 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
 }
 
 /* Domain dictionaries share `domain_weight` of the language model, general
- * ones the rest (all of it when only one kind is present). */
+ * ones the rest (all of it when only one kind is present); of the general
+ * share, back-off models hold `backoff_weight` when count models are
+ * loaded too. */
 static void update_lm(unspin_engine *e) {
   double w[US_LM_MAX_DICTS];
-  size_t ndomain = e->ndomain, ngeneral = e->ndicts - ndomain;
+  size_t ndomain = e->ndomain, ngeneral = e->ndicts - ndomain, nbackoff = 0;
+  for (size_t i = 0; i < e->ndicts; i++)
+    nbackoff += unspin_dict_is_backoff(e->dicts[i]);
+  size_t ncounts = ngeneral - nbackoff;
   for (size_t i = 0; i < e->ndicts; i++) {
     int domain = e->roles[i] == UNSPIN_ROLE_DOMAIN;
     double share = !(ndomain && ngeneral) ? 1.0 : domain ? e->domain_weight : 1.0 - e->domain_weight;
-    w[i] = share / (double)(domain ? ndomain : ngeneral);
+    if (domain)
+      w[i] = share / (double)ndomain;
+    else if (!(nbackoff && ncounts))
+      w[i] = share / (double)ngeneral;
+    else if (unspin_dict_is_backoff(e->dicts[i]))
+      w[i] = share * e->backoff_weight / (double)nbackoff;
+    else
+      w[i] = share * (1.0 - e->backoff_weight) / (double)ncounts;
   }
   us_lm_init(&e->lm, e->dicts, w, e->ndicts);
 }
 
 unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
                                      unspin_dict_role role) {
-  if (!e || !d || (role != UNSPIN_ROLE_DOMAIN && role != UNSPIN_ROLE_GENERAL))
-    return UNSPIN_ERR_INVALID_ARG;
+  if (!e || !d || (role != UNSPIN_ROLE_DOMAIN && role != UNSPIN_ROLE_GENERAL) ||
+      (role == UNSPIN_ROLE_DOMAIN && unspin_dict_is_backoff(d)))
+    return UNSPIN_ERR_INVALID_ARG; /* context alignment reads a domain's counts */
   if (e->ndicts == US_LM_MAX_DICTS)
     return UNSPIN_ERR_LIMIT;
   e->dicts[e->ndicts] = d;
@@ -171,6 +186,9 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
   } else if (!strcmp(name, "domain_weight") && v > 0 && v < 1) {
     e->domain_weight = v;
     update_lm(e);
+  } else if (!strcmp(name, "backoff_weight") && v > 0 && v < 1) {
+    e->backoff_weight = v;
+    update_lm(e);
   } else if (!strcmp(name, "adapt") && v >= 0 && v <= 100) {
     e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
@@ -227,6 +245,8 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = c->mismatch;
   else if (!strcmp(name, "domain_weight"))
     *v = e->domain_weight;
+  else if (!strcmp(name, "backoff_weight"))
+    *v = e->backoff_weight;
   else if (!strcmp(name, "adapt"))
     *v = e->adapt;
   else if (!strcmp(name, "threshold"))

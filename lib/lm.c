@@ -8,7 +8,8 @@
  * a(h.) = c(h), and at lower orders a(hw) = N1+(.hw) and a(h.) = N1+(.h.).
  * A history never seen backs off entirely.  The unigram level is
  * P_1(w) = (1 - e) N1+(.w) / N1+(..) + e / (V + 1), which leaves mass for
- * unknown words. */
+ * unknown words.  A back-off model compiled from an ARPA file
+ * (US_DICT_BACKOFF) gives its own probabilities instead. */
 #include "lm.h"
 
 #include <math.h>
@@ -88,6 +89,24 @@ static double prob(const unspin_dict *d, uint32_t bos, const uint32_t *ids, int 
   return main + gamma * lower;
 }
 
+/* P(w | ids[0..k-2]) with ids[k-1] = w in a back-off model (US_DICT_BACKOFF):
+ * the stored probability of the longest n-gram ending in w that the model
+ * has, times the back-off weights of the histories dropped on the way.  A
+ * word the model lacks gets the unknown-word share of the count models. */
+static double backoff_prob(const unspin_dict *d, const uint32_t *ids, int k) {
+  float lp, bo;
+  double log10_bo = 0;
+  for (int from = 0; from < k; from++) {
+    if (ids[k - 1] == US_LM_UNKNOWN)
+      break;
+    if (!us_dict_backoff_lookup(d, ids + from, (size_t)(k - from), &lp, &bo))
+      return pow(10.0, log10_bo + lp);
+    if (from + 1 < k && !us_dict_backoff_lookup(d, ids + from, (size_t)(k - 1 - from), &lp, &bo))
+      log10_bo += bo;
+  }
+  return UNIFORM_SHARE / ((double)us_dict_vocab_size(d) + 1.0);
+}
+
 double us_lm_logprob(const us_lm *lm, const us_lm_word *hist, size_t nhist, const us_lm_word *w) {
   double p = 0;
   for (size_t i = 0; i < lm->n; i++) {
@@ -101,7 +120,9 @@ double us_lm_logprob(const us_lm *lm, const us_lm_word *hist, size_t nhist, cons
     for (size_t j = 0; j + 1 < k; j++)
       if (ids[j] == US_LM_UNKNOWN)
         skip = j + 1;
-    p += lm->weight[i] * prob(lm->dict[i], lm->bos[i], ids + skip, (int)(k - skip), 1);
+    p += lm->weight[i] * (unspin_dict_is_backoff(lm->dict[i])
+                              ? backoff_prob(lm->dict[i], ids + skip, (int)(k - skip))
+                              : prob(lm->dict[i], lm->bos[i], ids + skip, (int)(k - skip), 1));
   }
   return log(p);
 }
