@@ -1,9 +1,11 @@
 /* check_lm.c - the Kneser-Ney language model (lib/lm.c). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "lm.h"
 #include "test_util.h"
 #include "unspin.h"
@@ -98,6 +100,182 @@ START_TEST(mixture_weights_dictionaries) {
 }
 END_TEST
 
+/* A bigram back-off model whose values are easy to check by hand. */
+static const char arpa_model[] = "A comment before the header.\n"
+                                 "\\data\\\n"
+                                 "ngram 1=4\n"
+                                 "ngram 2=3\n"
+                                 "\n"
+                                 "\\1-grams:\n"
+                                 "-1.0\t</s>\n"
+                                 "-99\t<s>\t-0.30103\n"
+                                 "-0.5\tthe\t-0.2\n"
+                                 "-0.6\tcat\t0\n"
+                                 "\n"
+                                 "\\2-grams:\n"
+                                 "-0.1 <s> the\r\n"
+                                 "-0.2\tthe cat\n"
+                                 "-0.3\tcat\t</s>\n"
+                                 "\n"
+                                 "\\end\\\n";
+
+/* Compiles ARPA text `model` into dir/name and opens it; fails the test on error. */
+static unspin_dict *arpa_dict(const char *model, const char *name, size_t *skipped) {
+  char *src = tu_path(dir, "model.arpa");
+  tu_write(src, model, strlen(model));
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_msg(unspin_builder_add_arpa(b, src, &err) == UNSPIN_OK, "%s", err.message);
+  char *out = tu_path(dir, name);
+  ck_assert_msg(unspin_builder_write(b, out, &err) == UNSPIN_OK, "%s", err.message);
+  if (skipped)
+    *skipped = unspin_builder_skipped(b);
+  unspin_builder_free(b);
+  unspin_dict *d;
+  ck_assert_msg(unspin_dict_open(&d, out, UNSPIN_DICT_DEFAULT, &err) == UNSPIN_OK, "%s",
+                err.message);
+  free(src);
+  free(out);
+  return d;
+}
+
+static double lm_p(const us_lm *lm, const char *h, const char *w) {
+  us_lm_word hw[1] = {us_lm_map(lm, h ? h : "", h ? strlen(h) : 0)};
+  us_lm_word x = us_lm_map(lm, w, strlen(w));
+  return exp(us_lm_logprob(lm, hw, h ? 1 : 0, &x));
+}
+
+START_TEST(arpa_model_gives_its_probabilities) {
+  size_t skipped = 99;
+  unspin_dict *d = arpa_dict(arpa_model, "arpa.undict", &skipped);
+  ck_assert_uint_eq(skipped, 0);
+  ck_assert_int_eq(unspin_dict_is_backoff(d), 1);
+  ck_assert_int_eq(unspin_dict_is_backoff(d1), 0);
+  ck_assert_int_eq(unspin_dict_order(d), 2);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 2), 3);
+  us_lm lm;
+  const unspin_dict *ds[] = {d};
+  ck_assert_int_eq(us_lm_init(&lm, ds, NULL, 1), 0);
+  /* seen bigrams: their own probability */
+  ck_assert_double_eq_tol(lm_p(&lm, UNSPIN_BOS, "the"), pow(10, -0.1), 1e-6);
+  ck_assert_double_eq_tol(lm_p(&lm, "the", "cat"), pow(10, -0.2), 1e-6);
+  ck_assert_double_eq_tol(lm_p(&lm, "cat", UNSPIN_EOS), pow(10, -0.3), 1e-6);
+  /* unseen: the history's back-off weight times the unigram */
+  ck_assert_double_eq_tol(lm_p(&lm, UNSPIN_BOS, "cat"), pow(10, -0.30103 - 0.6), 1e-6);
+  ck_assert_double_eq_tol(lm_p(&lm, "the", UNSPIN_EOS), pow(10, -0.2 - 1.0), 1e-6);
+  ck_assert_double_eq_tol(lm_p(&lm, "cat", "the"), pow(10, 0 - 0.5), 1e-6);
+  ck_assert_double_eq_tol(lm_p(&lm, NULL, "cat"), pow(10, -0.6), 1e-6);
+  /* a word the model lacks: the count models' unknown share, 0.01 / (V + 1);
+   * an unknown history word carries no evidence */
+  ck_assert_double_eq_tol(lm_p(&lm, "the", "zebra"), 0.01 / 5, 1e-9);
+  ck_assert_double_eq_tol(lm_p(&lm, "zebra", "cat"), pow(10, -0.6), 1e-6);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(arpa_ngrams_without_keys_or_prefixes_are_left_out) {
+  static const char model[] = "\\data\\\nngram 1=3\nngram 2=2\nngram 3=2\n"
+                              "\\1-grams:\n-1 a -0.1\n-1 b -0.1\n-1 The\n"
+                              "\\2-grams:\n-0.5 a b -0.2\n-0.5 a The 0\n"
+                              "\\3-grams:\n-0.1 a b a\n-0.1 b a b\n\\end\\\n";
+  size_t skipped = 0;
+  unspin_dict *d = arpa_dict(model, "left-out.undict", &skipped);
+  /* "The" is not a key (two n-grams with it); "b a b" has no "b a" */
+  ck_assert_uint_eq(skipped, 3);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 1), 2);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 2), 1);
+  ck_assert_uint_eq(unspin_dict_ngram_types(d, 3), 1);
+  us_lm lm;
+  const unspin_dict *ds[] = {d};
+  us_lm_init(&lm, ds, NULL, 1);
+  us_lm_word h[2] = {us_lm_map(&lm, "a", 1), us_lm_map(&lm, "b", 1)};
+  us_lm_word a = us_lm_map(&lm, "a", 1), b = us_lm_map(&lm, "b", 1);
+  ck_assert_double_eq_tol(exp(us_lm_logprob(&lm, h, 2, &a)), pow(10, -0.1), 1e-6);
+  /* "a b" -> b: back off through "a b" (-0.2) and "b" (-0.1) to the unigram */
+  ck_assert_double_eq_tol(exp(us_lm_logprob(&lm, h, 2, &b)), pow(10, -0.2 - 0.1 - 1), 1e-6);
+  unspin_dict_free(d);
+}
+END_TEST
+
+/* Compiling the `len` bytes of `model` fails with UNSPIN_ERR_FORMAT and a
+ * message naming the file and holding `where`. */
+static void arpa_fails_n(const char *model, size_t len, const char *where) {
+  char *src = tu_path(dir, "bad.arpa");
+  tu_write(src, model, len);
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_arpa(b, src, &err), UNSPIN_ERR_FORMAT);
+  ck_assert_int_eq(err.status, UNSPIN_ERR_FORMAT);
+  ck_assert_msg(strstr(err.message, src) && strstr(err.message, where), "%s", err.message);
+  unspin_builder_free(b);
+  free(src);
+}
+
+static void arpa_fails(const char *model, const char *where) {
+  arpa_fails_n(model, strlen(model), where);
+}
+
+START_TEST(malformed_arpa_files_are_rejected_with_their_line) {
+  static const char head[] = "\\data\\\nngram 1=2\n\\1-grams:\n";
+  arpa_fails("just text\n", "no \\data\\ header");
+  arpa_fails("\\data\\\nngram 1=2\n\\1-grams:\n-1 a\n-1 b\n", "line 6 (byte 37): truncated");
+  arpa_fails("\\data\\\nngram 1=2\n\\1-grams:\n-1 a\n\\end\\\n", "line 5");
+  arpa_fails("\\data\\\nngram 1=1\n\\1-grams:\n-1 a\n-1 b\n\\end\\\n", "more n-grams than declared");
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s-1 a\nminus b\n\\end\\\n", head);
+  arpa_fails(buf, "line 5 (byte 32)");
+  snprintf(buf, sizeof buf, "%s-1 a b\n-1 b\n\\end\\\n", head);
+  arpa_fails(buf, "line 4");
+  arpa_fails("\\data\\\nngram 1=1\nngram 3=1\n", "line 3");
+  arpa_fails("\\data\\\nngram 1=1\n\\2-grams:\n", "line 3");
+  static const char nul[] = "\\data\\\nngram 1=1\n\\1-grams:\n-1 a\0b\n\\end\\\n";
+  arpa_fails_n(nul, sizeof nul - 1, "line 4 (byte 27): NUL byte");
+}
+END_TEST
+
+START_TEST(backoff_models_hold_no_counts) {
+  unspin_dict *d = arpa_dict(arpa_model, "arpa.undict", NULL);
+  unspin_ngram_stats st;
+  ck_assert_int_eq(unspin_dict_lookup(d, "the cat", 7, &st), UNSPIN_ERR_INVALID_ARG);
+  const char *keys[] = {"the"};
+  ck_assert_int_eq(unspin_dict_lookup_keys(d, keys, 1, &st), UNSPIN_ERR_INVALID_ARG);
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_dict(b, d, &err), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_builder_add_text(b, "a cat", 5, &err), UNSPIN_OK);
+  char *src = tu_path(dir, "model.arpa");
+  ck_assert_int_eq(unspin_builder_add_arpa(b, src, &err), UNSPIN_ERR_INVALID_ARG);
+  unspin_builder_free(b);
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_arpa(b, src, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_text(b, "a cat", 5, &err), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_builder_add_dict(b, d1, &err), UNSPIN_ERR_INVALID_ARG);
+  unspin_builder_free(b);
+  free(src);
+  /* a back-off model serves only as a general model, sharing its part */
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d2, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d1, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "domain_weight", 0.6), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e, "backoff_weight", 0.25), UNSPIN_OK);
+  ck_assert_double_eq_tol(e->lm.weight[0], 0.6, 1e-12);
+  ck_assert_double_eq_tol(e->lm.weight[1], 0.4 * 0.75, 1e-12);
+  ck_assert_double_eq_tol(e->lm.weight[2], 0.4 * 0.25, 1e-12);
+  double v;
+  ck_assert_int_eq(unspin_engine_get_param(e, "backoff_weight", &v), UNSPIN_OK);
+  ck_assert_double_eq(v, 0.25);
+  ck_assert_int_eq(unspin_engine_set_param(e, "backoff_weight", 1.0), UNSPIN_ERR_INVALID_ARG);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("lm");
   TCase *tc = tcase_create("core");
@@ -105,6 +283,10 @@ static Suite *suite(void) {
   tcase_add_test(tc, probabilities_sum_to_one);
   tcase_add_test(tc, context_raises_the_seen_continuation);
   tcase_add_test(tc, mixture_weights_dictionaries);
+  tcase_add_test(tc, arpa_model_gives_its_probabilities);
+  tcase_add_test(tc, arpa_ngrams_without_keys_or_prefixes_are_left_out);
+  tcase_add_test(tc, malformed_arpa_files_are_rejected_with_their_line);
+  tcase_add_test(tc, backoff_models_hold_no_counts);
   suite_add_tcase(s, tc);
   return s;
 }

@@ -131,6 +131,30 @@ expect_status 2 "build from a missing file" -- unspin build -o "$T/x.undict" "$T
 expect_err "missing.txt" "build missing file message"
 [ -e "$T/x.undict" ] && bad "failed build left a file" || ok
 expect_status 2 "bad order" -- unspin build --order 9 -o "$T/x.undict" "$T/c1.txt"
+# back-off models from ARPA files: compiled alone, joining the general model
+# with -d and as DEFAULT.lm.undict beside the default dictionary; lookup and
+# merge refuse them, a malformed file is reported with its line and offset
+printf '\\data\\\nngram 1=4\nngram 2=2\n\n\\1-grams:\n-1.0\t</s>\n-99\t<s>\t-0.3\n-0.5\tthe\t-0.2\n-0.6\tagency\t0\n\n\\2-grams:\n-0.1\t<s> the\n-0.2\tthe agency\n\n\\end\\\n' >"$T/m.arpa"
+expect_status 0 "build --arpa" -- unspin build --arpa "$T/m.arpa" -o "$T/m.undict"
+expect_status 2 "build --arpa with text" -- unspin build --arpa "$T/m.arpa" -o "$T/x.undict" "$T/c1.txt"
+expect_err "takes the model alone" "build --arpa with text message"
+expect_status 2 "lookup in a back-off model" -- unspin lookup -d "$T/m.undict" "the agency"
+expect_err "holds probabilities, not counts" "lookup in a back-off model message"
+expect_status 2 "merge a back-off model" -- unspin merge -o "$T/x.undict" "$T/c1.undict" "$T/m.undict"
+expect_err "cannot be merged" "merge a back-off model message"
+expect_status 0 "restore with a back-off model" -- unspin -d "$T/c1.undict" -d "$T/m.undict" "$T/crlf.txt"
+same "$T/crlf.txt" "$T/out" "pass-through with a back-off model"
+head -c 60 "$T/m.arpa" >"$T/cut.arpa"
+expect_status 2 "truncated ARPA file" -- unspin build --arpa "$T/cut.arpa" -o "$T/x.undict"
+expect_err "cut.arpa: line 8 (byte 60): truncated" "truncated ARPA message"
+[ -e "$T/x.undict" ] && bad "failed ARPA build left a file" || ok
+cp "$T/c1.undict" "$T/d.undict"
+cp "$T/m.undict" "$T/d.lm.undict"
+expect_status 0 "default dictionary and its model" -- env UNSPIN_DEFAULT_DICT="$T/d.undict" "$UNSPIN" --json "$T/c1.txt"
+printf 'flip' | dd of="$T/d.lm.undict" bs=1 seek=2000 conv=notrunc 2>/dev/null
+expect_status 2 "damaged default back-off model" -- env UNSPIN_DEFAULT_DICT="$T/d.undict" "$UNSPIN" "$T/c1.txt"
+expect_err "d.lm.undict" "damaged default back-off model message"
+expect_status 0 "--no-default-dict skips the model" -- env UNSPIN_DEFAULT_DICT="$T/d.undict" "$UNSPIN" --no-default-dict "$T/c1.txt"
 # flat synonym lists (headword,term,...): a bad byte is reported with the file
 # and its offset, and no dictionary is left behind
 printf 'agency,company\nmove,tr\377nsfer\n' >"$T/bad.list"
