@@ -114,4 +114,7 @@ def main():
 
 
 if __name__ == '__main__':
-    main()
+    try:
+        main()
+    except (struct.error, IndexError):
+        sys.exit("%s: truncated or damaged Sphinx trie language model" % sys.argv[1])

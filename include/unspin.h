@@ -364,10 +364,10 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "spin_prior":   prior probability that a word was substituted (0..1)
  *  - "lm_scale":     weight of the language model against the channel (> 0)
  *  - "domain_weight": share of the language model held by domain dictionaries
- *                    when general ones are loaded too (0..1, default 0.7)
+ *                    when general ones are loaded too (0..1, default 0.6)
  *  - "backoff_weight": share of the general part held by back-off models
  *                    (unspin_dict_is_backoff) when count models are loaded too
- *                    (0..1, default 0.5)
+ *                    (0..1, default 0.7)
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations
