@@ -360,6 +360,19 @@ int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, 
   return 0;
 }
 
+int us_dict_backoff_pair(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                         float *backoff) {
+  uint64_t at, child;
+  if (n < 2 || n > (size_t)d->order || !unspin_dict_is_backoff(d) || find_node(d, ids, n - 1, &at))
+    return -1;
+  if (!us_dict_child(d, (int)n - 2, at, ids[n - 1], &child)) {
+    *logprob = entry_float(d->level[n - 1][child].count);
+    return 1;
+  }
+  *backoff = entry_float(d->level[n - 2][at].left_types);
+  return 0;
+}
+
 int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
                         unspin_ngram_stats *h, unspin_ngram_stats *hw) {
   memset(h, 0, sizeof *h);

@@ -20,6 +20,12 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
 int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
                            float *backoff);
 
+/* In a back-off model, for n >= 2 in one walk: returns 1 and stores the
+ * n-gram's log10 probability if the model has `ids`; else 0 and stores the
+ * back-off weight of its history ids[0..n-1) if the model has that; else -1. */
+int us_dict_backoff_pair(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                         float *backoff);
+
 /* Looks up the history ids[0..n-1) into `h` and the n-gram ids[0..n) into
  * `hw` (zeroed when absent) in one walk; returns -1 if the history is absent. */
 int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,

@@ -96,14 +96,16 @@ static double prob(const unspin_dict *d, uint32_t bos, const uint32_t *ids, int 
 static double backoff_prob(const unspin_dict *d, const uint32_t *ids, int k) {
   float lp, bo;
   double log10_bo = 0;
-  for (int from = 0; from < k; from++) {
-    if (ids[k - 1] == US_LM_UNKNOWN)
-      break;
-    if (!us_dict_backoff_lookup(d, ids + from, (size_t)(k - from), &lp, &bo))
-      return pow(10.0, log10_bo + lp);
-    if (from + 1 < k && !us_dict_backoff_lookup(d, ids + from, (size_t)(k - 1 - from), &lp, &bo))
-      log10_bo += bo;
-  }
+  if (ids[k - 1] != US_LM_UNKNOWN)
+    for (int from = 0; from < k; from++) {
+      size_t n = (size_t)(k - from);
+      int r = n > 1 ? us_dict_backoff_pair(d, ids + from, n, &lp, &bo)
+                    : us_dict_backoff_lookup(d, ids + from, 1, &lp, &bo) ? -1 : 1;
+      if (r == 1)
+        return pow(10.0, log10_bo + lp);
+      if (r == 0)
+        log10_bo += bo;
+    }
   return UNIFORM_SHARE / ((double)us_dict_vocab_size(d) + 1.0);
 }
 
