@@ -637,12 +637,12 @@ static int cmd_lookup(int argc, char **argv) {
     rc = fail(NULL, "lookup needs -d DICT");
     goto done;
   }
+  if (unspin_dict_is_backoff(dicts.v[0])) {
+    rc = fail(NULL, "lookup: a back-off model holds probabilities, not counts");
+    goto done;
+  }
   for (int i = optind; i < argc && !rc; i++) {
     unspin_ngram_stats s;
-    if (unspin_dict_is_backoff(dicts.v[0])) {
-      rc = fail(NULL, "lookup: a back-off model holds probabilities, not counts");
-      break;
-    }
     unspin_status st = unspin_dict_lookup(dicts.v[0], argv[i], strlen(argv[i]), &s);
     if (st != UNSPIN_OK) {
       rc = fail(argv[i], unspin_strerror(st));

@@ -164,7 +164,7 @@ unspin_status us_arpa_read(const char *path, us_arpa_fn fn, void *ctx, int *orde
     if (!normal)
       ++*skipped;
     else
-      rc = fn(ctx, n, key.data, key.len, logprob, backoff);
+      rc = fn(ctx, key.data, key.len, logprob, backoff);
   }
   if (rc == UNSPIN_OK && ferror(f))
     rc = us_fail(err, UNSPIN_ERR_IO, next, "%s: read error: %s", path, strerror(errno));

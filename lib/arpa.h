@@ -7,9 +7,9 @@
 #include "unspin.h"
 
 /* Called for each n-gram of the model: its words as a normalised key
- * (joined by US_KEY_SEP), its order n, log10 probability and log10
- * back-off weight (0 where the line has none). */
-typedef unspin_status (*us_arpa_fn)(void *ctx, int n, const char *key, size_t len, float logprob,
+ * (joined by US_KEY_SEP), its log10 probability and log10 back-off weight
+ * (0 where the line has none). */
+typedef unspin_status (*us_arpa_fn)(void *ctx, const char *key, size_t len, float logprob,
                                     float backoff);
 
 /* Reads the ARPA file at `path` ("\data\", "ngram N=COUNT" lines, then one

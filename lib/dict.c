@@ -349,21 +349,18 @@ static float entry_float(uint32_t bits) {
   return f;
 }
 
-int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                           float *backoff) {
-  uint64_t at;
-  if (!unspin_dict_is_backoff(d) || find_node(d, ids, n, &at))
-    return -1;
-  const us_dict_entry *e = &d->level[n - 1][at];
-  *logprob = entry_float(e->count);
-  *backoff = entry_float(e->left_types);
-  return 0;
-}
-
-int us_dict_backoff_pair(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                         float *backoff) {
+int us_dict_backoff(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                    float *backoff) {
   uint64_t at, child;
-  if (n < 2 || n > (size_t)d->order || !unspin_dict_is_backoff(d) || find_node(d, ids, n - 1, &at))
+  if (n < 1 || n > (size_t)d->order || !unspin_dict_is_backoff(d))
+    return -1;
+  if (n == 1) {
+    if (ids[0] >= d->vocab_size)
+      return -1;
+    *logprob = entry_float(d->level[0][ids[0]].count);
+    return 1;
+  }
+  if (find_node(d, ids, n - 1, &at))
     return -1;
   if (!us_dict_child(d, (int)n - 2, at, ids[n - 1], &child)) {
     *logprob = entry_float(d->level[n - 1][child].count);

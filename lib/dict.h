@@ -14,17 +14,12 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats);
 
-/* In a back-off model (US_DICT_BACKOFF): finds the n-gram `ids` and stores
- * its log10 probability and back-off weight; returns -1 if it is absent or
- * the dictionary holds counts. */
-int us_dict_backoff_lookup(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                           float *backoff);
-
-/* In a back-off model, for n >= 2 in one walk: returns 1 and stores the
- * n-gram's log10 probability if the model has `ids`; else 0 and stores the
- * back-off weight of its history ids[0..n-1) if the model has that; else -1. */
-int us_dict_backoff_pair(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                         float *backoff);
+/* In a back-off model (US_DICT_BACKOFF), in one walk: returns 1 and stores
+ * the log10 probability of the n-gram `ids` if the model has it; else, for
+ * n >= 2, 0 and stores the log10 back-off weight of its history ids[0..n-1)
+ * if the model has that; else -1 (also for a dictionary of counts). */
+int us_dict_backoff(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
+                    float *backoff);
 
 /* Looks up the history ids[0..n-1) into `h` and the n-gram ids[0..n) into
  * `hw` (zeroed when absent) in one walk; returns -1 if the history is absent. */

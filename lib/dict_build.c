@@ -297,9 +297,8 @@ static uint64_t pack_backoff(float logprob, float backoff) {
   return (uint64_t)p << 32 | b;
 }
 
-static unspin_status add_arpa_gram(void *ctx, int n, const char *key, size_t len, float logprob,
+static unspin_status add_arpa_gram(void *ctx, const char *key, size_t len, float logprob,
                                    float backoff) {
-  (void)n;
   merge_ctx *m = ctx;
   return us_counter_add(m->b->counter, key, len, pack_backoff(logprob, backoff), m->err);
 }

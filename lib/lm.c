@@ -98,9 +98,7 @@ static double backoff_prob(const unspin_dict *d, const uint32_t *ids, int k) {
   double log10_bo = 0;
   if (ids[k - 1] != US_LM_UNKNOWN)
     for (int from = 0; from < k; from++) {
-      size_t n = (size_t)(k - from);
-      int r = n > 1 ? us_dict_backoff_pair(d, ids + from, n, &lp, &bo)
-                    : us_dict_backoff_lookup(d, ids + from, 1, &lp, &bo) ? -1 : 1;
+      int r = us_dict_backoff(d, ids + from, (size_t)(k - from), &lp, &bo);
       if (r == 1)
         return pow(10.0, log10_bo + lp);
       if (r == 0)
