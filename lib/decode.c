@@ -21,13 +21,42 @@ typedef struct hyp {
 typedef struct beam {
   int32_t *v;
   size_t n, cap;
+  int32_t *top; /* its `width` best hypotheses so far, best first */
+  size_t ntop;
 } beam;
 
 typedef struct search {
   hyp *pool;
   size_t npool, cappool;
   beam *beams;
+  size_t width; /* hypotheses a beam keeps */
 } search;
+
+/* Keeps b->top the beam's `width` best hypotheses after hypothesis x was
+ * added or improved (scores only rise, so one in the list stays in it). */
+static void note_top(search *s, beam *b, int32_t x) {
+  size_t at = 0;
+  while (at < b->ntop && b->top[at] != x)
+    at++;
+  if (at == b->ntop) {
+    if (b->ntop < s->width)
+      b->ntop++;
+    else if (s->pool[x].score <= s->pool[b->top[b->ntop - 1]].score)
+      return;
+    at = b->ntop - 1;
+  }
+  while (at > 0 && s->pool[b->top[at - 1]].score < s->pool[x].score) {
+    b->top[at] = b->top[at - 1];
+    at--;
+  }
+  b->top[at] = x;
+}
+
+/* Whether a hypothesis scoring at most `bound` cannot survive beam b's
+ * pruning: `width` hypotheses there already score more. */
+static int beaten(const search *s, const beam *b, double bound) {
+  return b->ntop == s->width && bound < s->pool[b->top[b->ntop - 1]].score;
+}
 
 static void push_hist(hyp *h, const us_lm_word *w, int keep) {
   if (h->nhist == keep) {
@@ -56,8 +85,10 @@ static int insert(search *s, size_t q, const hyp *h) {
   for (size_t i = 0; i < b->n; i++) {
     hyp *o = &s->pool[b->v[i]];
     if (same_history(o, h)) {
-      if (h->score > o->score)
+      if (h->score > o->score) {
         *o = *h;
+        note_top(s, b, b->v[i]);
+      }
       return 0;
     }
   }
@@ -69,8 +100,11 @@ static int insert(search *s, size_t q, const hyp *h) {
   if (!v)
     return -1;
   b->v = v;
+  if (!b->top && !(b->top = malloc(s->width * sizeof *b->top)))
+    return -1;
   s->pool[s->npool] = *h;
-  b->v[b->n++] = (int32_t)s->npool++;
+  b->v[b->n++] = (int32_t)s->npool;
+  note_top(s, b, (int32_t)s->npool++);
   return 0;
 }
 
@@ -135,7 +169,7 @@ static double local_score(const unspin_engine *e, const us_cand *k, const path_w
 }
 
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
-  search s = {0};
+  search s = {.width = (size_t)e->beam};
   int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;
   if (keep > HIST)
     keep = HIST;
@@ -162,10 +196,16 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     goto done;
   for (size_t p = 0; p < n; p++) {
     beam *b = &s.beams[p];
-    prune(&s, b, (size_t)e->beam);
+    prune(&s, b, s.width);
     for (size_t bi = 0; bi < b->n; bi++) {
       for (size_t k = first[p]; k < c->n && c->v[k].start == p; k++) {
         const us_cand *cand = &c->v[k];
+        /* log-probabilities are at most 0: a path that cannot make the
+         * beam it reaches is not scored (the last one keeps every path,
+         * which </s> still reorders) */
+        size_t q = p + cand->len;
+        if (q < n && beaten(&s, &s.beams[q], s.pool[b->v[bi]].score + cand->channel))
+          continue;
         hyp h = s.pool[b->v[bi]];
         h.back = b->v[bi];
         h.cand = (int32_t)k;
@@ -289,8 +329,10 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   rc = 0;
 done:
   if (s.beams)
-    for (size_t i = 0; i <= n; i++)
+    for (size_t i = 0; i <= n; i++) {
       free(s.beams[i].v);
+      free(s.beams[i].top);
+    }
   free(s.beams);
   free(s.pool);
   free(first);

@@ -99,8 +99,8 @@ static double backoff_prob(const unspin_dict *d, const uint32_t *ids, int k) {
   if (ids[k - 1] != US_LM_UNKNOWN)
     for (int from = 0; from < k; from++) {
       int r = us_dict_backoff(d, ids + from, (size_t)(k - from), &lp, &bo);
-      if (r == 1)
-        return pow(10.0, log10_bo + lp);
+      if (r == 1) /* at most 1 (the decoder's bounds rely on it), whatever the file says */
+        return fmin(1.0, pow(10.0, log10_bo + lp));
       if (r == 0)
         log10_bo += bo;
     }

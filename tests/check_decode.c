@@ -284,6 +284,119 @@ START_TEST(random_lattices_match_exhaustive_search) {
 }
 END_TEST
 
+/* The beam search as specified, with every extension scored: at each word
+ * the `width` best hypotheses (one per history of the last order - 1
+ * words) go on; every path reaching the end competes with </s> added.
+ * Returns the best path's score.  The decoder skips extensions that cannot
+ * make their beam and must find the same. */
+typedef struct ref_hyp {
+  double score;
+  us_lm_word hist[8];
+  int nh;
+} ref_hyp;
+
+static int by_score(const void *a, const void *b) {
+  double x = ((const ref_hyp *)a)->score, y = ((const ref_hyp *)b)->score;
+  return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static double reference_beam(const us_cands *c, size_t n, size_t width) {
+  int keep = engine->lm.max_order - 1;
+  ref_hyp *beams[17];
+  size_t nb[17] = {0};
+  for (size_t i = 0; i <= n; i++) {
+    beams[i] = calloc(4096, sizeof **beams);
+    ck_assert_ptr_nonnull(beams[i]);
+  }
+  beams[0][0].hist[0] = word(UNSPIN_BOS);
+  beams[0][0].nh = 1;
+  nb[0] = 1;
+  for (size_t p = 0; p < n; p++) {
+    qsort(beams[p], nb[p], sizeof **beams, by_score);
+    if (nb[p] > width)
+      nb[p] = width;
+    for (size_t b = 0; b < nb[p]; b++)
+      for (size_t k = 0; k < c->n; k++) {
+        const us_cand *e = &c->v[k];
+        if (e->start != p || p + e->len > n)
+          continue;
+        ref_hyp h = beams[p][b];
+        double lp = 0;
+        for (int j = 0; j < e->nwords; j++) {
+          lp += us_lm_logprob(&engine->lm, h.hist, (size_t)h.nh, &e->w[j]);
+          if (h.nh == keep) {
+            memmove(h.hist, h.hist + 1, (size_t)(keep - 1) * sizeof *h.hist);
+            h.nh--;
+          }
+          h.hist[h.nh++] = e->w[j];
+        }
+        h.score += e->channel + engine->lm_scale * lp;
+        size_t q = p + e->len, i = 0;
+        while (i < nb[q] && !(beams[q][i].nh == h.nh &&
+                              !memcmp(beams[q][i].hist, h.hist, (size_t)h.nh * sizeof *h.hist)))
+          i++;
+        if (i == nb[q]) {
+          ck_assert_uint_lt(nb[q], 4096);
+          beams[q][nb[q]++] = h;
+        } else if (h.score > beams[q][i].score) {
+          beams[q][i] = h;
+        }
+      }
+  }
+  double best = -INFINITY;
+  us_lm_word eos = word(UNSPIN_EOS);
+  for (size_t i = 0; i < nb[n]; i++) {
+    const ref_hyp *h = &beams[n][i];
+    double s = h->score + engine->lm_scale * us_lm_logprob(&engine->lm, h->hist, (size_t)h->nh, &eos);
+    if (s > best)
+      best = s;
+  }
+  for (size_t i = 0; i <= n; i++)
+    free(beams[i]);
+  return best;
+}
+
+/* Narrow beams over crowded lattices, where most extensions cannot make
+ * their beam: the decoder's path scores what the unpruned search finds. */
+START_TEST(skipped_extensions_change_nothing) {
+  unsigned seed = 777;
+  for (int round = 0; round < 300; round++) {
+    us_cands c = {0};
+    size_t n = 2 + (size_t)(rand_r(&seed) % 10);
+    for (uint32_t i = 0; i < n; i++) {
+      edge(&c, i, 1, vocab[rand_r(&seed) % NVOCAB], US_SRC_IDENTITY, -0.01);
+      int extra = 2 + rand_r(&seed) % 8;
+      for (int k = 0; k < extra; k++) {
+        uint8_t len = (uint8_t)(1 + rand_r(&seed) % 3);
+        if (i + len > n)
+          len = (uint8_t)(n - i);
+        char text[64] = "";
+        int words = 1 + rand_r(&seed) % 2;
+        for (int j = 0; j < words; j++) {
+          if (j)
+            strcat(text, " ");
+          strcat(text, vocab[rand_r(&seed) % NVOCAB]);
+        }
+        edge(&c, i, len, text, US_SRC_THESAURUS, -(double)(rand_r(&seed) % 1000) / 97.0);
+      }
+    }
+    for (int width = 1; width <= 4; width++) {
+      ck_assert_int_eq(unspin_engine_set_param(engine, "beam", width), UNSPIN_OK);
+      decoded d;
+      decode(&c, n, &d);
+      size_t path[64];
+      size_t k = decoded_path(&c, n, &d, path);
+      double want = reference_beam(&c, n, (size_t)width);
+      ck_assert_msg(fabs(path_score(&c, path, k) - want) < 1e-9,
+                    "round %d, beam %d: decoder %.12f, unpruned search %.12f", round, width,
+                    path_score(&c, path, k), want);
+      free(d.local);
+    }
+    free(c.v);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("core");
@@ -293,6 +406,7 @@ int main(void) {
   tcase_add_test(tc, spin_follows_the_margin);
   tcase_add_test(tc, profile_links_count_for_the_profile_ratio_only);
   tcase_add_test(tc, random_lattices_match_exhaustive_search);
+  tcase_add_test(tc, skipped_extensions_change_nothing);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
