@@ -56,6 +56,35 @@ static void edge(us_cands *c, uint32_t start, uint8_t len, const char *text, uin
     k->w[k->nwords++] = word(w);
 }
 
+/* A random lattice over n words: each word's identity edge, then
+ * extra_min + (0 .. extra_span - 1) edges from it of 1-3 words with
+ * originals of 1..max_words words and channel weights in (-8, 0], thesaurus
+ * or (with `mixed`) context fillers. */
+static void random_lattice(us_cands *c, unsigned *seed, size_t n, int extra_min, int extra_span,
+                           int max_words, int mixed) {
+  for (uint32_t i = 0; i < n; i++) {
+    edge(c, i, 1, vocab[rand_r(seed) % NVOCAB], US_SRC_IDENTITY, -0.01);
+    int extra = extra_min + rand_r(seed) % extra_span;
+    for (int k = 0; k < extra; k++) {
+      uint8_t len = (uint8_t)(1 + rand_r(seed) % 3);
+      if (i + len > n)
+        len = (uint8_t)(n - i);
+      char text[64] = "";
+      int words = 1 + rand_r(seed) % max_words;
+      for (int j = 0; j < words; j++) {
+        if (j)
+          strcat(text, " ");
+        strcat(text, vocab[rand_r(seed) % NVOCAB]);
+      }
+      double channel = -(double)(rand_r(seed) % 800) / 100.0;
+      uint8_t source = US_SRC_THESAURUS;
+      if (mixed && rand_r(seed) % 2 == 0)
+        source = US_SRC_CONTEXT;
+      edge(c, i, len, text, source, channel);
+    }
+  }
+}
+
 /* The score the decoder gives a path (edges chosen[0..k) in order): channel
  * weights plus the scaled language model of its words, <s> and </s>
  * included, each word given the last order - 1 before it. */
@@ -244,25 +273,7 @@ START_TEST(random_lattices_match_exhaustive_search) {
   for (int round = 0; round < 200; round++) {
     us_cands c = {0};
     size_t n = 1 + (size_t)(rand_r(&seed) % 8);
-    for (uint32_t i = 0; i < n; i++) {
-      edge(&c, i, 1, vocab[rand_r(&seed) % NVOCAB], US_SRC_IDENTITY, -0.01);
-      int extra = rand_r(&seed) % 4;
-      for (int k = 0; k < extra; k++) {
-        uint8_t len = (uint8_t)(1 + rand_r(&seed) % 3);
-        if (i + len > n)
-          len = (uint8_t)(n - i);
-        char text[64] = "";
-        int words = 1 + rand_r(&seed) % 3;
-        for (int j = 0; j < words; j++) {
-          if (j)
-            strcat(text, " ");
-          strcat(text, vocab[rand_r(&seed) % NVOCAB]);
-        }
-        double channel = -(double)(rand_r(&seed) % 800) / 100.0;
-        edge(&c, i, len, text, (uint8_t)(rand_r(&seed) % 2 ? US_SRC_THESAURUS : US_SRC_CONTEXT),
-             channel);
-      }
-    }
+    random_lattice(&c, &seed, n, 0, 4, 3, 1);
     size_t best[32], chosen[32], nbest = 0, path[32];
     double best_score = -INFINITY;
     search(&c, n, 0, chosen, 0, &best_score, best, &nbest);
@@ -363,23 +374,7 @@ START_TEST(skipped_extensions_change_nothing) {
   for (int round = 0; round < 300; round++) {
     us_cands c = {0};
     size_t n = 2 + (size_t)(rand_r(&seed) % 10);
-    for (uint32_t i = 0; i < n; i++) {
-      edge(&c, i, 1, vocab[rand_r(&seed) % NVOCAB], US_SRC_IDENTITY, -0.01);
-      int extra = 2 + rand_r(&seed) % 8;
-      for (int k = 0; k < extra; k++) {
-        uint8_t len = (uint8_t)(1 + rand_r(&seed) % 3);
-        if (i + len > n)
-          len = (uint8_t)(n - i);
-        char text[64] = "";
-        int words = 1 + rand_r(&seed) % 2;
-        for (int j = 0; j < words; j++) {
-          if (j)
-            strcat(text, " ");
-          strcat(text, vocab[rand_r(&seed) % NVOCAB]);
-        }
-        edge(&c, i, len, text, US_SRC_THESAURUS, -(double)(rand_r(&seed) % 1000) / 97.0);
-      }
-    }
+    random_lattice(&c, &seed, n, 2, 8, 2, 0);
     for (int width = 1; width <= 4; width++) {
       ck_assert_int_eq(unspin_engine_set_param(engine, "beam", width), UNSPIN_OK);
       decoded d;
