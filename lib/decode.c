@@ -21,7 +21,7 @@ typedef struct hyp {
 typedef struct beam {
   int32_t *v;
   size_t n, cap;
-  int32_t *top; /* its `width` best hypotheses so far, best first */
+  int32_t *top; /* its `width` best hypotheses so far, best first (in search.tops) */
   size_t ntop;
 } beam;
 
@@ -29,7 +29,8 @@ typedef struct search {
   hyp *pool;
   size_t npool, cappool;
   beam *beams;
-  size_t width; /* hypotheses a beam keeps */
+  int32_t *tops; /* every beam's `top`, width entries each */
+  size_t width;  /* hypotheses a beam keeps */
 } search;
 
 /* Keeps b->top the beam's `width` best hypotheses after hypothesis x was
@@ -100,8 +101,6 @@ static int insert(search *s, size_t q, const hyp *h) {
   if (!v)
     return -1;
   b->v = v;
-  if (!b->top && !(b->top = malloc(s->width * sizeof *b->top)))
-    return -1;
   s->pool[s->npool] = *h;
   b->v[b->n++] = (int32_t)s->npool;
   note_top(s, b, (int32_t)s->npool++);
@@ -179,8 +178,11 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   int rc = -1;
   size_t *first = calloc(n + 1, sizeof *first);
   s.beams = calloc(n + 1, sizeof *s.beams);
-  if (!first || !s.beams)
+  s.tops = malloc((n + 1) * s.width * sizeof *s.tops);
+  if (!first || !s.beams || !s.tops)
     goto done;
+  for (size_t i = 0; i <= n; i++)
+    s.beams[i].top = s.tops + i * s.width;
   /* candidates are sorted by start: first[i] is the first starting at i */
   for (size_t i = 0, k = 0; i <= n; i++) {
     while (k < c->n && c->v[k].start < i)
@@ -329,11 +331,10 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   rc = 0;
 done:
   if (s.beams)
-    for (size_t i = 0; i <= n; i++) {
+    for (size_t i = 0; i <= n; i++)
       free(s.beams[i].v);
-      free(s.beams[i].top);
-    }
   free(s.beams);
+  free(s.tops);
   free(s.pool);
   free(first);
   return rc;
