@@ -85,6 +85,18 @@ static void random_lattice(us_cands *c, unsigned *seed, size_t n, int extra_min,
   }
 }
 
+/* log P(w | hist[0..*nh)), then w appended to the history, which keeps the
+ * last `keep` words. */
+static double lm_step(us_lm_word *hist, int *nh, const us_lm_word *w, int keep) {
+  double lp = us_lm_logprob(&engine->lm, hist, (size_t)*nh, w);
+  if (*nh == keep) {
+    memmove(hist, hist + 1, (size_t)(keep - 1) * sizeof *hist);
+    (*nh)--;
+  }
+  hist[(*nh)++] = *w;
+  return lp;
+}
+
 /* The score the decoder gives a path (edges chosen[0..k) in order): channel
  * weights plus the scaled language model of its words, <s> and </s>
  * included, each word given the last order - 1 before it. */
@@ -97,14 +109,8 @@ static double path_score(const us_cands *c, const size_t *chosen, size_t k) {
   for (size_t i = 0; i < k; i++) {
     const us_cand *e = &c->v[chosen[i]];
     s += e->channel;
-    for (int j = 0; j < e->nwords; j++) {
-      lp += us_lm_logprob(&engine->lm, hist, (size_t)nh, &e->w[j]);
-      if (nh == keep) {
-        memmove(hist, hist + 1, (size_t)(keep - 1) * sizeof *hist);
-        nh--;
-      }
-      hist[nh++] = e->w[j];
-    }
+    for (int j = 0; j < e->nwords; j++)
+      lp += lm_step(hist, &nh, &e->w[j], keep);
   }
   us_lm_word eos = word(UNSPIN_EOS);
   lp += us_lm_logprob(&engine->lm, hist, (size_t)nh, &eos);
@@ -333,14 +339,8 @@ static double reference_beam(const us_cands *c, size_t n, size_t width) {
           continue;
         ref_hyp h = beams[p][b];
         double lp = 0;
-        for (int j = 0; j < e->nwords; j++) {
-          lp += us_lm_logprob(&engine->lm, h.hist, (size_t)h.nh, &e->w[j]);
-          if (h.nh == keep) {
-            memmove(h.hist, h.hist + 1, (size_t)(keep - 1) * sizeof *h.hist);
-            h.nh--;
-          }
-          h.hist[h.nh++] = e->w[j];
-        }
+        for (int j = 0; j < e->nwords; j++)
+          lp += lm_step(h.hist, &h.nh, &e->w[j], keep);
         h.score += e->channel + engine->lm_scale * lp;
         size_t q = p + e->len, i = 0;
         while (i < nb[q] && !(beams[q][i].nh == h.nh &&
