@@ -401,6 +401,14 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "consistency":  with a domain dictionary, log-bonus of a substitution
  *                    the document's restoration made at another place
  *                    (0..10, default 3; 0: off)
+ *  - "corroborate":  log-bonus of a word list's original that a domain
+ *                    dictionary's alignment also proposes at the same place
+ *                    (0..10, default 2; 0: off)
+ *  - "present":      in the consistency pass, log-weight of a one-word original
+ *                    (not a function word) that the document writes
+ *                    unreplaced elsewhere and whose restoration was made
+ *                    nowhere else: a spinner replaces a word on its list
+ *                    nearly everywhere (<= 0, default -4; 0: off)
  *  - "beam":         hypotheses kept per word (1..256)
  * Returns UNSPIN_ERR_INVALID_ARG for an unknown name or a value out of
  * range.  Call before the engine is shared between threads. */

@@ -82,6 +82,19 @@ static int domain_knows(const unspin_engine *e, const char *text, size_t tlen) {
   return 0;
 }
 
+/* The candidate for span [start, start + len) with wording `text`, or NULL.
+ * Candidates are added start by start, so only the tail can hold this
+ * start's. */
+static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *text,
+                          size_t tlen) {
+  for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
+    us_cand *o = &c->v[i];
+    if (o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen))
+      return o;
+  }
+  return NULL;
+}
+
 static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32_t start,
                uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
                double channel) {
@@ -114,23 +127,19 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
                         ? -INFINITY
                         : channel;
   double profile_evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED ? -INFINITY : channel;
-  /* one edge per (span, text): keep the likeliest.  Candidates are added
-   * start by start, so only the tail can hold this start's. */
-  for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
-    us_cand *o = &c->v[i];
-    if (o->start == start && o->len == len && o->text_len == tlen &&
-        !memcmp(c->text.data + o->text_off, text, tlen)) {
-      if (channel > o->channel) {
-        o->channel = channel;
-        o->source = (uint8_t)src;
-        o->relation = rel;
-      }
-      if (evidence > o->evidence)
-        o->evidence = evidence;
-      if (profile_evidence > o->profile_evidence)
-        o->profile_evidence = profile_evidence;
-      return 0;
+  /* one edge per (span, text): keep the likeliest */
+  us_cand *o = find_cand(c, start, len, text, tlen);
+  if (o) {
+    if (channel > o->channel) {
+      o->channel = channel;
+      o->source = (uint8_t)src;
+      o->relation = rel;
     }
+    if (evidence > o->evidence)
+      o->evidence = evidence;
+    if (profile_evidence > o->profile_evidence)
+      o->profile_evidence = profile_evidence;
+    return 0;
   }
   us_cand *v = us_grow(c->v, &c->cap, c->n + 1, sizeof *v, 64);
   if (!v)
@@ -739,6 +748,30 @@ static double general_count(const unspin_engine *e, const us_lm_word *w) {
   return c;
 }
 
+int us_function_word(const unspin_engine *e, const char *w, size_t len) {
+  double total = general_total(e);
+  if (total <= 0) /* no general English to tell */
+    return 0;
+  us_lm_word m = us_lm_map(&e->lm, w, len);
+  return general_count(e, &m) >= FUNCTION_SHARE * total;
+}
+
+/* Adds a context filler; a word list's original that the story also has
+ * here (between anchors, or after them) gains `corroborate`: two sources
+ * agree. */
+static int add_filler(const unspin_engine *e, const us_word *words, uint32_t start, uint8_t len,
+                      const char *text, size_t tlen, double w, us_cands *c) {
+  us_cand *listed = find_cand(c, start, len, text, tlen);
+  int corroborates = listed && !listed->corroborated && listed->source != US_SRC_IDENTITY &&
+                     listed->source != US_SRC_CONTEXT;
+  int rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text, tlen, w);
+  if (corroborates) {
+    listed->channel += e->channel.corroborate;
+    listed->corroborated = 1;
+  }
+  return rc;
+}
+
 /* Adds the alignment fillers of span [start, start + len) that are not just
  * another form of the spun words, weighted by their thesaurus relatedness
  * to them (and by `mismatch` when unrelated and far apart in frequency); a
@@ -808,7 +841,9 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
           (span_count >= function) != (cf >= function))
         w += ch->mismatch;
     }
-    rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text.data, text.len, w);
+    /* a word list's original that the story also has here, between
+     * anchors on both sides: two sources agree */
+    rc = add_filler(e, words, start, len, text.data, text.len, w, c);
   }
   us_buf_free(&text);
   return rc;
@@ -1027,6 +1062,23 @@ static int consistency_channel(const unspin_engine *e, const us_word *words, us_
   return rc;
 }
 
+/* A spinner that has a word on its list replaces it nearly everywhere: an
+ * original the earlier pass kept elsewhere in the document and restored
+ * nowhere else (out->seen) pays `present`.  Function words, which a text
+ * writes many times in many roles, are exempt.  Detection evidence is left
+ * alone. */
+static void present_channel(const unspin_engine *e, const us_word *words, us_cands *out) {
+  for (size_t k = 0; k < out->n; k++) {
+    us_cand *c = &out->v[k];
+    if (c->source == US_SRC_IDENTITY || c->nwords != 1 ||
+        !us_kept_words_doubt(out->seen, out->text.data + c->text_off, c->text_len,
+                             words[c->start].token) ||
+        us_function_word(e, out->text.data + c->text_off, c->text_len))
+      continue;
+    c->channel += e->channel.present;
+  }
+}
+
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
@@ -1104,6 +1156,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     case_channel(e, words, out);
   if (!rc && out->made && out->made->n)
     rc = consistency_channel(e, words, out);
+  if (!rc && out->seen && e->channel.present != 0)
+    present_channel(e, words, out);
   for (size_t k = 0; k < out->n && !rc; k++) {
     us_cand *c = &out->v[k];
     c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;

@@ -29,6 +29,7 @@ typedef struct us_cand {
   uint8_t nwords; /* original words */
   uint8_t source; /* us_source */
   uint8_t relation;
+  uint8_t corroborated; /* a word list and a bracketing story alignment both propose it */
   size_t text_off; /* into us_cands.text: words joined by spaces, NUL-terminated */
   size_t text_len;
   double channel;  /* log P(spun | original) */
@@ -70,6 +71,7 @@ typedef struct us_cands {
   us_word_cache stem_cache; /* stems of the words and fillers compared, same lifetime */
   us_word_cache related_cache; /* thesaurus relatedness of spun words and fillers (in nstems) */
   const us_pairs *made; /* substitutions an earlier pass made in this document, or NULL */
+  const us_kept_words *seen; /* what that pass kept and restored, or NULL */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each
@@ -77,6 +79,10 @@ typedef struct us_cands {
  * that domain dictionaries have seen between the same neighbours.  Sorted
  * by start position.  Returns 0, or -1 when memory runs out. */
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out);
+
+/* Whether the word (a key) is a function word: at least FUNCTION_SHARE
+ * (0.3 %) of the general dictionaries' tokens ("the", "in", "was"). */
+int us_function_word(const unspin_engine *e, const char *w, size_t len);
 
 /* Replaces `out` with the keys of words [w, w + n) joined by single spaces:
  * a span's spun wording.  Returns 0, or -1 when memory runs out. */

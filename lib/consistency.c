@@ -121,6 +121,18 @@ void us_pair_wordings_free(us_pair_wordings *h) {
   h->nslots = 0;
 }
 
+int us_kept_words_doubt(const us_kept_words *k, const char *orig, size_t orig_len, size_t token) {
+  return us_pairs_elsewhere(&k->kept, "", 0, orig, orig_len, token) > 0 &&
+         us_pairs_elsewhere(&k->restored, "", 0, orig, orig_len, token) == 0;
+}
+
+void us_kept_words_free(us_kept_words *k) {
+  us_pairs_free(&k->kept);
+  us_pairs_free(&k->restored);
+  free(k->doubtful);
+  k->doubtful = NULL;
+}
+
 void us_pairs_clear(us_pairs *p) {
   if (p->nslots)
     memset(p->slot, 0, p->nslots * sizeof *p->slot);

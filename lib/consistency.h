@@ -56,6 +56,24 @@ int us_pair_wordings_has(const us_pair_wordings *h, const char *s, size_t len);
 
 void us_pair_wordings_free(us_pair_wordings *h);
 
+/* The words a pass kept and the one-word originals it restored, by place:
+ * a spinner that has a word on its list replaces it nearly everywhere, so
+ * an original the document also writes unreplaced, and that the pass
+ * restored nowhere else, is one the spinner probably did not have. */
+typedef struct us_kept_words {
+  us_pairs kept;     /* ("", key) at each spinnable word the pass kept */
+  us_pairs restored; /* ("", original) at each one-word original it restored */
+  uint8_t *doubtful; /* per token: a restoration there is of such an original */
+} us_kept_words;
+
+#define US_KEPT_WORDS_INIT {US_PAIRS_INIT, US_PAIRS_INIT, NULL}
+
+/* Whether the one-word original `orig`, restored at token `token`, is
+ * written unreplaced elsewhere in the document and restored nowhere else. */
+int us_kept_words_doubt(const us_kept_words *k, const char *orig, size_t orig_len, size_t token);
+
+void us_kept_words_free(us_kept_words *k);
+
 void us_pairs_clear(us_pairs *p);
 void us_pairs_free(us_pairs *p);
 

@@ -37,6 +37,8 @@ static const us_channel default_channel = {
     .case_smoothing = 2.0,
     .consistency = 3.0,
     .mismatch = -2.0,
+    .corroborate = 2.0,
+    .present = -4.0,
 };
 
 #define DEFAULT_BEAM 4
@@ -183,6 +185,10 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->consistency = v;
   } else if (!strcmp(name, "mismatch") && v <= 0) {
     c->mismatch = v;
+  } else if (!strcmp(name, "corroborate") && v >= 0 && v <= 10) {
+    c->corroborate = v;
+  } else if (!strcmp(name, "present") && v <= 0) {
+    c->present = v;
   } else if (!strcmp(name, "domain_weight") && v > 0 && v < 1) {
     e->domain_weight = v;
     update_lm(e);
@@ -243,6 +249,10 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = c->consistency;
   else if (!strcmp(name, "mismatch"))
     *v = c->mismatch;
+  else if (!strcmp(name, "corroborate"))
+    *v = c->corroborate;
+  else if (!strcmp(name, "present"))
+    *v = c->present;
   else if (!strcmp(name, "domain_weight"))
     *v = e->domain_weight;
   else if (!strcmp(name, "backoff_weight"))
@@ -675,13 +685,17 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
 
 /* Whether the sentence's words [w, w + n) hold, where the saved pass
  * restored nothing, the spun wording of a substitution it made elsewhere
- * (wordings): only there may the document's substitutions change its decoding.
- * -1 when memory runs out. */
-static int affected(const us_pass *old, const us_pair_wordings *wordings, const us_word *w,
-                    size_t n) {
+ * (wordings), or a restoration `seen` doubts: only there may the document's
+ * substitutions change its decoding.  -1 when memory runs out. */
+static int affected(const us_pass *old, const us_pair_wordings *wordings,
+                    const us_kept_words *seen, const us_word *w, size_t n) {
   us_buf span = US_BUF_INIT;
   int hit = 0;
   for (size_t i = 0; i < n && !hit; i++) {
+    if (seen && seen->doubtful && seen->doubtful[w[i].token]) {
+      hit = 1;
+      break;
+    }
     if (!w[i].spinnable || old->orig_off[w[i].token] >= 0)
       continue;
     /* spans of joined spinnable words, as candidates are proposed */
@@ -698,23 +712,25 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings, const 
 
 /* One decoding pass over every sentence, copying all bytes outside
  * restored spans into r->out.  The substitutions of an earlier pass,
- * `before` (or NULL), inform the candidates' channel; those of this pass are
- * added to `made` (unless NULL).  With `old`, the pass that made `before`,
- * sentences that hold none of its spun `wordings` where it restored nothing
- * are copied from it instead. */
+ * `before` (or NULL), and what it kept, `seen` (or NULL), inform the
+ * candidates' channel; those of this pass are added to `made` (unless
+ * NULL).  With `old`, the pass that made `before`, sentences that hold none
+ * of its spun `wordings` where it restored nothing, nor a restoration `seen`
+ * doubts, are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const us_pass *old,
-                        const us_pair_wordings *wordings) {
+                        const us_pair_wordings *wordings, const us_kept_words *seen) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
   cands.made = before;
+  cands.seen = seen;
   int rc = w ? 0 : -1;
   for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
     if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
                nw == MAX_DECODE_WORDS)) {
-      int redo = old ? affected(old, wordings, w, nw) : 1;
+      int redo = old ? affected(old, wordings, seen, w, nw) : 1;
       if (redo < 0)
         rc = -1;
       else if (!redo)
@@ -759,6 +775,41 @@ static int keep_input(unspin_result *r, const char *text, size_t len) {
   return us_buf_append(&r->out, text, len);
 }
 
+/* Fills `seen` from the last pass: the spinnable words it kept, the
+ * one-word originals of its substitutions `made`, and the tokens where it
+ * restored an original it also kept elsewhere and restored nowhere else.
+ * Returns 0, or -1 when memory runs out. */
+static int kept_words(const unspin_engine *e, const unspin_result *r, const us_pairs *made,
+                      us_kept_words *seen) {
+  if (!(seen->doubtful = calloc(r->tokens.n + 1, 1)))
+    return -1;
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    const char *key = r->keys.data + r->key_off[i];
+    if (r->spinnable[i] && r->pass.orig_off[i] < 0 &&
+        us_pairs_add(&seen->kept, "", 0, key, r->key_off[i + 1] - r->key_off[i] - 1, i))
+      return -1;
+  }
+  for (size_t i = 0; i < made->n; i++) {
+    const struct us_pair *x = &made->entry[i];
+    const char *orig = made->text.data + x->off + x->spun_len + 1;
+    if (memchr(orig, ' ', x->orig_len))
+      continue;
+    for (size_t k = x->last; k; k = made->at[k - 1].next)
+      if (us_pairs_add(&seen->restored, "", 0, orig, x->orig_len, made->at[k - 1].token))
+        return -1;
+  }
+  const us_pairs *rp = &seen->restored; /* ("", original) pairs */
+  for (size_t i = 0; i < rp->n; i++) {
+    const char *orig = rp->text.data + rp->entry[i].off + 1;
+    size_t olen = rp->entry[i].orig_len;
+    int function = us_function_word(e, orig, olen);
+    for (size_t k = rp->entry[i].last; k && !function; k = rp->at[k - 1].next)
+      seen->doubtful[rp->at[k - 1].token] =
+          (uint8_t)us_kept_words_doubt(seen, orig, olen, rp->at[k - 1].token);
+  }
+  return 0;
+}
+
 /* Restores the text.  A document the first pass calls spun is decoded
  * again with the substitution prior raised to `adapt` times its estimated
  * rate (empirical Bayes: the prior fits clean text, which most text is; a
@@ -775,11 +826,12 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   us_pairs made = US_PAIRS_INIT;
   us_pair_wordings wordings = {0};
   us_pass old = {0};
+  us_kept_words seen = US_KEPT_WORDS_INIT;
   /* the substitutions a pass makes are kept only for the consistency pass,
    * which needs a domain dictionary (see below) */
   us_pairs *keep = e->ndomain && e->channel.consistency > 0 ? &made : NULL;
   int rc = -1;
-  if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL))
+  if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL))
     goto done;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
@@ -797,7 +849,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     adapted.channel.keep = log1p(-prior);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL))
+    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -807,10 +859,11 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * domain dictionary: from general resources alone edits are right less
    * often, and repeating them repeats their errors (docs/model.md §7). */
   if (keep && made.n) {
-    if (us_pair_wordings_init(&wordings, &made) || save_pass(r, &old))
+    if (us_pair_wordings_init(&wordings, &made) ||
+        (e->channel.present != 0 && kept_words(e, r, &made, &seen)) || save_pass(r, &old))
       goto done;
     clear_pass(r);
-    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings))
+    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -820,6 +873,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
 done:
   us_pairs_free(&made);
   us_pair_wordings_free(&wordings);
+  us_kept_words_free(&seen);
   us_pass_free(&old);
   return rc;
 }

@@ -34,6 +34,10 @@ typedef struct us_channel {
   double case_smoothing;        /* pseudo-count pulling a word's case rate to the overall one */
   double consistency;           /* log weight of a pair the document's restoration made elsewhere */
   double mismatch;              /* log weight of an unrelated context filler of the other word class */
+  double present;               /* log weight of an original the document writes unreplaced
+                                 * elsewhere and restores nowhere else */
+  double corroborate;           /* log weight added when a word list and a story alignment
+                                 * bracketing it on both sides propose the same original */
 } us_channel;
 
 struct unspin_engine {

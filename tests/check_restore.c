@@ -409,18 +409,98 @@ START_TEST(fillers_of_another_length_need_a_direct_link) {
    * "office" -> "center" is left */
   static const char direct[] = "UTF-8\ncenter|1\n(noun)|office|hub\n";
   static const char shared[] = "UTF-8\nhub|1\n(noun)|center|office\n";
+  /* (without `corroborate`: the direct list also proposes "center" for
+   * "office" alone, which the story's alignment would then vouch for) */
   unspin_dict *d1 = build_dict("direct.undict", stories, direct);
   unspin_engine *e1 = context_engine(d1);
   ck_assert_int_eq(unspin_engine_set_param(e1, "length", 0.0), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e1, "corroborate", 0.0), UNSPIN_OK);
   expect_restored(e1, text, "The spy agency joined the cyber center in May 2008.\n");
   unspin_dict *d2 = build_dict("shared.undict", stories, shared);
   unspin_engine *e2 = context_engine(d2);
   ck_assert_int_eq(unspin_engine_set_param(e2, "length", 0.0), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(e2, "corroborate", 0.0), UNSPIN_OK);
   expect_restored(e2, text, "The spy agency joined the cyber center desk in May 2008.\n");
   unspin_engine_free(e1);
   unspin_engine_free(e2);
   unspin_dict_free(d1);
   unspin_dict_free(d2);
+}
+END_TEST
+
+/* The score of candidate `want` of token i (NAN when it is not listed). */
+static double candidate_score(const unspin_result *r, size_t i, const char *want) {
+  for (size_t k = 0; k < unspin_result_token_candidate_count(r, i); k++) {
+    double score;
+    const char *c = unspin_result_token_candidate(r, i, k, NULL, NULL, &score);
+    if (!strcmp(c, want))
+      return score;
+  }
+  return NAN;
+}
+
+START_TEST(word_lists_and_alignments_corroborate) {
+  /* "protection" -> "defense" and "shield": the list proposes both, and the
+   * story's alignment "the cyber _ group in" has "defense" there too */
+  static const char list[] = "UTF-8\ndefense|1\n(noun)|protection|guard\n"
+                             "shield|1\n(noun)|protection|cover\n";
+  static const char text[] = "The spy agency joined the cyber protection group in May 2008.\n";
+  unspin_dict *d = build_dict("story.undict", story, list);
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  unspin_result *off, *on;
+  ck_assert_int_eq(unspin_engine_set_param(e, "corroborate", 0), UNSPIN_OK);
+  free(restore(e, text, &off));
+  ck_assert_int_eq(unspin_engine_set_param(e, "corroborate", 3), UNSPIN_OK);
+  char *got = restore(e, text, &on);
+  ck_assert_str_eq(got, "The spy agency joined the cyber defense group in May 2008.\n");
+  free(got);
+  /* token 6 is "protection"; the chosen path is the same, so only the
+   * corroborated original's score moves, and by the weight */
+  ck_assert_str_eq(unspin_result_token_text(on, 6, NULL), "protection");
+  ck_assert_ptr_nonnull(unspin_result_token_original(off, 6, NULL));
+  unspin_source src;
+  ck_assert_str_eq(unspin_result_token_candidate(on, 6, 0, NULL, &src, NULL), "defense");
+  ck_assert_double_eq_tol(candidate_score(on, 6, "defense") - candidate_score(off, 6, "defense"),
+                          3.0, 1e-9);
+  ck_assert_double_eq_tol(candidate_score(on, 6, "shield") - candidate_score(off, 6, "shield"),
+                          0.0, 1e-9);
+  ck_assert_double_eq_tol(candidate_score(on, 6, "protection") -
+                              candidate_score(off, 6, "protection"),
+                          0.0, 1e-9);
+  unspin_result_free(off);
+  unspin_result_free(on);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+START_TEST(an_original_written_unreplaced_elsewhere_is_doubted) {
+  /* the story says "defense group"; the list links "unit" and "group".
+   * The document writes "group" itself in its second sentence, which a
+   * spinner with "group" on its list would have replaced too. */
+  static const char list[] = "UTF-8\ndefense|1\n(noun)|protection|guard\n"
+                             "group|1\n(noun)|unit|team\n";
+  static const char kept[] = "The spy agency joined the cyber protection unit in May 2008.\n"
+                             "Officials said the group met in Tallinn.\n";
+  /* here the spinner replaced "group" elsewhere too: no doubt */
+  static const char replaced[] = "The spy agency joined the cyber protection unit in May 2008.\n"
+                                 "Officials said the spy agency joined the unit to share "
+                                 "research.\n";
+  unspin_dict *d = build_dict("story.undict", story, list);
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  ck_assert_int_eq(unspin_engine_set_param(e, "present", 0), UNSPIN_OK);
+  expect_restored(e, kept, "The spy agency joined the cyber defense group in May 2008.\n"
+                           "Officials said the group met in Tallinn.\n");
+  /* with the story as its only model "unit" is nearly unknown: the weight
+   * that outbids the story's 5-gram is larger than the default */
+  ck_assert_int_eq(unspin_engine_set_param(e, "present", -8), UNSPIN_OK);
+  expect_restored(e, kept, "The spy agency joined the cyber defense unit in May 2008.\n"
+                           "Officials said the group met in Tallinn.\n");
+  expect_restored(e, replaced, "The spy agency joined the cyber defense group in May 2008.\n"
+                               "Officials said the spy agency joined the group to share "
+                               "research.\n");
+  unspin_engine_free(e);
+  unspin_dict_free(d);
 }
 END_TEST
 
@@ -659,17 +739,6 @@ START_TEST(synonym_list_proposes_but_is_no_evidence) {
 }
 END_TEST
 
-/* The score of candidate `want` of token i (NAN when it is not listed). */
-static double candidate_score(const unspin_result *r, size_t i, const char *want) {
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, i); k++) {
-    double score;
-    const char *c = unspin_result_token_candidate(r, i, k, NULL, NULL, &score);
-    if (!strcmp(c, want))
-      return score;
-  }
-  return NAN;
-}
-
 START_TEST(consistency_prefers_the_documents_own_substitutions) {
   /* "mentioned" is the story's own word in one place, so only the first
    * occurrence below has the language model's backing for "said" */
@@ -719,8 +788,11 @@ START_TEST(consistency_prefers_the_documents_own_substitutions) {
   ck_assert_double_eq_tol(candidate_score(on, 3, "said"), candidate_score(off, 3, "said"), 1e-9);
   ck_assert_double_gt(unspin_result_token_spin(on, 11), 0.5);
   ck_assert_double_lt(unspin_result_token_spin(off, 11), 0.5);
-  /* a copied sentence keeps every detail of the pass before */
+  /* a copied sentence keeps every detail of the pass before (`present`
+   * off: the third sentence's "move" is written unreplaced in the first,
+   * and a doubted restoration is decoded again) */
   unspin_result *three_off, *three_on;
+  ck_assert_int_eq(unspin_engine_set_param(e, "present", 0), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 0), UNSPIN_OK);
   got = restore(e, thrice, &three_off);
   ck_assert_ptr_nonnull(strstr(got, "He mentioned two names. The spy agency said the move risks"));
@@ -791,15 +863,25 @@ START_TEST(parameters_are_checked) {
   ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "mismatch", 1), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "corroborate", -1), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "corroborate", 11), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "present", 0.5), UNSPIN_ERR_INVALID_ARG);
+  /* the defaults docs/model.md gives */
+  double d;
+  ck_assert_int_eq(unspin_engine_get_param(e, "corroborate", &d), UNSPIN_OK);
+  ck_assert_double_eq_tol(d, 2.0, 1e-12);
+  ck_assert_int_eq(unspin_engine_get_param(e, "present", &d), UNSPIN_OK);
+  ck_assert_double_eq_tol(d, -4.0, 1e-12);
   /* every name reads back what was set */
   static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
                                       "fanout_power", "similar", "related", "generic",
                                       "profile", "length", "forward", "morphology", "related1",
                                       "related2", "threshold", "adapt", "beam", "listed",
                                       "general_floor", "one_sided", "mismatch",
-                                      "profile_threshold"};
+                                      "profile_threshold", "corroborate", "present"};
   static const double values[] = {0.2,   0.9, 0.6, -4, 0.25, -0.5, -1,  -1.5, 1.5,  -3, -0.25,
-                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1, 0.3};
+                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1, 0.3,
+                                  1.5,   -3};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
     ck_assert_int_eq(unspin_engine_set_param(e, names[i], values[i]), UNSPIN_OK);
@@ -956,6 +1038,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, fillers_of_another_length_need_a_direct_link);
   tcase_add_test(tc, context_source_restores_without_a_thesaurus);
   tcase_add_test(tc, one_sided_alignments_weigh_less);
+  tcase_add_test(tc, word_lists_and_alignments_corroborate);
+  tcase_add_test(tc, an_original_written_unreplaced_elsewhere_is_doubted);
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
