@@ -236,11 +236,19 @@ static int word_forms(const unspin_engine *e, const char *lemma, const char *spu
   return n < 0 || m < 0 ? -1 : n + m;
 }
 
-/* A thesaurus original with its channel weight and ranking score. */
+/* A thesaurus original with its channel weight and ranking score, and
+ * whether a domain dictionary has seen it. */
 typedef struct ranked {
   us_original o;
   double weight, rank;
+  int known;
 } ranked;
+
+/* Whether a ranks above b: the originals the story uses first (its
+ * vocabulary is evidence of the original wording), then by score. */
+static int ranks_above(const ranked *a, const ranked *b) {
+  return a->known != b->known ? a->known > b->known : a->rank > b->rank;
+}
 
 /* Originals of the span through the stems of its first word, from the
  * thesauri and the spinner profiles, re-inflected like it: "dangers" ->
@@ -261,8 +269,9 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
     for (uint8_t k = 1; k < len && !rc; k++)
       if (us_buf_putc(&phrase, ' ') || us_buf_append(&phrase, words[start + k].key, words[start + k].len))
         rc = -1;
-    /* the stem's originals, best first by channel weight and unigram
-     * probability; only the first MORPH_ORIGINALS are worth inflecting */
+    /* the stem's originals, best first: those a domain dictionary has
+     * seen, then by channel weight and unigram probability; only the
+     * first MORPH_ORIGINALS are worth inflecting */
     ranked top[MORPH_ORIGINALS];
     size_t ntop = 0;
     /* the dictionaries' thesauri, then the spinner profiles (whose keys
@@ -278,12 +287,13 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
         r.weight = list_weight(ch, r.o.relation, r.o.fanout, r.o.forward) + ch->morphology;
         r.rank = r.weight + e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &lw);
+        r.known = domain_knows(e, r.o.text, r.o.len);
         size_t slot = ntop < MORPH_ORIGINALS ? ntop++ : MORPH_ORIGINALS;
-        if (slot == MORPH_ORIGINALS && r.rank <= top[MORPH_ORIGINALS - 1].rank)
+        if (slot == MORPH_ORIGINALS && !ranks_above(&r, &top[MORPH_ORIGINALS - 1]))
           continue;
         if (slot == MORPH_ORIGINALS)
           slot--;
-        while (slot > 0 && top[slot - 1].rank < r.rank) {
+        while (slot > 0 && ranks_above(&r, &top[slot - 1])) {
           top[slot] = top[slot - 1];
           slot--;
         }
@@ -772,6 +782,48 @@ static int add_filler(const unspin_engine *e, const us_word *words, uint32_t sta
   return rc;
 }
 
+/* Adds the filler `filler` (one word, a lemma) for the spun word at
+ * `start` again in each form inflected as the spun word is from its stems:
+ * a spinner inflects its synonym like the original, so the story's
+ * "become" is "became" where the spinner wrote "turned". */
+static int inflected_fillers(const unspin_engine *e, const us_word *words, uint32_t start,
+                             const char *filler, double w, us_cands *c) {
+  const us_word *sw = &words[start];
+  if (sw->len > 63)
+    return 0;
+  char spun[64];
+  memcpy(spun, sw->key, sw->len);
+  spun[sw->len] = '\0';
+  us_buf st = US_BUF_INIT, lemmas = US_BUF_INIT, forms = US_BUF_INIT;
+  int rc = 0;
+  int ns = stems_of(e, &c->stem_cache, spun, &st);
+  int nl = ns > 0 ? stems_of(e, &c->stem_cache, filler, &lemmas) : 0;
+  if (ns < 0 || nl < 0)
+    rc = -1;
+  /* only a lemma: an inflected filler ("been") has its own tense */
+  int lemma = nl == 0;
+  for (size_t b = 0; b < lemmas.len; b += strlen(lemmas.data + b) + 1)
+    lemma |= !strcmp(lemmas.data + b, filler);
+  for (size_t a = 0; lemma && ns > 0 && a < st.len && !rc; a += strlen(st.data + a) + 1) {
+    const char *stem = st.data + a;
+    if (!strcmp(stem, spun))
+      continue;
+    us_buf_clear(&forms);
+    int nf = word_forms(e, filler, spun, stem, &forms);
+    if (nf < 0)
+      rc = -1;
+    for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
+      const char *form = forms.data + f;
+      if (strcmp(form, filler) && strcmp(form, spun))
+        rc = add_filler(e, words, start, 1, form, strlen(form), w, c);
+    }
+  }
+  us_buf_free(&st);
+  us_buf_free(&lemmas);
+  us_buf_free(&forms);
+  return rc;
+}
+
 /* Adds the alignment fillers of span [start, start + len) that are not just
  * another form of the spun words, weighted by their thesaurus relatedness
  * to them (and by `mismatch` when unrelated and far apart in frequency); a
@@ -844,6 +896,8 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     /* a word list's original that the story also has here, between
      * anchors on both sides: two sources agree */
     rc = add_filler(e, words, start, len, text.data, text.len, w, c);
+    if (!rc && len == 1 && x->nw == 1)
+      rc = inflected_fillers(e, words, start, text.data, w, c);
   }
   us_buf_free(&text);
   return rc;

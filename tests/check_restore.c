@@ -572,11 +572,12 @@ START_TEST(profile_keys_are_inflected_like_the_spun_word) {
   unspin_error err;
   ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
   static const char spun[] = "The spy companies said the move dangers inflaming tensions.\n";
-  /* without the profile, nothing links "companies" to "agencies" */
+  /* without the profile, no word list links "companies" to "agencies" (the
+   * story's "agency" between the same neighbours does, inflected) */
   unspin_result *r;
   free(restore(e, spun, &r));
-  for (size_t k = 0; k < unspin_result_token_candidate_count(r, 2); k++)
-    ck_assert_str_ne(unspin_result_token_candidate(r, 2, k, NULL, NULL, NULL), "agencies");
+  ck_assert(!has_candidate(r, 2, "agencies", UNSPIN_SOURCE_MORPHOLOGY));
+  ck_assert(has_candidate(r, 2, "agencies", UNSPIN_SOURCE_CONTEXT));
   unspin_result_free(r);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
   free(restore(e, spun, &r));
@@ -591,17 +592,39 @@ START_TEST(profile_keys_are_inflected_like_the_spun_word) {
 }
 END_TEST
 
+/* A directory of WordNet exception lists (they live in one of their own)
+ * whose verb.exc holds `lines`. */
+static char *exception_lists(const char *lines) {
+  char *wn = tu_path(dir, "wn");
+  ck_assert_int_eq(mkdir(wn, 0700), 0);
+  char *verb = tu_path(wn, "verb.exc");
+  tu_write(verb, lines, strlen(lines));
+  free(verb);
+  return wn;
+}
+
+static void remove_exception_lists(char *wn) {
+  char *verb = tu_path(wn, "verb.exc");
+  unlink(verb);
+  free(verb);
+  rmdir(wn);
+  free(wn);
+}
+
+/* Checks that "became" is proposed for "turned" through the stem. */
+static void expect_became(const unspin_engine *e) {
+  unspin_result *r;
+  free(restore(e, "The sky turned dark.\n", &r));
+  ck_assert_msg(has_candidate(r, 2, "became", UNSPIN_SOURCE_MORPHOLOGY),
+                "'became' is proposed for 'turned'");
+  unspin_result_free(r);
+}
+
 START_TEST(irregular_forms_from_wordnet_exceptions) {
   if (!have_en_us())
     return;
   const char *aff = EN_US_AFF, *dic = EN_US_DIC;
-  char *wn = tu_path(dir, "wn");
-  char *verb = tu_path(dir, "verb.exc");
-  /* the lists live in a directory of their own */
-  free(verb);
-  ck_assert_int_eq(mkdir(wn, 0700), 0);
-  verb = tu_path(wn, "verb.exc");
-  tu_write(verb, "became become\nsaid say\ngone_off go_off\n", 38);
+  char *wn = exception_lists("became become\nsaid say\ngone_off go_off\n");
   static const char turn[] = "UTF-8\nturn|1\n(verb)|become|get\n";
   unspin_dict *d = build_dict("t.undict", "The sky became dark.\nIt became cold.\n", turn);
   unspin_engine *e;
@@ -613,17 +636,75 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
   ck_assert_int_eq(unspin_engine_load_exceptions(e, wn, &err), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
   /* "turned" is not listed; its stem "turn" gives "become", irregularly "became" */
+  expect_became(e);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  remove_exception_lists(wn);
+}
+END_TEST
+
+START_TEST(the_storys_originals_are_inflected_first) {
+  if (!have_en_us())
+    return;
+  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
+  char *wn = exception_lists("became become\n");
+  /* "turn" is a term of ten lists; "become"'s is the longest and general
+   * English (the general dictionary) knows its rivals better, so it ranks
+   * last among the stem's originals, past the eight that are inflected,
+   * unless the story's use of it counts first */
+  static const char lists[] = "UTF-8\n"
+                              "become|1\n(verb)|turn|get|go|change|grow|wax|run|fall|come\n"
+                              "spin|1\n(verb)|turn\n" "twist|1\n(verb)|turn\n"
+                              "rotate|1\n(verb)|turn\n" "roll|1\n(verb)|turn\n"
+                              "bend|1\n(verb)|turn\n" "curve|1\n(verb)|turn\n"
+                              "swing|1\n(verb)|turn\n" "wheel|1\n(verb)|turn\n"
+                              "pivot|1\n(verb)|turn\n";
+  unspin_dict *g = build_dict("general.undict",
+                              "They spin, twist, rotate, roll, bend, curve, swing, wheel and "
+                              "pivot.\nThey spin and twist.\n",
+                              lists);
+  unspin_dict *d = build_dict("story.undict", "It became cold.\nThey become friends.\n", NULL);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, g, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+  unspin_error err;
+  ck_assert_int_eq(unspin_engine_load_exceptions(e, wn, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  expect_became(e);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  unspin_dict_free(g);
+  remove_exception_lists(wn);
+}
+END_TEST
+
+START_TEST(context_fillers_are_inflected_like_the_spun_word) {
+  if (!have_en_us())
+    return;
+  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
+  /* no word list: only the story's "risk" stands between the anchors */
+  unspin_dict *d = build_dict("story.undict",
+                              "The spy agency shares the risk with the cyber group.\n"
+                              "The spy agency said the move risks inflaming tensions.\n",
+                              NULL);
+  unspin_engine *e = context_engine(d);
+  unspin_error err;
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
   unspin_result *r;
-  free(restore(e, "The sky turned dark.\n", &r));
-  ck_assert_msg(has_candidate(r, 2, "became", UNSPIN_SOURCE_MORPHOLOGY),
-                "'became' is proposed for 'turned'");
+  /* "dangers" is "danger" in the plural: the spinner wrote it for "risks" */
+  free(restore(e, "The spy agency shares the dangers with the cyber group.\n", &r));
+  ck_assert_str_eq(unspin_result_token_text(r, 5, NULL), "dangers");
+  ck_assert_msg(has_candidate(r, 5, "risks", UNSPIN_SOURCE_CONTEXT),
+                "'risks' is proposed for 'dangers'");
+  unspin_result_free(r);
+  /* a word in its base form takes the filler as it is */
+  free(restore(e, "The spy agency shares the danger with the cyber group.\n", &r));
+  ck_assert(has_candidate(r, 5, "risk", UNSPIN_SOURCE_CONTEXT));
+  ck_assert(!has_candidate(r, 5, "risks", UNSPIN_SOURCE_CONTEXT));
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_dict_free(d);
-  unlink(verb);
-  rmdir(wn);
-  free(verb);
-  free(wn);
 }
 END_TEST
 
@@ -1045,6 +1126,8 @@ static Suite *suite(void) {
   tcase_add_test(tc, morphology_source_reinflects);
   tcase_add_test(tc, profile_keys_are_inflected_like_the_spun_word);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
+  tcase_add_test(tc, context_fillers_are_inflected_like_the_spun_word);
+  tcase_add_test(tc, the_storys_originals_are_inflected_first);
   tcase_add_test(tc, case_model_weighs_the_case_read);
   tcase_add_test(tc, synonym_list_proposes_but_is_no_evidence);
   tcase_add_test(tc, consistency_prefers_the_documents_own_substitutions);
