@@ -129,8 +129,8 @@ int us_kept_words_doubt(const us_kept_words *k, const char *orig, size_t orig_le
 void us_kept_words_free(us_kept_words *k) {
   us_pairs_free(&k->kept);
   us_pairs_free(&k->restored);
-  free(k->doubtful);
-  k->doubtful = NULL;
+  free(k->redo);
+  k->redo = NULL;
 }
 
 void us_pairs_clear(us_pairs *p) {

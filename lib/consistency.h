@@ -63,7 +63,7 @@ void us_pair_wordings_free(us_pair_wordings *h);
 typedef struct us_kept_words {
   us_pairs kept;     /* ("", key) at each spinnable word the pass kept */
   us_pairs restored; /* ("", original) at each one-word original it restored */
-  uint8_t *doubtful; /* per token: a restoration there is of such an original */
+  uint8_t *redo;     /* per token: the next pass decodes its sentence again */
 } us_kept_words;
 
 #define US_KEPT_WORDS_INIT {US_PAIRS_INIT, US_PAIRS_INIT, NULL}

@@ -685,14 +685,14 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
 
 /* Whether the sentence's words [w, w + n) hold, where the saved pass
  * restored nothing, the spun wording of a substitution it made elsewhere
- * (wordings), or a restoration `seen` doubts: only there may the document's
- * substitutions change its decoding.  -1 when memory runs out. */
+ * (wordings), or a token review_pass marked in `seen`: only there may the
+ * document's substitutions change its decoding.  -1 when memory runs out. */
 static int affected(const us_pass *old, const us_pair_wordings *wordings,
                     const us_kept_words *seen, const us_word *w, size_t n) {
   us_buf span = US_BUF_INIT;
   int hit = 0;
   for (size_t i = 0; i < n && !hit; i++) {
-    if (seen && seen->doubtful && seen->doubtful[w[i].token]) {
+    if (seen && seen->redo && seen->redo[w[i].token]) {
       hit = 1;
       break;
     }
@@ -715,8 +715,8 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
  * `before` (or NULL), and what it kept, `seen` (or NULL), inform the
  * candidates' channel; those of this pass are added to `made` (unless
  * NULL).  With `old`, the pass that made `before`, sentences that hold none
- * of its spun `wordings` where it restored nothing, nor a restoration `seen`
- * doubts, are copied from it instead. */
+ * of its spun `wordings` where it restored nothing, nor a token `seen`
+ * marks for decoding again, are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const us_pass *old,
                         const us_pair_wordings *wordings, const us_kept_words *seen) {
@@ -775,14 +775,33 @@ static int keep_input(unspin_result *r, const char *text, size_t len) {
   return us_buf_append(&r->out, text, len);
 }
 
-/* Fills `seen` from the last pass: the spinnable words it kept, the
- * one-word originals of its substitutions `made`, and the tokens where it
- * restored an original it also kept elsewhere and restored nowhere else.
- * Returns 0, or -1 when memory runs out. */
-static int kept_words(const unspin_engine *e, const unspin_result *r, const us_pairs *made,
-                      us_kept_words *seen) {
-  if (!(seen->doubtful = calloc(r->tokens.n + 1, 1)))
+/* Marks the tokens whose sentences the consistency pass decodes again
+ * although they hold no unrestored spun wording: where the last pass made
+ * a substitution whose spun wording it restored to another original
+ * elsewhere (a spinner writes one synonym for one original: each place is
+ * decoded with the others' pairs counting), and, with `present`, where it
+ * restored an original the document writes unreplaced elsewhere and that
+ * it restored nowhere else.  Fills `seen` with the words the pass kept and
+ * the one-word originals it restored.  Returns 0, or -1 when memory runs
+ * out. */
+static int review_pass(const unspin_engine *e, const unspin_result *r, const us_pairs *made,
+                       us_kept_words *seen) {
+  if (!(seen->redo = calloc(r->tokens.n + 1, 1)))
     return -1;
+  us_pairs originals = US_PAIRS_INIT; /* (spun, "") once per original it was restored to */
+  int rc = 0;
+  for (size_t i = 0; i < made->n && !rc; i++)
+    rc = us_pairs_add(&originals, made->text.data + made->entry[i].off, made->entry[i].spun_len,
+                      "", 0, i);
+  for (size_t i = 0; i < made->n && !rc; i++) {
+    const struct us_pair *x = &made->entry[i];
+    if (us_pairs_elsewhere(&originals, made->text.data + x->off, x->spun_len, "", 0, SIZE_MAX) > 1)
+      for (size_t k = x->last; k; k = made->at[k - 1].next)
+        seen->redo[made->at[k - 1].token] = 1;
+  }
+  us_pairs_free(&originals);
+  if (rc || e->channel.present == 0)
+    return rc;
   for (size_t i = 0; i < r->tokens.n; i++) {
     const char *key = r->keys.data + r->key_off[i];
     if (r->spinnable[i] && r->pass.orig_off[i] < 0 &&
@@ -804,7 +823,7 @@ static int kept_words(const unspin_engine *e, const unspin_result *r, const us_p
     size_t olen = rp->entry[i].orig_len;
     int function = us_function_word(e, orig, olen);
     for (size_t k = rp->entry[i].last; k && !function; k = rp->at[k - 1].next)
-      seen->doubtful[rp->at[k - 1].token] =
+      seen->redo[rp->at[k - 1].token] |=
           (uint8_t)us_kept_words_doubt(seen, orig, olen, rp->at[k - 1].token);
   }
   return 0;
@@ -860,7 +879,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * often, and repeating them repeats their errors (docs/model.md §7). */
   if (keep && made.n) {
     if (us_pair_wordings_init(&wordings, &made) ||
-        (e->channel.present != 0 && kept_words(e, r, &made, &seen)) || save_pass(r, &old))
+        review_pass(e, r, &made, &seen) || save_pass(r, &old))
       goto done;
     clear_pass(r);
     if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen))

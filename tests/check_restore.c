@@ -932,6 +932,31 @@ START_TEST(consistency_prefers_the_documents_own_substitutions) {
 }
 END_TEST
 
+START_TEST(a_spun_word_restored_two_ways_is_decoded_again) {
+  /* "transfer" is "move" where the story's context says so, and "trip"
+   * elsewhere by the list and the story's words alone; a spinner writes
+   * one synonym for one original, so the second place is decoded again
+   * with the first place's pair counting */
+  static const char list[] = "UTF-8\nmove|1\n(noun)|transfer|motion|relocation|shift|change\n"
+                             "trip|1\n(noun)|transfer\n";
+  unspin_dict *d = build_dict("story.undict",
+                              "The spy agency said the move risks inflaming tensions.\n"
+                              "The trip was long. The trip was short. A trip to Tallinn.\n",
+                              list);
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  static const char spun[] = "The spy agency said the transfer risks inflaming tensions.\n"
+                             "They planned the transfer carefully.\n";
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 0), UNSPIN_OK);
+  expect_restored(e, spun, "The spy agency said the move risks inflaming tensions.\n"
+                           "They planned the trip carefully.\n");
+  ck_assert_int_eq(unspin_engine_set_param(e, "consistency", 3), UNSPIN_OK);
+  expect_restored(e, spun, "The spy agency said the move risks inflaming tensions.\n"
+                           "They planned the move carefully.\n");
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(parameters_are_checked) {
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
@@ -1131,6 +1156,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, case_model_weighs_the_case_read);
   tcase_add_test(tc, synonym_list_proposes_but_is_no_evidence);
   tcase_add_test(tc, consistency_prefers_the_documents_own_substitutions);
+  tcase_add_test(tc, a_spun_word_restored_two_ways_is_decoded_again);
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);
