@@ -767,8 +767,8 @@ int us_function_word(const unspin_engine *e, const char *w, size_t len) {
 }
 
 /* Adds a context filler; a word list's original that the story also has
- * here (between anchors, or after them) gains `corroborate`: two sources
- * agree. */
+ * here (between anchors, or after two) gains `corroborate` once: two
+ * sources agree. */
 static int add_filler(const unspin_engine *e, const us_word *words, uint32_t start, uint8_t len,
                       const char *text, size_t tlen, double w, us_cands *c) {
   us_cand *listed = find_cand(c, start, len, text, tlen);
@@ -893,8 +893,6 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
           (span_count >= function) != (cf >= function))
         w += ch->mismatch;
     }
-    /* a word list's original that the story also has here, between
-     * anchors on both sides: two sources agree */
     rc = add_filler(e, words, start, len, text.data, text.len, w, c);
     if (!rc && len == 1 && x->nw == 1)
       rc = inflected_fillers(e, words, start, text.data, w, c);

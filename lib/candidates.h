@@ -29,7 +29,7 @@ typedef struct us_cand {
   uint8_t nwords; /* original words */
   uint8_t source; /* us_source */
   uint8_t relation;
-  uint8_t corroborated; /* a word list and a bracketing story alignment both propose it */
+  uint8_t corroborated; /* a word list and a story alignment both propose it */
   size_t text_off; /* into us_cands.text: words joined by spaces, NUL-terminated */
   size_t text_len;
   double channel;  /* log P(spun | original) */
