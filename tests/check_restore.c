@@ -73,6 +73,13 @@ static int has_candidate(const unspin_result *r, size_t i, const char *text, uns
 #define EN_US_AFF "/usr/share/hunspell/en_US.aff"
 #define EN_US_DIC "/usr/share/hunspell/en_US.dic"
 
+/* Loads hunspell's en_US into e. */
+static void load_en_us(unspin_engine *e) {
+  unspin_error err;
+  ck_assert_msg(unspin_engine_load_hunspell(e, EN_US_AFF, EN_US_DIC, &err) == UNSPIN_OK, "%s",
+                err.message);
+}
+
 static int have_en_us(void) {
   FILE *f = fopen(EN_US_DIC, "rb");
   if (!f)
@@ -541,20 +548,19 @@ END_TEST
 START_TEST(morphology_source_reinflects) {
   if (!have_en_us())
     return;
-  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   unspin_error err;
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  load_en_us(e);
   /* "dangers" is not listed, its stem "danger" is: risk -> "risks" like "dangers" */
   unspin_result *r;
   free(restore(e, "The spy agency said the move dangers inflaming tensions.\n", &r));
   ck_assert_msg(has_candidate(r, 6, "risks", UNSPIN_SOURCE_MORPHOLOGY),
                 "'risks' is proposed for 'dangers' through its stem");
   unspin_result_free(r);
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", dic, &err), UNSPIN_ERR_IO);
+  ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", EN_US_DIC, &err), UNSPIN_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent.aff"));
   unspin_engine_free(e);
   unspin_dict_free(d);
@@ -564,13 +570,11 @@ END_TEST
 START_TEST(profile_keys_are_inflected_like_the_spun_word) {
   if (!have_en_us())
     return;
-  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   /* no thesaurus: only the profile links the words */
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_profile *p = profile("agency|company\nrisk|danger\n");
   unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
-  unspin_error err;
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  load_en_us(e);
   static const char spun[] = "The spy companies said the move dangers inflaming tensions.\n";
   /* without the profile, no word list links "companies" to "agencies" (the
    * story's "agency" between the same neighbours does, inflected) */
@@ -623,7 +627,6 @@ static void expect_became(const unspin_engine *e) {
 START_TEST(irregular_forms_from_wordnet_exceptions) {
   if (!have_en_us())
     return;
-  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   char *wn = exception_lists("became become\nsaid say\ngone_off go_off\n");
   static const char turn[] = "UTF-8\nturn|1\n(verb)|become|get\n";
   unspin_dict *d = build_dict("t.undict", "The sky became dark.\nIt became cold.\n", turn);
@@ -634,7 +637,7 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
   ck_assert_int_eq(unspin_engine_load_exceptions(e, "/nonexistent", &err), UNSPIN_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent/verb.exc"));
   ck_assert_int_eq(unspin_engine_load_exceptions(e, wn, &err), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  load_en_us(e);
   /* "turned" is not listed; its stem "turn" gives "become", irregularly "became" */
   expect_became(e);
   unspin_engine_free(e);
@@ -646,7 +649,6 @@ END_TEST
 START_TEST(the_storys_originals_are_inflected_first) {
   if (!have_en_us())
     return;
-  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   char *wn = exception_lists("became become\n");
   /* "turn" is a term of ten lists; "become"'s is the longest and general
    * English (the general dictionary) knows its rivals better, so it ranks
@@ -670,7 +672,7 @@ START_TEST(the_storys_originals_are_inflected_first) {
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   unspin_error err;
   ck_assert_int_eq(unspin_engine_load_exceptions(e, wn, &err), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  load_en_us(e);
   expect_became(e);
   unspin_engine_free(e);
   unspin_dict_free(d);
@@ -682,15 +684,13 @@ END_TEST
 START_TEST(context_fillers_are_inflected_like_the_spun_word) {
   if (!have_en_us())
     return;
-  const char *aff = EN_US_AFF, *dic = EN_US_DIC;
   /* no word list: only the story's "risk" stands between the anchors */
   unspin_dict *d = build_dict("story.undict",
                               "The spy agency shares the risk with the cyber group.\n"
                               "The spy agency said the move risks inflaming tensions.\n",
                               NULL);
   unspin_engine *e = context_engine(d);
-  unspin_error err;
-  ck_assert_int_eq(unspin_engine_load_hunspell(e, aff, dic, &err), UNSPIN_OK);
+  load_en_us(e);
   unspin_result *r;
   /* "dangers" is "danger" in the plural: the spinner wrote it for "risks" */
   free(restore(e, "The spy agency shares the dangers with the cyber group.\n", &r));
