@@ -692,7 +692,7 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
   us_buf span = US_BUF_INIT;
   int hit = 0;
   for (size_t i = 0; i < n && !hit; i++) {
-    if (seen && seen->redo && seen->redo[w[i].token]) {
+    if (seen && seen->redo[w[i].token]) {
       hit = 1;
       break;
     }
@@ -782,8 +782,8 @@ static int keep_input(unspin_result *r, const char *text, size_t len) {
  * decoded with the others' pairs counting), and, with `present`, where it
  * restored an original the document writes unreplaced elsewhere and that
  * it restored nowhere else.  Fills `seen` with the words the pass kept and
- * the one-word originals it restored.  Returns 0, or -1 when memory runs
- * out. */
+ * the one-word originals it restored.  Returns 0 (seen->redo then
+ * allocated), or -1 when memory runs out. */
 static int review_pass(const unspin_engine *e, const unspin_result *r, const us_pairs *made,
                        us_kept_words *seen) {
   if (!(seen->redo = calloc(r->tokens.n + 1, 1)))
