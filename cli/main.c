@@ -25,6 +25,9 @@ static const char usage_text[] =
     "       unspin build -o OUT --arpa MODEL.arpa\n"
     "       unspin merge -o OUT [--order N] DICT...\n"
     "       unspin lookup -d DICT PHRASE...\n"
+    "       unspin learn -o PROFILE --pairs ORIG SPUN [ORIG SPUN...]\n"
+    "       unspin learn -o PROFILE --pairs-from LIST\n"
+    "       unspin learn -o PROFILE --merge PROFILE...\n"
     "\n"
     "Restores text that an article spinner rewrote with synonyms.  Each FILE\n"
     "(or standard input) is written to standard output in turn.\n"
@@ -42,7 +45,8 @@ static const char usage_text[] =
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
     "      --always         restore every file, also those the verdict calls clean\n"
     "                       (by default a clean file is written out unchanged)\n"
-    "      --profile FILE   a spinner's synonym list, key|syn1|syn2|... (repeatable)\n"
+    "      --profile FILE   a spinner's table: a profile from learn, or a plain list\n"
+    "                       key|syn1|syn2|... (repeatable; docs/profile-format.md)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
     "                       (default: the system's en_US; --hunspell= for none)\n"
     "      --wordnet DIR    WordNet exception lists for irregular forms\n"
@@ -55,7 +59,10 @@ static const char usage_text[] =
     "dictionary, with the inverted synonym lists of MyThes thesauri and of flat\n"
     "synonym lists (headword,term,term,... per line, as the Moby thesaurus);\n"
     "build --arpa compiles a back-off language model in the ARPA format instead;\n"
-    "merge combines dictionaries; lookup prints n-gram counts.\n"
+    "merge combines dictionaries; lookup prints n-gram counts.  learn estimates a\n"
+    "spinner's table from originals and their spun copies (--pairs, or a LIST of\n"
+    "ORIG<TAB>SPUN lines) and writes it as a counted profile; learn --merge adds\n"
+    "up profiles learned on shards.\n"
     "\n"
     "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
     "a file is spun, 2 on error.\n";
@@ -658,6 +665,165 @@ done:
   return rc;
 }
 
+/* A progress line on a terminal, overwritten in place. */
+static void progress(size_t done, size_t total) {
+  if (isatty(STDERR_FILENO))
+    fprintf(stderr, "\r%s learn: %zu/%zu", prog, done, total);
+}
+
+static void progress_end(void) {
+  if (isatty(STDERR_FILENO))
+    fputc('\n', stderr);
+}
+
+/* Reads LIST: one pair a line, ORIG<TAB>SPUN (or two fields separated by
+ * spaces when there is no tab); blank lines and lines starting with # are
+ * skipped.  Appends the paths to *v (malloc'ed strings). */
+static int read_pair_list(const char *list, char ***v, size_t *n) {
+  char *data;
+  size_t len;
+  int rc = read_input(list, &data, &len);
+  if (rc)
+    return rc;
+  size_t line = 0;
+  for (size_t at = 0; at < len && !rc;) {
+    char *nl = memchr(data + at, '\n', len - at);
+    size_t end = nl ? (size_t)(nl - data) : len, l = end - at;
+    char *s = data + at;
+    line++;
+    at = end + 1;
+    if (l && s[l - 1] == '\r')
+      l--;
+    s[l] = '\0';
+    if (!l || *s == '#' || strspn(s, " \t") == l)
+      continue;
+    char *sep = strchr(s, '\t');
+    if (!sep)
+      sep = strchr(s, ' ');
+    char *second = sep ? sep + 1 : NULL;
+    if (sep)
+      *sep = '\0';
+    if (!sep || !*s || !*second || strchr(second, '\t') || memchr(s, '\0', l) != sep) {
+      char msg[96];
+      snprintf(msg, sizeof msg, "line %zu: expected ORIG<TAB>SPUN", line);
+      rc = fail(list, msg);
+      break;
+    }
+    char **nv = realloc(*v, (*n + 2) * sizeof **v);
+    if (!nv) {
+      rc = fail(NULL, "out of memory");
+      break;
+    }
+    *v = nv;
+    (*v)[*n] = strdup(s);
+    (*v)[*n + 1] = strdup(second);
+    *n += 2;
+    if (!(*v)[*n - 2] || !(*v)[*n - 1])
+      rc = fail(NULL, "out of memory");
+  }
+  free(data);
+  return rc;
+}
+
+static int cmd_learn(int argc, char **argv) {
+  static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
+                                           {"pairs", no_argument, NULL, 'p'},
+                                           {"pairs-from", required_argument, NULL, 'l'},
+                                           {"merge", no_argument, NULL, 'm'},
+                                           {NULL, 0, NULL, 0}};
+  const char *out = NULL;
+  int pairs = 0, merge = 0, c, rc = 0;
+  char **files = NULL;
+  size_t nfiles = 0;
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+    if (c == 'o')
+      out = optarg;
+    else if (c == 'p')
+      pairs = 1;
+    else if (c == 'm')
+      merge = 1;
+    else if (c == 'l') {
+      pairs = 1;
+      if ((rc = read_pair_list(optarg, &files, &nfiles)))
+        goto done;
+    } else {
+      rc = EXIT_ERROR;
+      goto done;
+    }
+  }
+  if (!out) {
+    rc = fail(NULL, "learn needs -o PROFILE");
+    goto done;
+  }
+  if (pairs == merge) {
+    rc = fail(NULL, pairs ? "learn takes --pairs or --merge, not both"
+                          : "learn needs --pairs ORIG SPUN..., --pairs-from LIST or --merge "
+                            "PROFILE... (learning from spun text alone is not available yet)");
+    goto done;
+  }
+  for (int i = optind; i < argc; i++) {
+    char **nv = realloc(files, (nfiles + 1) * sizeof *files);
+    if (!nv || !(nv[nfiles] = strdup(argv[i]))) {
+      files = nv ? nv : files;
+      rc = fail(NULL, "out of memory");
+      goto done;
+    }
+    files = nv;
+    nfiles++;
+  }
+  if (!nfiles || (pairs && nfiles % 2)) {
+    rc = fail(NULL, pairs ? "learn --pairs needs ORIG SPUN pairs of files"
+                          : "learn --merge needs at least one profile");
+    goto done;
+  }
+  unspin_learner *l;
+  unspin_error err;
+  if (unspin_learner_new(&l, &err) != UNSPIN_OK) {
+    rc = fail(NULL, err.message);
+    goto done;
+  }
+  size_t steps = pairs ? nfiles / 2 : nfiles;
+  for (size_t i = 0; i < steps && !rc; i++) {
+    progress(i, steps);
+    if (pairs) {
+      char *o, *sp;
+      size_t ol, sl;
+      if ((rc = read_input(files[2 * i], &o, &ol)))
+        break;
+      if ((rc = read_input(files[2 * i + 1], &sp, &sl))) {
+        free(o);
+        break;
+      }
+      if (unspin_learner_add_pair(l, o, ol, files[2 * i], sp, sl, files[2 * i + 1], &err) !=
+          UNSPIN_OK)
+        rc = fail(NULL, err.message);
+      free(o);
+      free(sp);
+    } else {
+      unspin_profile *p;
+      if ((rc = load_profile(files[i], &p)))
+        break;
+      if (unspin_learner_add_profile(l, p, files[i], &err) != UNSPIN_OK)
+        rc = fail(NULL, err.message);
+      unspin_profile_free(p);
+    }
+  }
+  progress(steps, steps);
+  progress_end();
+  if (!rc && unspin_learner_write(l, out, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  if (!rc && pairs && unspin_learner_skipped(l))
+    fprintf(stderr, "%s: learn: %zu differing blocks of more than 4 words a side left out\n", prog,
+            unspin_learner_skipped(l));
+  unspin_learner_free(l);
+done:
+  for (size_t i = 0; i < nfiles; i++)
+    free(files[i]);
+  free(files);
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "build"))
     return cmd_build(argc - 1, argv + 1, 0);
@@ -665,5 +831,7 @@ int main(int argc, char **argv) {
     return cmd_build(argc - 1, argv + 1, 1);
   if (argc > 1 && !strcmp(argv[1], "lookup"))
     return cmd_lookup(argc - 1, argv + 1);
+  if (argc > 1 && !strcmp(argv[1], "learn"))
+    return cmd_learn(argc - 1, argv + 1);
   return cmd_restore(argc, argv);
 }

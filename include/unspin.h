@@ -313,31 +313,78 @@ typedef enum unspin_dict_role {
 UNSPIN_EXPORT unspin_status unspin_engine_add_dict(unspin_engine *engine, const unspin_dict *dict,
                                                    unspin_dict_role role);
 
-/** A spinner profile: the synonym list of a known spinner, in the plain
- * format "key|syn1|syn2|..." (one group per line, UTF-8 or ASCII, CRLF and
- * a BOM tolerated, matched case-insensitively, phrases of up to 3 words;
- * empty fields and longer phrases are skipped).  The spinner replaced a key
- * by one of its synonyms, so each synonym proposes its key (inflected forms
- * too: a stem's key is re-inflected like the spun word).  A spinner's list
- * links nearly every common word, so clean text scores higher when its links
- * count: a text the other word lists call clean is called spun when the
- * score with the profiles' links counted reaches the "profile_threshold"
- * parameter (docs/model.md §5).
+/** A spinner profile: a spinner's table of keys (phrases of 1-4 words),
+ * each with the probability that the spinner replaces an occurrence of it
+ * and a distribution over its synonyms (docs/profile-format.md).  Two
+ * formats: a plain list "key|syn1|syn2|..." (one group per line), meaning
+ * "replaced always, synonyms uniform"; and a counted profile, as
+ * unspin_learner_write writes it, whose first line is "# unspin profile 2"
+ * and whose lines hold a key, its occurrences, its replacements, then
+ * synonym and count pairs, tab-separated.  UTF-8 or ASCII, CRLF and a BOM
+ * tolerated, matched case-insensitively; empty fields and longer phrases
+ * are skipped.  With a profile the engine restores and judges by the
+ * spinner model (docs/model.md §2, §5).
  * Immutable once parsed: shareable between engines and threads. */
 typedef struct unspin_profile unspin_profile;
 
 /** Parses a profile from `len` bytes; `name` (may be NULL) names it in
  * error messages.  Invalid UTF-8 or a NUL byte gives UNSPIN_ERR_FORMAT with
- * the byte offset of the first.
+ * the byte offset of the first; so does a malformed line of a counted
+ * profile (the message names its line) or an unknown version.
  * Free the result with unspin_profile_free. */
 UNSPIN_EXPORT unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_t len,
                                                  const char *name, unspin_error *err);
 
-/** Returns the number of (synonym, key) pairs a profile holds. */
+/** Returns the number of (key, synonym) links a profile holds. */
 UNSPIN_EXPORT size_t unspin_profile_size(const unspin_profile *p);
+
+/** Returns 1 for a counted profile (version 2), 0 for a plain list. */
+UNSPIN_EXPORT int unspin_profile_counted(const unspin_profile *p);
 
 /** Frees a profile.  No engine using it may be in use. */
 UNSPIN_EXPORT void unspin_profile_free(unspin_profile *p);
+
+/** A learner: estimates a spinner's table from originals and their spun
+ * copies.  Each pair is aligned word by word (line by line when both have
+ * as many lines), the differing blocks become (key, synonym) phrase pairs
+ * of 1-4 words a side, and each key's occurrences in the original and its
+ * replacements are counted.  Counts are sums over pairs, so learners fed
+ * separate shards and merged (unspin_learner_add_profile) write the same
+ * profile as one fed everything.  Memory grows with the distinct pairs, not
+ * with the text.  Not thread-safe: one thread per learner. */
+typedef struct unspin_learner unspin_learner;
+
+/** Creates an empty learner.  Free it with unspin_learner_free. */
+UNSPIN_EXPORT unspin_status unspin_learner_new(unspin_learner **out, unspin_error *err);
+
+/** Adds an original (`orig`, `olen` bytes) and its spun copy; the names
+ * (may be NULL) appear in error messages.  Invalid UTF-8 or a NUL byte
+ * gives UNSPIN_ERR_FORMAT naming the text and byte offset; a pair whose
+ * lines do not correspond and that is too long to align as a whole gives
+ * UNSPIN_ERR_LIMIT.  The learner is unchanged on error. */
+UNSPIN_EXPORT unspin_status unspin_learner_add_pair(unspin_learner *l, const char *orig, size_t olen,
+                                                    const char *orig_name, const char *spun,
+                                                    size_t slen, const char *spun_name,
+                                                    unspin_error *err);
+
+/** Adds the counts of a counted profile (one unspin_learner_write wrote):
+ * merging shards.  A plain list gives UNSPIN_ERR_FORMAT: it has no counts. */
+UNSPIN_EXPORT unspin_status unspin_learner_add_profile(unspin_learner *l,
+                                                       const unspin_profile *p,
+                                                       const char *name, unspin_error *err);
+
+/** The pairs added so far, and the differing blocks of more than four words
+ * a side that were too ambiguous to split and were left out. */
+UNSPIN_EXPORT size_t unspin_learner_pairs(const unspin_learner *l);
+UNSPIN_EXPORT size_t unspin_learner_skipped(const unspin_learner *l);
+
+/** Writes the counted profile to `path` (through `path`.tmp, renamed when
+ * complete).  Keys come sorted, so equal counts give equal files. */
+UNSPIN_EXPORT unspin_status unspin_learner_write(unspin_learner *l, const char *path,
+                                                 unspin_error *err);
+
+/** Frees a learner. */
+UNSPIN_EXPORT void unspin_learner_free(unspin_learner *l);
 
 /** Adds a spinner profile; the engine borrows it until the engine is freed.
  * UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS profiles. */

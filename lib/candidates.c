@@ -109,24 +109,26 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
     return 0;
   /* nor a number: spinnable words have no digits, and no list turns a
    * word into a number ("cyberspace" -> "2019" from a story's n-grams) */
-  if (src != US_SRC_IDENTITY && us_has_digit(text, tlen))
+  int generic = src != US_SRC_IDENTITY && src != US_SRC_PROFILE;
+  if (generic && us_has_digit(text, tlen))
     return 0;
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';
   if (nwords > US_MAX_SPAN ||
-      (src != US_SRC_IDENTITY && (not_minimal(words + start, len, text, tlen, nwords) ||
+      (generic && (not_minimal(words + start, len, text, tlen, nwords) ||
                                   (len == 1 && spelling_variant(words[start].key,
                                                                 words[start].len, text, tlen)))))
     return 0;
   /* An original shorter than the span saves language-model cost per word
    * it lacks; the channel charges for the words the spinner added. */
-  if (src != US_SRC_IDENTITY)
+  if (generic)
     channel += e->channel.length * fabs((double)len - (double)nwords);
-  double evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED || rel == US_REL_PROFILE
+  /* a spinner profile's link is its own model's evidence (the likelihood
+   * ratio of docs/model.md §5), not the word lists' */
+  double evidence = src == US_SRC_CONTEXT || src == US_SRC_PROFILE || rel == US_REL_LISTED
                         ? -INFINITY
                         : channel;
-  double profile_evidence = src == US_SRC_CONTEXT || rel == US_REL_LISTED ? -INFINITY : channel;
   /* one edge per (span, text): keep the likeliest */
   us_cand *o = find_cand(c, start, len, text, tlen);
   if (o) {
@@ -137,8 +139,6 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
     }
     if (evidence > o->evidence)
       o->evidence = evidence;
-    if (profile_evidence > o->profile_evidence)
-      o->profile_evidence = profile_evidence;
     return 0;
   }
   us_cand *v = us_grow(c->v, &c->cap, c->n + 1, sizeof *v, 64);
@@ -153,7 +153,6 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   k->relation = rel;
   k->channel = channel;
   k->evidence = evidence;
-  k->profile_evidence = profile_evidence;
   k->text_off = c->text.len;
   k->text_len = tlen;
   if (us_buf_append(&c->text, text, tlen) || us_buf_putc(&c->text, '\0'))
@@ -178,42 +177,84 @@ static double list_weight(const us_channel *ch, us_relation rel, unsigned fanout
          (forward ? ch->forward : 0.0);
 }
 
-/* The word lists an engine reads are its dictionaries' thesauri, then its
- * spinner profiles: list `l` < e->ndicts is dictionary l's, the others
- * profile l - e->ndicts's.  How many originals list `l` has for the
- * phrase, the first at *first. */
-static size_t list_originals(const unspin_engine *e, size_t l, const char *s, size_t len,
-                             size_t *first) {
-  return l < e->ndicts ? us_dict_originals(e->dicts[l], s, len, first)
-                       : us_profile_originals(e->profiles[l - e->ndicts], s, len, first);
-}
-
-/* Original `i` of list `l` (a profile's key has relation US_REL_PROFILE). */
-static void list_original(const unspin_engine *e, size_t l, size_t i, us_original *o) {
-  if (l < e->ndicts) {
-    us_dict_original(e->dicts[l], i, o);
-  } else {
-    *o = (us_original){.relation = US_REL_PROFILE};
-    us_profile_original(e->profiles[l - e->ndicts], i, &o->text, &o->len, &o->fanout);
-  }
-}
-
-/* Originals of the span from every word list: thesaurus originals, then
- * spinner profiles' keys. */
+/* Thesaurus originals of the span from every dictionary's word lists. */
 static int list_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                            uint8_t len, const char *spun, size_t slen, us_cands *c) {
-  for (size_t l = 0; l < e->ndicts + e->nprofiles; l++) {
-    us_source src = l < e->ndicts ? US_SRC_THESAURUS : US_SRC_PROFILE;
-    size_t first, n = list_originals(e, l, spun, slen, &first);
+  for (size_t l = 0; l < e->ndicts; l++) {
+    size_t first, n = us_dict_originals(e->dicts[l], spun, slen, &first);
     for (size_t i = 0; i < n; i++) {
       us_original o;
-      list_original(e, l, first + i, &o);
+      us_dict_original(e->dicts[l], first + i, &o);
       double w = list_weight(&e->channel, o.relation, o.fanout, o.forward);
-      if (add(c, e, words, start, len, src, (uint8_t)o.relation, o.text, o.len, w))
+      if (add(c, e, words, start, len, US_SRC_THESAURUS, (uint8_t)o.relation, o.text, o.len, w))
         return -1;
     }
   }
   return 0;
+}
+
+/* The language model's unigram log-probability of a phrase (its words'
+ * summed). */
+static double unigram(const unspin_engine *e, const char *text, size_t len) {
+  double lp = 0;
+  for (const char *p = text, *end = text + len; p < end;) {
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    const char *we = sp ? sp : end;
+    us_lm_word w = us_lm_map(&e->lm, p, (size_t)(we - p));
+    lp += us_lm_logprob(&e->lm, NULL, 0, &w);
+    p = we + 1;
+  }
+  return lp;
+}
+
+/* The spinner model's edges (docs/model.md §2): for every span of 1-4
+ * joined words starting at word i, each key that a profile's spinner turns into it, with
+ * log(rho_k q(span | k)).  Spinners match keys whatever the word (names and
+ * numbers too), so every counted word may start a span. */
+static int spinner_candidates(const unspin_engine *e, const us_word *words, size_t n, size_t i,
+                              us_cands *c) {
+  us_buf spun = US_BUF_INIT;
+  int rc = 0;
+  {
+    for (size_t len = 1; len <= US_PROFILE_MAX_WORDS && i + len <= n && !rc; len++) {
+      if (len > 1 && !words[i + len - 1].joined)
+        break;
+      if (us_join_keys(words + i, len, &spun)) {
+        rc = -1;
+        break;
+      }
+      for (size_t p = 0; p < e->nprofiles && !rc; p++) {
+        size_t first, nl = us_profile_links(e->profiles[p], spun.data, spun.len, &first);
+        for (size_t k = 0; k < nl && !rc; k++) {
+          const char *key;
+          size_t klen;
+          double logp, odds;
+          us_profile_link(e->profiles[p], first + k, &key, &klen, &logp, &odds);
+          /* a counted profile knows the source's prior odds of the key to
+           * the synonym: they replace the language model's unigram odds
+           * (unigram rescaling of the language model to the source) */
+          if (odds == odds)
+            logp += e->lm_scale * (odds - unigram(e, key, klen) + unigram(e, spun.data, spun.len));
+          rc = add(c, e, words, (uint32_t)i, (uint8_t)len, US_SRC_PROFILE, US_REL_PROFILE, key,
+                   klen, logp);
+        }
+      }
+    }
+  }
+  us_buf_free(&spun);
+  return rc;
+}
+
+/* log(1 - rho) of a word that a profile's spinner replaces (the most any
+ * profile gives): it stands unreplaced only where the spinner missed it. */
+static double spinner_keep(const unspin_engine *e, const us_word *w) {
+  double rho = 0;
+  for (size_t p = 0; p < e->nprofiles; p++) {
+    double r = us_profile_rho(e->profiles[p], w->key, w->len);
+    if (r > rho)
+      rho = r;
+  }
+  return log1p(-rho);
 }
 
 /* Appends the stems of a lower-case word other than itself: hunspell's,
@@ -251,7 +292,7 @@ static int ranks_above(const ranked *a, const ranked *b) {
 }
 
 /* Originals of the span through the stems of its first word, from the
- * thesauri and the spinner profiles, re-inflected like it: "dangers" ->
+ * thesauri, re-inflected like it: "dangers" ->
  * "danger" -> "risk" -> "risks". */
 static int morphology_candidates(const unspin_engine *e, const us_word *words, uint32_t start,
                                  uint8_t len, const us_buf *stems, int nst, us_cands *c) {
@@ -274,14 +315,11 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
      * first MORPH_ORIGINALS are worth inflecting */
     ranked top[MORPH_ORIGINALS];
     size_t ntop = 0;
-    /* the dictionaries' thesauri, then the spinner profiles (whose keys
-     * are inflected like any original: "companies" -> "company" ->
-     * "agency" -> "agencies") */
-    for (size_t l = 0; l < e->ndicts + e->nprofiles; l++) {
-      size_t first, n = list_originals(e, l, phrase.data, phrase.len, &first);
+    for (size_t l = 0; l < e->ndicts; l++) {
+      size_t first, n = us_dict_originals(e->dicts[l], phrase.data, phrase.len, &first);
       for (size_t i = 0; i < n; i++) {
         ranked r;
-        list_original(e, l, first + i, &r.o);
+        us_dict_original(e->dicts[l], first + i, &r.o);
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
         us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
@@ -1156,7 +1194,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   for (size_t i = 0; i < n && !rc; i++) {
     size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
-             e->channel.keep);
+             e->channel.keep + (e->nprofiles ? spinner_keep(e, &words[i]) : 0.0));
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
     const struct us_word_cached *hit =
@@ -1173,7 +1211,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = -1;
     }
     us_buf_clear(&spun);
-    for (size_t len = 1; len <= US_MAX_SPAN && i + len <= n && !rc; len++) {
+    for (size_t len = 1; len <= US_LIST_SPAN && i + len <= n && !rc; len++) {
       if ((len > 1 && !words[i + len - 1].joined) || !words[i + len - 1].spinnable)
         break;
       if ((len > 1 && us_buf_putc(&spun, ' ')) ||
@@ -1182,7 +1220,10 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         break;
       }
       size_t lexical = out->n;
-      if (len == 1 && hit) {
+      if (e->nprofiles) {
+        /* a profile's table is the spinner model's: the thesauri are
+         * only the prior of a spinner nobody has described */
+      } else if (len == 1 && hit) {
         rc = cache_replay(out, hit, (uint32_t)i);
       } else {
         rc = list_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
@@ -1200,6 +1241,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     }
     if (!rc)
       rc = article_candidates(e, words, (uint32_t)i, from, out);
+    if (!rc && e->nprofiles)
+      rc = spinner_candidates(e, words, n, i, out);
   }
   free(fills.v);
   us_buf_free(&spun);

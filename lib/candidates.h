@@ -9,7 +9,8 @@
 #include "consistency.h"
 #include "engine.h"
 
-#define US_MAX_SPAN 3 /* spun words one candidate may cover, and original words it may have */
+#define US_MAX_SPAN 4 /* spun words one candidate may cover, and original words it may have */
+#define US_LIST_SPAN 3 /* the same for thesauri, morphology and story fillers */
 
 /* A counted word of the sentence being restored. */
 typedef struct us_word {
@@ -35,11 +36,9 @@ typedef struct us_cand {
   double channel;  /* log P(spun | original) */
   double evidence; /* the channel weight from the sources detection counts:
                     * not context fillers (which clean text of the same story
-                    * gets too), flat synonym lists or spinner profiles (which
-                    * link nearly every common word); -INFINITY when only those
-                    * propose it */
-  double profile_evidence; /* the same with spinner profiles counted (not context
-                            * fillers nor flat lists): the profile verdict's */
+                    * gets too), flat synonym lists (which link nearly every
+                    * common word) or spinner profiles (whose model has its own
+                    * ratio); -INFINITY when only those propose it */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
 } us_cand;

@@ -232,12 +232,12 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   for (size_t i = 0; i < n; i++) {
     d->edge[i] = -1;
     d->spin[i] = 0;
-    d->lr[i] = d->lr_all[i] = d->lr_profile[i] = -INFINITY;
+    d->lr[i] = d->lr_all[i] = -INFINITY;
   }
   for (int32_t h = best; h >= 0 && s.pool[h].cand >= 0; h = s.pool[h].back)
     d->edge[c->v[s.pool[h].cand].start] = s.pool[h].cand;
   /* The chosen path's original words. */
-  path_word *pw = malloc((3 * n + 1) * sizeof *pw);
+  path_word *pw = malloc((US_MAX_SPAN * n + 1) * sizeof *pw);
   if (!pw)
     goto done;
   size_t npw = 0;
@@ -266,7 +266,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     const us_cand *chosen = &c->v[d->edge[i]];
     size_t hist_end = at;
     at += chosen->nwords;
-    double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY, lr_profile = -INFINITY;
+    double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
     for (uint8_t len = 1; len <= US_MAX_SPAN && i + len <= n; len++) {
       /* the path words after the span, and keeping its words as they are */
       size_t after = hist_end;
@@ -284,7 +284,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       if (!whole)
         break;
       double keep_score = local_score(e, &kept, pw, npw, after, hist_end, &bos, &eos, keep);
-      double spin_score = -INFINITY, lexical_score = -INFINITY, profile_score = -INFINITY;
+      double spin_score = -INFINITY, lexical_score = -INFINITY;
       for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
         const us_cand *o = &c->v[k];
         if (o->len != len)
@@ -299,13 +299,11 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
           spin_score = sc;
         /* the sources detection counts (us_cand.evidence): word lists,
          * not context fillers, which a domain dictionary proposes for
-         * clean text of the same story too, nor flat lists' links alone;
-         * spinner profiles only for the profile verdict */
+         * clean text of the same story too, nor flat lists' links alone,
+         * nor spinner profiles, whose verdict is their model's own */
         double lm = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel;
         if (lm + o->evidence > lexical_score)
           lexical_score = lm + o->evidence;
-        if (lm + o->profile_evidence > profile_score)
-          profile_score = lm + o->profile_evidence;
       }
       /* likelihood ratios without the prior odds the channel put in */
       double prior = e->channel.spin - len * e->channel.keep;
@@ -313,8 +311,6 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         margin = spin_score - keep_score;
       if (lexical_score - keep_score - prior > lr)
         lr = lexical_score - keep_score - prior;
-      if (profile_score - keep_score - prior > lr_profile)
-        lr_profile = profile_score - keep_score - prior;
       if (spin_score - keep_score - prior > lr_all)
         lr_all = spin_score - keep_score - prior;
     }
@@ -323,9 +319,20 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       d->spin[j] = p;
       d->lr[j] = lr;
       d->lr_all[j] = lr_all;
-      d->lr_profile[j] = lr_profile;
     }
   }
+  /* the path that keeps every word, scored by the language model alone:
+   * the text as no spinner touched it */
+  hyp plain = start;
+  d->plain = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!ident[i])
+      continue;
+    d->plain += e->lm_scale * us_lm_logprob(&e->lm, plain.hist, plain.nhist, &ident[i]->w[0]);
+    push_hist(&plain, &ident[i]->w[0], keep);
+  }
+  d->plain += e->lm_scale * us_lm_logprob(&e->lm, plain.hist, plain.nhist, &eos);
+  d->best = best_score;
   free(ident);
   free(pw);
   rc = 0;

@@ -11,9 +11,10 @@ typedef struct us_decision {
   double *lr;     /* [n]: log likelihood ratio substituted : kept for word i by the word-list
                      sources, prior removed (-inf where nothing could replace it) */
   double *lr_all; /* [n]: the same over every source, context fillers included */
-  double *lr_profile; /* [n]: the same as lr with spinner profiles counted */
   double *local;  /* [candidates]: score of each candidate in the chosen path's context, or
                      -inf where it does not compete with the chosen edge (another length) */
+  double best;    /* the best path's score: channel plus scaled language model, </s> included */
+  double plain;   /* the scaled language model's score of the words as they are */
 } us_decision;
 
 /* Beam search over the candidate lattice of n words, scoring each path by

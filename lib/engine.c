@@ -16,15 +16,14 @@
 #include "utf8.h"
 
 /* The channel model's defaults (log-weights); see docs/model.md.  spin,
- * keep, context, fanout_power, related1, related2, one_sided and the
- * profile weight come from bench/tune.py (leave-one-out over the clean seed
+ * keep, context, fanout_power, related1, related2 and one_sided come from bench/tune.py (leave-one-out over the clean seed
  * articles), the other relation weights from its grid checked by
  * bench/accuracy; see docs/model.md §6 for each. */
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
-    .relation = {0.0, -0.693, -1.204, -1.204, 1.0, 0.0}, /* 1, 1/2, 0.3, 0.3; profiles e;
-                                                              flat lists 1 */
+    .relation = {0.0, -0.693, -1.204, -1.204, 0.0, 0.0}, /* 1, 1/2, 0.3, 0.3; (profiles: their
+                                                              own model); flat lists 1 */
     .fanout_power = 0.5,
     .context = -5.0,
     .length = -2.0,
@@ -46,7 +45,6 @@ static const us_channel default_channel = {
 #define DEFAULT_DOMAIN_WEIGHT 0.6
 #define DEFAULT_BACKOFF_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.02
-#define DEFAULT_PROFILE_THRESHOLD 0.2
 #define DEFAULT_GENERAL_FLOOR 0.8
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 2.0
@@ -84,7 +82,6 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->domain_weight = DEFAULT_DOMAIN_WEIGHT;
   e->backoff_weight = DEFAULT_BACKOFF_WEIGHT;
   e->threshold = DEFAULT_THRESHOLD;
-  e->profile_threshold = DEFAULT_PROFILE_THRESHOLD;
   e->general_floor = DEFAULT_GENERAL_FLOOR;
   e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
@@ -161,8 +158,6 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     c->relation[US_REL_RELATED] = v;
   } else if (!strcmp(name, "generic") && v <= 0) {
     c->relation[US_REL_GENERIC] = v;
-  } else if (!strcmp(name, "profile") && v <= 10) {
-    c->relation[US_REL_PROFILE] = v;
   } else if (!strcmp(name, "listed") && v <= 10) {
     c->relation[US_REL_LISTED] = v;
   } else if (!strcmp(name, "related1") && v >= 0 && v <= 10) {
@@ -199,8 +194,6 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     e->adapt = v;
   } else if (!strcmp(name, "threshold") && v >= 0 && v <= 1) {
     e->threshold = v;
-  } else if (!strcmp(name, "profile_threshold") && v >= 0 && v <= 1) {
-    e->profile_threshold = v;
   } else if (!strcmp(name, "general_floor") && v >= 0 && v <= 1) {
     e->general_floor = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
@@ -215,9 +208,10 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
   if (!e || !name || !v)
     return UNSPIN_ERR_INVALID_ARG;
   const us_channel *c = &e->channel;
-  static const char *const rel_names[] = {"similar", "related", "generic", "profile", "listed"};
+  /* by relation; profiles' links have a model of their own */
+  static const char *const rel_names[] = {"similar", "related", "generic", NULL, "listed"};
   for (size_t i = 0; i < sizeof rel_names / sizeof *rel_names; i++)
-    if (!strcmp(name, rel_names[i])) {
+    if (rel_names[i] && !strcmp(name, rel_names[i])) {
       *v = c->relation[US_REL_SIMILAR + i];
       return UNSPIN_OK;
     }
@@ -261,8 +255,6 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = e->adapt;
   else if (!strcmp(name, "threshold"))
     *v = e->threshold;
-  else if (!strcmp(name, "profile_threshold"))
-    *v = e->profile_threshold;
   else if (!strcmp(name, "general_floor"))
     *v = e->general_floor;
   else if (!strcmp(name, "beam"))
@@ -500,8 +492,7 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   us_decision dec = {.edge = malloc(n * sizeof *dec.edge),
                      .spin = malloc(n * sizeof *dec.spin),
                      .lr = malloc(n * sizeof *dec.lr),
-                     .lr_all = malloc(n * sizeof *dec.lr_all),
-                     .lr_profile = malloc(n * sizeof *dec.lr_profile)};
+                     .lr_all = malloc(n * sizeof *dec.lr_all)};
   int rc = -1;
   /* From general resources alone a substitution must clear a floor of
    * confidence (the logistic of its margin over keeping the words): their
@@ -510,21 +501,24 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
-  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all || !dec.lr_profile ||
+  if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all ||
       us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       us_decode(e, n, cands, &dec))
     goto done;
+  r->pass.llr += dec.best - dec.plain;
+  r->pass.llr_words += n;
   for (size_t i = 0; i < n; i++) {
     r->pass.spin[w[i].token] = dec.spin[i];
     r->pass.lr[w[i].token] = dec.lr[i];
     r->pass.lr_all[w[i].token] = dec.lr_all[i];
-    r->pass.lr_profile[w[i].token] = dec.lr_profile[i];
     if (dec.edge[i] < 0)
       continue;
     if (record_candidates(&r->pass, w, i, cands, &dec))
       goto done;
     const us_cand *c = &cands->v[dec.edge[i]];
+    if (c->source != US_SRC_IDENTITY)
+      r->pass.replaced += c->len;
     if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
       continue;
     size_t a = r->tokens.v[w[i].token].start;
@@ -544,7 +538,6 @@ done:
   free(dec.local);
   free(dec.lr);
   free(dec.lr_all);
-  free(dec.lr_profile);
   return rc;
 }
 
@@ -586,27 +579,29 @@ static void keep_acronyms(unspin_result *r) {
   }
 }
 
-/* The document's score, the estimated share of substituted words among its
- * spinnable ones (us_substitution_rate over the word-list sources' ratios),
- * its verdict, and each word's spin probability from every source's ratio
- * with the document's share as the prior (never below the channel's), so a
- * restored word is at least even.  With spinner profiles loaded, a document
- * the word lists call clean is called spun when the share estimated with
- * the profiles' links counted too reaches `profile_threshold` (a spinner's
- * list links so many common words that clean text scores higher with it),
- * and that share is its score. */
+/* The document's score, its verdict, and each word's spin probability from
+ * every source's ratio with the document's score as the prior (never below
+ * the channel's), so a restored word is at least even.  Without spinner
+ * profiles the score is the estimated share of substituted words among the
+ * spinnable ones (us_substitution_rate over the word-list sources' ratios)
+ * and the verdict "spun" from `threshold` on.  With profiles the verdict is
+ * the spinner model's likelihood ratio against no spinner (docs/model.md
+ * §5): spun when the model explains the text better, P(spun | text) =
+ * sigma(llr) at even prior odds; the score is that probability times the
+ * share of words the best paths replace, the expected share of spun words. */
 static void estimate_rate(const unspin_engine *e, unspin_result *r) {
   for (size_t i = 0; i < r->tokens.n; i++)
     if (!r->spinnable[i])
-      r->pass.lr[i] = r->pass.lr_profile[i] = NAN; /* not part of the estimate */
-  r->score = us_substitution_rate(r->pass.lr, r->tokens.n);
-  r->spun = r->score >= e->threshold;
-  if (!r->spun && e->nprofiles) {
-    double pi = us_substitution_rate(r->pass.lr_profile, r->tokens.n);
-    if (pi >= e->profile_threshold) {
-      r->score = pi;
-      r->spun = 1;
-    }
+      r->pass.lr[i] = NAN; /* not part of the estimate */
+  if (e->nprofiles) {
+    double llr = r->pass.llr, share = r->pass.llr_words
+                                          ? (double)r->pass.replaced / (double)r->pass.llr_words
+                                          : 0.0;
+    r->spun = llr > 0;
+    r->score = share / (1.0 + exp(-llr));
+  } else {
+    r->score = us_substitution_rate(r->pass.lr, r->tokens.n);
+    r->spun = r->score >= e->threshold;
   }
   us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, r->score, exp(e->channel.spin),
                         r->pass.spin);
@@ -652,7 +647,6 @@ static int replay_sentence(unspin_result *r, const us_pass *s, const char *text,
     p->spin[t] = s->spin[t];
     p->lr[t] = s->lr[t];
     p->lr_all[t] = s->lr_all[t];
-    p->lr_profile[t] = s->lr_profile[t];
     p->cand_at[t] = p->ncands;
     p->cand_n[t] = s->cand_n[t];
     for (size_t k = 0; k < s->cand_n[t]; k++) {

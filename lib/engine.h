@@ -56,7 +56,6 @@ struct unspin_engine {
   double domain_weight; /* share of the language model held by domain dictionaries */
   double backoff_weight; /* share of the general part held by back-off models */
   double threshold; /* document score from which the verdict is "spun" */
-  double profile_threshold; /* the same for the score with spinner profiles' links counted */
   double general_floor; /* without a domain dictionary, a substitution is written
                          * only if the decoder's confidence in it is this high */
   double adapt;     /* a spun document is decoded again with prior adapt * rate; 0: never */

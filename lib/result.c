@@ -10,11 +10,10 @@ int us_pass_init(us_pass *p, size_t n) {
   p->spin = calloc(n + 1, sizeof *p->spin);
   p->lr = calloc(n + 1, sizeof *p->lr);
   p->lr_all = calloc(n + 1, sizeof *p->lr_all);
-  p->lr_profile = calloc(n + 1, sizeof *p->lr_profile);
   p->orig_off = calloc(n + 1, sizeof *p->orig_off);
   p->cand_at = calloc(n + 1, sizeof *p->cand_at);
   p->cand_n = calloc(n + 1, 1);
-  if (!p->spin || !p->lr || !p->lr_all || !p->lr_profile || !p->orig_off || !p->cand_at ||
+  if (!p->spin || !p->lr || !p->lr_all || !p->orig_off || !p->cand_at ||
       !p->cand_n) {
     us_pass_free(p);
     return -1;
@@ -37,8 +36,10 @@ void us_pass_clear(us_pass *p, size_t n) {
   for (size_t i = 0; i < n; i++) {
     p->cand_n[i] = 0;
     p->spin[i] = 0;
-    p->lr[i] = p->lr_all[i] = p->lr_profile[i] = -INFINITY;
+    p->lr[i] = p->lr_all[i] = -INFINITY;
   }
+  p->llr = 0;
+  p->llr_words = p->replaced = 0;
 }
 
 int us_pass_add_candidate(us_pass *p, const char *text, size_t len, uint8_t source, double score) {
@@ -57,7 +58,6 @@ void us_pass_free(us_pass *p) {
   free(p->spin);
   free(p->lr);
   free(p->lr_all);
-  free(p->lr_profile);
   free(p->orig_off);
   free(p->cand_at);
   free(p->cand_n);

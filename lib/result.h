@@ -13,10 +13,15 @@ typedef struct us_pass {
   double *spin;      /* [ntokens] */
   double *lr;        /* [ntokens] log likelihood ratio of the word-list sources */
   double *lr_all;    /* [ntokens] log likelihood ratio of every source */
-  double *lr_profile; /* [ntokens] that of the word lists with spinner profiles counted */
   int64_t *orig_off; /* [ntokens] offset into originals, or -1 */
   us_buf originals;  /* restored wordings, each NUL-terminated */
   size_t restored;
+  /* with spinner profiles: the log-likelihood ratio of the spinner model
+   * against no spinner (the best paths' scores minus the words' own, summed
+   * over the sentences decoded), those sentences' words, and how many of
+   * them the best paths replace */
+  double llr;
+  size_t llr_words, replaced;
   /* candidates of token i: cands[cand_at[i] .. cand_at[i] + cand_n[i]) */
   size_t *cand_at;
   uint8_t *cand_n;

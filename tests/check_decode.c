@@ -49,7 +49,6 @@ static void edge(us_cands *c, uint32_t start, uint8_t len, const char *text, uin
   k->source = source;
   k->channel = channel;
   k->evidence = source == US_SRC_CONTEXT || source == US_SRC_PROFILE ? -INFINITY : channel;
-  k->profile_evidence = source == US_SRC_CONTEXT ? -INFINITY : channel;
   char buf[64];
   strcpy(buf, text);
   for (char *w = strtok(buf, " "); w; w = strtok(NULL, " "))
@@ -138,8 +137,9 @@ static void search(const us_cands *c, size_t n, size_t p, size_t *chosen, size_t
 
 typedef struct decoded {
   int32_t edge[16];
-  double spin[16], lr[16], lr_all[16], lr_profile[16];
+  double spin[16], lr[16], lr_all[16];
   double *local;
+  double best, plain;
 } decoded;
 
 static void decode(const us_cands *c, size_t n, decoded *out) {
@@ -147,8 +147,10 @@ static void decode(const us_cands *c, size_t n, decoded *out) {
   out->local = malloc((c->n + 1) * sizeof *out->local);
   ck_assert_ptr_nonnull(out->local);
   us_decision d = {.edge = out->edge, .spin = out->spin, .lr = out->lr, .lr_all = out->lr_all,
-                   .lr_profile = out->lr_profile, .local = out->local};
+                   .local = out->local};
   ck_assert_int_eq(us_decode(engine, n, c, &d), 0);
+  out->best = d.best;
+  out->plain = d.plain;
 }
 
 /* The decoder's path as edge indices in order; fails unless its spans
@@ -243,11 +245,13 @@ START_TEST(spin_follows_the_margin) {
 }
 END_TEST
 
-/* A spinner profile's link counts for the ratio of the profile verdict
- * only: "the cat sat on the rug" with "mat" proposed by a profile alone has
- * no word-list ratio at "rug", but one with profiles counted, and as a
- * thesaurus link it counts for both alike. */
-START_TEST(profile_links_count_for_the_profile_ratio_only) {
+/* A spinner profile's link is no word-list evidence (its model has a ratio
+ * of its own): "the cat sat on the rug" with "mat" proposed by a profile
+ * alone has no word-list ratio at "rug", and as a thesaurus link it has.
+ * The decision also reports the best path's score, which the exhaustive
+ * search confirms, and the words' own language-model score, which is the
+ * identity path's without its channel weights. */
+START_TEST(profile_links_are_not_word_list_evidence) {
   static const char *const spun[] = {"the", "cat", "sat", "on", "the", "rug"};
   for (int thesaurus = 0; thesaurus < 2; thesaurus++) {
     us_cands c = {0};
@@ -258,12 +262,19 @@ START_TEST(profile_links_count_for_the_profile_ratio_only) {
     }
     decoded d;
     decode(&c, 6, &d);
-    ck_assert(isfinite(d.lr_profile[5]));
     if (thesaurus)
-      ck_assert_double_eq_tol(d.lr[5], d.lr_profile[5], 1e-12);
+      ck_assert(isfinite(d.lr[5]));
     else
       ck_assert(d.lr[5] == -INFINITY);
-    ck_assert(d.lr_profile[0] == -INFINITY); /* "the": identity only */
+    ck_assert(isfinite(d.lr_all[5]));
+    size_t best[8], chosen[8], nbest = 0, ident[6];
+    double best_score = -INFINITY;
+    search(&c, 6, 0, chosen, 0, &best_score, best, &nbest);
+    ck_assert_double_eq_tol(d.best, best_score, 1e-9);
+    for (size_t i = 0, k = 0; i < c.n; i++)
+      if (c.v[i].source == US_SRC_IDENTITY)
+        ident[k++] = i;
+    ck_assert_double_eq_tol(d.plain, path_score(&c, ident, 6) + 6 * 0.01, 1e-9);
     free(d.local);
     free(c.v);
   }
@@ -399,7 +410,7 @@ int main(void) {
   tcase_add_checked_fixture(tc, setup, teardown);
   tcase_add_test(tc, beam_search_finds_the_best_path);
   tcase_add_test(tc, spin_follows_the_margin);
-  tcase_add_test(tc, profile_links_count_for_the_profile_ratio_only);
+  tcase_add_test(tc, profile_links_are_not_word_list_evidence);
   tcase_add_test(tc, random_lattices_match_exhaustive_search);
   tcase_add_test(tc, skipped_extensions_change_nothing);
   suite_add_tcase(s, tc);

@@ -131,31 +131,22 @@ START_TEST(profile_source_restores_and_copies_case) {
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
-  /* a spinner's list links nearly every common word, so its links count
-   * for the verdict only against a threshold of their own: here two words
-   * in eight are the profile's synonyms, which reaches it */
+  /* the verdict is the spinner model's likelihood ratio: the text with two
+   * of the profile's synonyms is better explained as spun (its score the
+   * expected share of spun words, 2 of 9), the story's own wording, whose
+   * key "agency" would have been replaced, as written */
   unspin_result *r;
   free(restore(e, "The spy company joined the group in Could 2008.", &r));
   ck_assert(unspin_result_is_spun(r));
-  ck_assert_double_ge(unspin_result_score(r), 0.2);
+  ck_assert_double_le(unspin_result_score(r), 2.0 / 9 + 1e-9);
+  ck_assert_double_gt(unspin_result_score(r), 2.0 / 9 - 0.01);
   ck_assert_uint_eq(unspin_result_restored_count(r), 2);
   unspin_result_free(r);
   expect_restored(e, "The spy company joined the group in Could 2008.",
                   "The spy agency joined the group in May 2008.");
-  /* clean text, or a profile's link among more words than the threshold
-   * allows, stays clean */
-  free(restore(e, "The spy agency joined the group.", &r));
+  free(restore(e, "The spy agency joined the group in May 2008.", &r));
   ck_assert(!unspin_result_is_spun(r));
-  unspin_result_free(r);
-  free(restore(e, "The spy company joined the group.", &r));
-  ck_assert(!unspin_result_is_spun(r));
-  ck_assert_uint_eq(unspin_result_restored_count(r), 0);
-  unspin_result_free(r);
-  /* without the profile verdict the word lists alone decide: clean */
-  ck_assert_int_eq(unspin_engine_set_param(e, "profile_threshold", 1), UNSPIN_OK);
-  free(restore(e, "The spy company joined the group in Could 2008.", &r));
-  ck_assert(!unspin_result_is_spun(r));
-  ck_assert_double_lt(unspin_result_score(r), 0.02);
+  ck_assert_double_lt(unspin_result_score(r), 0.01);
   ck_assert_uint_eq(unspin_result_restored_count(r), 0);
   unspin_result_free(r);
   unspin_engine_free(e);
@@ -164,8 +155,9 @@ START_TEST(profile_source_restores_and_copies_case) {
   expect_restored(e, "The spy company joined the group.\n", "The spy agency joined the group.\n");
   expect_restored(e, "The Spy Company Joined\n", "The Spy Agency Joined\n");
   expect_restored(e, "THE SPY COMPANY JOINED\n", "THE SPY AGENCY JOINED\n");
-  /* capitals between words that are not: an acronym or emphasis, the author's */
-  expect_restored(e, "The spy COMPANY joined the group.\n", "The spy COMPANY joined the group.\n");
+  /* capitals between words that are not: the author's emphasis, whose
+   * case a spinner that has the word as a key copies */
+  expect_restored(e, "The spy COMPANY joined the group.\n", "The spy AGENCY joined the group.\n");
   expect_restored(e, "The SPY COMPANY joined the group.\n", "The SPY AGENCY joined the group.\n");
   expect_restored(e, "It joined the cyber defense group in Could 2008.",
                   "It joined the cyber defense group in May 2008.");
@@ -189,19 +181,25 @@ START_TEST(profile_source_restores_and_copies_case) {
 END_TEST
 
 START_TEST(numbers_are_the_authors) {
-  /* spinners leave numbers alone: a word with a digit is not spun, and no
-   * list's number is proposed for a word */
-  unspin_dict *d = build_dict("story.undict", story, NULL);
-  unspin_profile *p = profile("agency|company\nfirst|1st\n2008|year\n");
+  /* the general word lists leave numbers alone: a word with a digit is not
+   * spun, and no thesaurus's number is proposed for a word; a spinner's
+   * own table matches keys whatever they are, numbers too ("5" for
+   * "five"), so its links apply to them */
+  unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
-  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
-  expect_restored(e, "The spy company joined 1st.\n", "The spy agency joined 1st.\n");
   unspin_result *r;
   free(restore(e, "The spy company joined 1st.\n", &r));
-  ck_assert_msg(!has_candidate(r, 4, "first", UNSPIN_SOURCE_PROFILE), "1st is not spinnable");
+  for (size_t i = 0; i < unspin_result_token_count(r); i++)
+    ck_assert_msg(!has_candidate(r, i, "first", UNSPIN_SOURCE_THESAURUS), "1st is not spinnable");
   unspin_result_free(r);
-  expect_restored(e, "The spy agency joined the cyber defense group in May year.\n",
-                  "The spy agency joined the cyber defense group in May year.\n");
+  unspin_engine_free(e);
+  unspin_profile *p = profile("first|1st\n");
+  e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  free(restore(e, "The spy company joined 1st.\n", &r));
+  ck_assert_msg(has_candidate(r, 4, "first", UNSPIN_SOURCE_PROFILE),
+                "a profile's link applies to a number");
+  unspin_result_free(r);
   unspin_engine_free(e);
   unspin_profile_free(p);
   unspin_dict_free(d);
@@ -563,35 +561,6 @@ START_TEST(morphology_source_reinflects) {
   ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", EN_US_DIC, &err), UNSPIN_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent.aff"));
   unspin_engine_free(e);
-  unspin_dict_free(d);
-}
-END_TEST
-
-START_TEST(profile_keys_are_inflected_like_the_spun_word) {
-  if (!have_en_us())
-    return;
-  /* no thesaurus: only the profile links the words */
-  unspin_dict *d = build_dict("story.undict", story, NULL);
-  unspin_profile *p = profile("agency|company\nrisk|danger\n");
-  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
-  load_en_us(e);
-  static const char spun[] = "The spy companies said the move dangers inflaming tensions.\n";
-  /* without the profile, no word list links "companies" to "agencies" (the
-   * story's "agency" between the same neighbours does, inflected) */
-  unspin_result *r;
-  free(restore(e, spun, &r));
-  ck_assert(!has_candidate(r, 2, "agencies", UNSPIN_SOURCE_MORPHOLOGY));
-  ck_assert(has_candidate(r, 2, "agencies", UNSPIN_SOURCE_CONTEXT));
-  unspin_result_free(r);
-  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
-  free(restore(e, spun, &r));
-  ck_assert_msg(has_candidate(r, 2, "agencies", UNSPIN_SOURCE_MORPHOLOGY),
-                "the profile's key, inflected, is proposed through the stem");
-  size_t len;
-  ck_assert_str_eq(unspin_result_token_original(r, 6, &len), "risks");
-  unspin_result_free(r);
-  unspin_engine_free(e);
-  unspin_profile_free(p);
   unspin_dict_free(d);
 }
 END_TEST
@@ -965,7 +934,8 @@ START_TEST(parameters_are_checked) {
   ck_assert_int_eq(unspin_engine_set_param(e, "lm_scale", -1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "beam", 0), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "threshold", 0.2), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_set_param(e, "profile_threshold", 1.5), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "profile_threshold", 0.5), UNSPIN_ERR_INVALID_ARG);
+  ck_assert_int_eq(unspin_engine_set_param(e, "profile", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "no such", 1), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "context", NAN), UNSPIN_ERR_INVALID_ARG);
   ck_assert_int_eq(unspin_engine_set_param(e, "mismatch", 1), UNSPIN_ERR_INVALID_ARG);
@@ -981,12 +951,12 @@ START_TEST(parameters_are_checked) {
   /* every name reads back what was set */
   static const char *const names[] = {"spin_prior", "lm_scale", "domain_weight", "context",
                                       "fanout_power", "similar", "related", "generic",
-                                      "profile", "length", "forward", "morphology", "related1",
+                                      "length", "forward", "morphology", "related1",
                                       "related2", "threshold", "adapt", "beam", "listed",
                                       "general_floor", "one_sided", "mismatch",
-                                      "profile_threshold", "corroborate", "present"};
-  static const double values[] = {0.2,   0.9, 0.6, -4, 0.25, -0.5, -1,  -1.5, 1.5,  -3, -0.25,
-                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1, 0.3,
+                                      "corroborate", "present"};
+  static const double values[] = {0.2,   0.9, 0.6, -4, 0.25, -0.5, -1,  -1.5, -3, -0.25,
+                                  -0.75, 2,   1.25, 0.05, 4,  12,  -0.5, 0.7, -2.5, -1,
                                   1.5,   -3};
   for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
     double v = -99;
@@ -1019,12 +989,12 @@ START_TEST(profiles_reject_invalid_utf8) {
                    UNSPIN_ERR_FORMAT);
   ck_assert_str_eq(err.message, "z.profile: byte offset 1: NUL byte");
   ck_assert_int_eq(err.offset, 1);
-  /* a long line and a four-word key are handled, the key skipped */
+  /* a long line and a five-word key are handled, the key skipped */
   size_t n = 1 << 20;
   char *big = malloc(n + 64);
   memset(big, 'a', n);
-  memcpy(big + n, "|b\none two three four|x\n", 24);
-  ck_assert_int_eq(unspin_profile_parse(&p, big, n + 24, NULL, &err), UNSPIN_OK);
+  memcpy(big + n, "|b\none two three four five|x\n", 29);
+  ck_assert_int_eq(unspin_profile_parse(&p, big, n + 29, NULL, &err), UNSPIN_OK);
   ck_assert_uint_eq(unspin_profile_size(p), 1);
   unspin_profile_free(p);
   free(big);
@@ -1149,7 +1119,6 @@ static Suite *suite(void) {
   tcase_add_test(tc, alignment_fills_adjacent_gaps);
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
-  tcase_add_test(tc, profile_keys_are_inflected_like_the_spun_word);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
   tcase_add_test(tc, context_fillers_are_inflected_like_the_spun_word);
   tcase_add_test(tc, the_storys_originals_are_inflected_first);

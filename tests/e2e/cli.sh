@@ -40,7 +40,7 @@ same() { # same FILE_A FILE_B DESCRIPTION
 export UNSPIN_DEFAULT_DICT="$T/none"
 unspin() {
   case ${1:-} in
-    build|merge|lookup) "$UNSPIN" "$@" ;;
+    build|merge|lookup|learn) "$UNSPIN" "$@" ;;
     *) "$UNSPIN" --no-default-dict "$@" ;;
   esac
 }
@@ -190,17 +190,16 @@ printf 'agency|company|firm\r\nmay|could\n' >"$T/spinner.profile"
 expect_status 0 "story build" -- unspin build -o "$T/story.undict" "$T/story.txt"
 printf 'The spy company joined the cyber defense group in Could 2008.\n' >"$T/spun.txt"
 printf 'The spy agency joined the cyber defense group in May 2008.\n' >"$T/restored.expected"
-# a profile's links restore, and make the verdict against a threshold of
-# their own (docs/model.md §5): two words in nine reach it
+# a profile's links restore, and its spinner model makes the verdict, a
+# likelihood ratio against no spinner (docs/model.md §5): the score is the
+# expected share of spun words, two of eleven
 expect_status 0 "restore with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" "$T/spun.txt"
 same "$T/restored.expected" "$T/out" "profile restoration"
 expect_status 1 "detect with a profile" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --detect "$T/spun.txt" "$T/story.txt"
-grep -q "spun.txt: spun 0\.2" "$T/out" && ok || bad "the profile verdict: $(cat "$T/out")"
-grep -q "story.txt: clean " "$T/out" && ok || bad "the profile leaves clean text clean: $(cat "$T/out")"
-expect_status 0 "profile verdict off" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --param profile_threshold=1 "$T/spun.txt"
-same "$T/spun.txt" "$T/out" "the word lists alone call the file clean"
-expect_status 0 "restore with a profile, --always" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --param profile_threshold=1 --always "$T/spun.txt"
-same "$T/restored.expected" "$T/out" "profile restoration with --always"
+grep -q "spun.txt: spun 0\.18" "$T/out" && ok || bad "the profile verdict: $(cat "$T/out")"
+grep -q "story.txt: clean 0\.0" "$T/out" && ok || bad "the profile leaves clean text clean: $(cat "$T/out")"
+expect_status 0 "restore without the profile" -- unspin --no-default-dict -d "$T/story.undict" "$T/spun.txt"
+same "$T/spun.txt" "$T/out" "without the profile the word lists alone call the file clean"
 # the same restoration from a flat synonym list compiled into the story dictionary
 printf 'agency,company,firm\r\nmay,could\r\n' >"$T/story.list"
 expect_status 0 "story build with a synonym list" -- unspin build --synonym-list "$T/story.list" -o "$T/story-list.undict" "$T/story.txt"
@@ -238,6 +237,43 @@ expect_err "bad.txt: byte offset 3: invalid UTF-8" "bad profile message"
 expect_status 2 "unknown param" -- unspin --param nonsense=1 "$T/spun.txt"
 expect_status 2 "missing hunspell" -- unspin --hunspell "$T/nothing" "$T/spun.txt"
 expect_err "nothing.aff" "missing hunspell message"
+
+# --- learning a spinner from pairs ----------------------------------------------
+printf 'The agency said it would act.\nIt was this year, the agency said.\n' >"$T/o1.txt"
+printf 'The company stated it would act.\nIt was this 12 months, the firm stated.\n' >"$T/s1.txt"
+printf 'The spy agency joined the group in May.\n' >"$T/o2.txt"
+printf 'The spy bureau joined the group in Could.\n' >"$T/s2.txt"
+expect_status 0 "learn --pairs" -- unspin learn -o "$T/p12.profile" --pairs "$T/o1.txt" "$T/s1.txt" "$T/o2.txt" "$T/s2.txt"
+head -1 "$T/p12.profile" | grep -q '^# unspin profile 2$' && ok || bad "learned profile header: $(head -1 "$T/p12.profile")"
+grep -q "$(printf '^agency\t3\t3\tbureau\t1\tcompany\t1\tfirm\t1$')" "$T/p12.profile" && ok || bad "learned counts: $(cat "$T/p12.profile")"
+grep -q "$(printf '^year\t1\t1\t12 months\t1$')" "$T/p12.profile" && ok || bad "a phrase for a word: $(cat "$T/p12.profile")"
+[ ! -s "$T/err" ] && ok || bad "learn is quiet off a terminal: $(cat "$T/err")"
+# shards merge to the profile of one run
+expect_status 0 "learn shard 1" -- unspin learn -o "$T/p1.profile" --pairs "$T/o1.txt" "$T/s1.txt"
+printf '%s\t%s\n# a comment\n\n' "$T/o2.txt" "$T/s2.txt" >"$T/pairs.list"
+expect_status 0 "learn --pairs-from" -- unspin learn -o "$T/p2.profile" --pairs-from "$T/pairs.list"
+expect_status 0 "learn --merge" -- unspin learn -o "$T/merged.profile" --merge "$T/p1.profile" "$T/p2.profile"
+same "$T/p12.profile" "$T/merged.profile" "merged shards equal one run"
+# the learned profile restores, and makes the verdict
+printf 'The spy firm joined the group in Could 2008.\n' >"$T/learned-spun.txt"
+expect_status 0 "restore with a learned profile" -- unspin -d "$T/story.undict" --profile "$T/p12.profile" "$T/learned-spun.txt"
+grep -q "^The spy agency joined the group in May 2008.$" "$T/out" && ok || bad "learned profile restoration: $(cat "$T/out")"
+# errors name the file and line
+printf '%s\n' "$T/o1.txt" >"$T/bad.list"
+expect_status 2 "malformed pair list" -- unspin learn -o "$T/x.profile" --pairs-from "$T/bad.list"
+expect_err "bad.list: line 1: expected ORIG<TAB>SPUN" "malformed pair list message"
+expect_status 2 "odd pairs" -- unspin learn -o "$T/x.profile" --pairs "$T/o1.txt"
+expect_err "ORIG SPUN pairs" "odd pairs message"
+expect_status 2 "missing pair file" -- unspin learn -o "$T/x.profile" --pairs "$T/o1.txt" "$T/nope.txt"
+expect_err "nope.txt" "missing pair file message"
+expect_status 2 "learn without a mode" -- unspin learn -o "$T/x.profile" "$T/s1.txt"
+expect_err "learn needs --pairs" "learn without a mode message"
+expect_status 2 "merge a plain list" -- unspin learn -o "$T/x.profile" --merge "$T/spinner.profile"
+expect_err "spinner.profile: a plain key|synonym list has no counts" "merge a plain list message"
+printf '# unspin profile 2\nagency\t1\t2\tfirm\t2\n' >"$T/bad.profile"
+expect_status 2 "malformed counted profile" -- unspin --profile "$T/bad.profile" "$T/spun.txt"
+expect_err "bad.profile: line 2: more replacements than occurrences" "malformed counted profile message"
+[ ! -e "$T/x.profile" ] && ok || bad "a failed learn writes no profile"
 
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]

@@ -1,0 +1,188 @@
+/* check_learn.c - learning a spinner's table from aligned pairs: the
+ * phrase pairs and counts of small pairs written here, merging shards, and
+ * errors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "test_util.h"
+
+static char *dir;
+
+static void setup(void) { dir = tu_mkdtemp(); }
+
+static void teardown(void) { tu_rmdir(dir); }
+
+static void add_pair(unspin_learner *l, const char *orig, const char *spun) {
+  unspin_error err;
+  ck_assert_msg(unspin_learner_add_pair(l, orig, strlen(orig), "o.txt", spun, strlen(spun),
+                                        "s.txt", &err) == UNSPIN_OK,
+                "%s", err.message);
+}
+
+/* Writes the learner's profile to dir/name and returns its text. */
+static char *written(unspin_learner *l, const char *name) {
+  char *path = tu_path(dir, name);
+  unspin_error err;
+  ck_assert_msg(unspin_learner_write(l, path, &err) == UNSPIN_OK, "%s", err.message);
+  size_t len;
+  char *text = tu_read(path, &len);
+  ck_assert_ptr_nonnull(text);
+  free(path);
+  return text;
+}
+
+static void has_line(const char *text, const char *line) {
+  size_t n = strlen(line);
+  const char *p = text;
+  while ((p = strstr(p, line)) && !((p == text || p[-1] == '\n') && p[n] == '\n'))
+    p++;
+  ck_assert_msg(p != NULL, "no line '%s' in:\n%s", line, text);
+}
+
+static const char orig_a[] = "The agency said it would act.\n"
+                             "It was this year, the agency said.\n"
+                             "We do not know whether it will.\n"
+                             "They gave financial support to take care of her.\n"
+                             "We take care of it.\n";
+static const char spun_a[] = "The company stated it would act.\n"
+                             "It was this 12 months, the firm stated.\n"
+                             "We do not know whether or not it will.\n"
+                             "They gave monetary assist to maintain her.\n"
+                             "We take care of it.\n";
+
+/* Each differing block becomes a phrase pair: one word for one ("said" ->
+ * "stated"), a phrase for a word ("12 months" for "year"), a word grown by
+ * its matched neighbour where the copy only added words ("whether or not"
+ * for "whether"), equal lengths word for word ("monetary assist"), a phrase
+ * key counted where it occurs in the original ("take care of" twice, once
+ * replaced).  One-word keys' occurrences are the word's count in the
+ * originals, which every word gets. */
+START_TEST(pairs_give_phrase_pairs_and_counts) {
+  unspin_learner *l;
+  ck_assert_int_eq(unspin_learner_new(&l, NULL), UNSPIN_OK);
+  add_pair(l, orig_a, spun_a);
+  ck_assert_uint_eq(unspin_learner_pairs(l), 1);
+  char *text = written(l, "a.profile");
+  ck_assert_msg(!strncmp(text, "# unspin profile 2\n", 19), "%s", text);
+  has_line(text, "agency\t2\t2\tcompany\t1\tfirm\t1");
+  has_line(text, "said\t2\t2\tstated\t2");
+  has_line(text, "year\t1\t1\t12 months\t1");
+  has_line(text, "whether\t1\t1\twhether or not\t1");
+  has_line(text, "financial\t1\t1\tmonetary\t1");
+  has_line(text, "support\t1\t1\tassist\t1");
+  has_line(text, "take care of\t2\t1\tmaintain\t1");
+  has_line(text, "it\t4\t0");
+  has_line(text, "the\t2\t0");
+  free(text);
+  unspin_learner_free(l);
+}
+END_TEST
+
+/* Pairs whose lines do not correspond are aligned as a whole. */
+START_TEST(pairs_with_other_lines_align_as_a_whole) {
+  unspin_learner *l;
+  ck_assert_int_eq(unspin_learner_new(&l, NULL), UNSPIN_OK);
+  add_pair(l, "The agency said it.\nIt was a year ago.\n", "The company said it. It was a year ago.\n");
+  char *text = written(l, "w.profile");
+  has_line(text, "agency\t1\t1\tcompany\t1");
+  free(text);
+  unspin_learner_free(l);
+}
+END_TEST
+
+/* Counts add: shards learned apart and merged write the profile of one
+ * learner fed everything, byte for byte. */
+START_TEST(merged_shards_equal_one_run) {
+  static const char orig_b[] = "The agency said the year was good.\nIn May it rose.\n";
+  static const char spun_b[] = "The bureau stated the 12 months was good.\nIn Could it rose.\n";
+  unspin_learner *a, *b, *all, *merged;
+  ck_assert_int_eq(unspin_learner_new(&a, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_learner_new(&b, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_learner_new(&all, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_learner_new(&merged, NULL), UNSPIN_OK);
+  add_pair(a, orig_a, spun_a);
+  add_pair(b, orig_b, spun_b);
+  add_pair(all, orig_a, spun_a);
+  add_pair(all, orig_b, spun_b);
+  char *ta = written(a, "a.profile"), *tb = written(b, "b.profile");
+  const char *shards[2] = {ta, tb};
+  for (int i = 0; i < 2; i++) {
+    unspin_profile *p;
+    unspin_error err;
+    ck_assert_int_eq(unspin_profile_parse(&p, shards[i], strlen(shards[i]), "shard", &err),
+                     UNSPIN_OK);
+    ck_assert_int_eq(unspin_learner_add_profile(merged, p, "shard", &err), UNSPIN_OK);
+    unspin_profile_free(p);
+  }
+  char *tall = written(all, "all.profile"), *tm = written(merged, "merged.profile");
+  ck_assert_str_eq(tm, tall);
+  has_line(tall, "agency\t3\t3\tbureau\t1\tcompany\t1\tfirm\t1");
+  has_line(tall, "may\t1\t1\tcould\t1");
+  free(ta);
+  free(tb);
+  free(tall);
+  free(tm);
+  unspin_learner_free(a);
+  unspin_learner_free(b);
+  unspin_learner_free(all);
+  unspin_learner_free(merged);
+}
+END_TEST
+
+/* Bad text names its file and offset and leaves the learner unchanged; a
+ * plain list cannot be merged (it has no counts); a pair too long to align
+ * as a whole is refused. */
+START_TEST(errors_name_the_input) {
+  unspin_learner *l;
+  unspin_error err;
+  ck_assert_int_eq(unspin_learner_new(&l, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_learner_add_pair(l, "ok text", 7, "o.txt", "ok\xff text", 8, "s.txt", &err),
+                   UNSPIN_ERR_FORMAT);
+  ck_assert_str_eq(err.message, "s.txt: byte offset 2: invalid UTF-8");
+  ck_assert_int_eq(unspin_learner_add_pair(l, "o\0k", 3, "o.txt", "ok", 2, "s.txt", &err),
+                   UNSPIN_ERR_FORMAT);
+  ck_assert_str_eq(err.message, "o.txt: byte offset 1: NUL byte");
+  ck_assert_uint_eq(unspin_learner_pairs(l), 0);
+  unspin_profile *p;
+  ck_assert_int_eq(unspin_profile_parse(&p, "agency|company\n", 15, "plain.txt", &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_learner_add_profile(l, p, "plain.txt", &err), UNSPIN_ERR_FORMAT);
+  ck_assert_ptr_nonnull(strstr(err.message, "plain.txt: a plain key|synonym list has no counts"));
+  unspin_profile_free(p);
+  /* 4,200 words on one line against 4,200 on two: too long for a whole alignment */
+  size_t n = 4200 * 5;
+  char *o = malloc(n + 2), *s = malloc(n + 2);
+  for (size_t i = 0; i < n; i += 5) {
+    memcpy(o + i, "word ", 5);
+    memcpy(s + i, "word ", 5);
+  }
+  s[n / 2 + 4] = '\n';
+  ck_assert_int_eq(unspin_learner_add_pair(l, o, n, "long.txt", s, n, "long-spun.txt", &err),
+                   UNSPIN_ERR_LIMIT);
+  ck_assert_ptr_nonnull(strstr(err.message, "long.txt and long-spun.txt"));
+  free(o);
+  free(s);
+  ck_assert_uint_eq(unspin_learner_pairs(l), 0);
+  char *text = written(l, "empty.profile");
+  ck_assert_str_eq(text, "# unspin profile 2\n"
+                         "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"
+                         "# (docs/profile-format.md)\n");
+  free(text);
+  char *bad = tu_path(dir, "no/such/dir/x.profile");
+  ck_assert_int_eq(unspin_learner_write(l, bad, &err), UNSPIN_ERR_IO);
+  ck_assert_ptr_nonnull(strstr(err.message, "no/such/dir/x.profile.tmp"));
+  free(bad);
+  unspin_learner_free(l);
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("learn");
+  TCase *tc = tcase_create("core");
+  tcase_add_checked_fixture(tc, setup, teardown);
+  tcase_add_test(tc, pairs_give_phrase_pairs_and_counts);
+  tcase_add_test(tc, pairs_with_other_lines_align_as_a_whole);
+  tcase_add_test(tc, merged_shards_equal_one_run);
+  tcase_add_test(tc, errors_name_the_input);
+  suite_add_tcase(s, tc);
+  return tu_run(s);
+}
