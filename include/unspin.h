@@ -418,7 +418,6 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *  - "context":      log-weight of a filler proposed by a domain dictionary
  *  - "fanout_power": exponent of 1/(synonyms of the original)
  *  - "similar", "related", "generic": log-weights of those thesaurus relations
- *  - "profile":      log-weight of a spinner profile's key
  *  - "listed":       log-weight of a flat synonym list's term (Moby; default 0)
  *  - "length":       log-weight per word an original is shorter or longer
  *  - "forward":      log-weight of a thesaurus pair read from headword to term
@@ -439,10 +438,8 @@ UNSPIN_EXPORT unspin_status unspin_engine_load_exceptions(unspin_engine *engine,
  *                    decoder's confidence in it is at least this (0..1,
  *                    default 0.8; 0: no floor)
  *  - "threshold":    document score from which the verdict is "spun"
- *  - "profile_threshold": with spinner profiles loaded, the score counting
- *                    their links too from which a document the word lists
- *                    call clean is called spun, that score being its score
- *                    (0..1, default 0.2; 1: profiles never make the verdict)
+ *                    (without a profile; with one the verdict is the
+ *                    spinner model's likelihood ratio)
  *  - "adapt":        a document found spun is decoded again with the prior
  *                    raised to adapt times its score (default 2; 0: one pass)
  *  - "consistency":  with a domain dictionary, log-bonus of a substitution
@@ -572,16 +569,19 @@ UNSPIN_EXPORT const char *unspin_result_token_candidate(const unspin_result *r, 
                                                         double *score);
 
 /** The document's spin score, from 0 to 1: the estimated fraction of its
- * words that a spinner substituted (the maximum-likelihood mixing weight
- * over its words that a spinner could have written; numbers and words the
- * spell checker does not know are left out), from the word lists' links;
- * when spinner profiles' links made the verdict, the estimate counting them.
- * See docs/model.md. */
+ * words that a spinner substituted.  Without a profile, the
+ * maximum-likelihood mixing weight over its words that a spinner could have
+ * written (numbers and words the spell checker does not know are left out),
+ * from the word lists' links; with spinner profiles, the probability that
+ * the document is spun under the spinner model (its likelihood ratio
+ * against no spinner, at even prior odds) times the share of words the
+ * model's best reading replaces.  See docs/model.md §5. */
 UNSPIN_EXPORT double unspin_result_score(const unspin_result *r);
 
-/** 1 when the score reaches the engine's "threshold" parameter, or, with
- * spinner profiles loaded, the score counting their links reaches
- * "profile_threshold" (the verdict "spun"), else 0. */
+/** 1 (the verdict "spun") when the score reaches the engine's "threshold"
+ * parameter, or, with spinner profiles loaded, when the spinner model
+ * explains the text better than no spinner (likelihood ratio above 1);
+ * else 0. */
 UNSPIN_EXPORT int unspin_result_is_spun(const unspin_result *r);
 
 /** Output formats of unspin_result_render. */

@@ -228,13 +228,21 @@ static int spinner_candidates(const unspin_engine *e, const us_word *words, size
         for (size_t k = 0; k < nl && !rc; k++) {
           const char *key;
           size_t klen;
-          double logp, odds;
-          us_profile_link(e->profiles[p], first + k, &key, &klen, &logp, &odds);
-          /* a counted profile knows the source's prior odds of the key to
-           * the synonym: they replace the language model's unigram odds
-           * (unigram rescaling of the language model to the source) */
-          if (odds == odds)
-            logp += e->lm_scale * (odds - unigram(e, key, klen) + unigram(e, spun.data, spun.len));
+          size_t ki;
+          us_profile_link(e->profiles[p], first + k, &key, &klen, &ki);
+          double logp = log(us_profile_rho_at(e->profiles[p], ki, key, klen, c->doc)) +
+                        us_profile_logq_at(e->profiles[p], first + k, key, klen, spun.data,
+                                           spun.len, c->doc);
+          /* a counted profile knows the source's word frequencies: the
+           * language model is rescaled to them, each word's probability
+           * times P_source(w) / P_model(w) (unigram rescaling); against
+           * keeping the span, that is the key's words' factors over the
+           * span's */
+          double src_key = us_profile_source_logp(e->profiles[p], key, klen);
+          if (src_key == src_key)
+            logp += e->lm_scale * (src_key - unigram(e, key, klen) -
+                                   us_profile_source_logp(e->profiles[p], spun.data, spun.len) +
+                                   unigram(e, spun.data, spun.len));
           rc = add(c, e, words, (uint32_t)i, (uint8_t)len, US_SRC_PROFILE, US_REL_PROFILE, key,
                    klen, logp);
         }
@@ -246,11 +254,12 @@ static int spinner_candidates(const unspin_engine *e, const us_word *words, size
 }
 
 /* log(1 - rho) of a word that a profile's spinner replaces (the most any
- * profile gives): it stands unreplaced only where the spinner missed it. */
-static double spinner_keep(const unspin_engine *e, const us_word *w) {
+ * profile gives, with the document's counts): it stands unreplaced only
+ * where the spinner missed it. */
+static double spinner_keep(const unspin_engine *e, const us_word *w, const us_profile_doc *doc) {
   double rho = 0;
   for (size_t p = 0; p < e->nprofiles; p++) {
-    double r = us_profile_rho(e->profiles[p], w->key, w->len);
+    double r = us_profile_rho(e->profiles[p], w->key, w->len, doc);
     if (r > rho)
       rho = r;
   }
@@ -1194,7 +1203,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   for (size_t i = 0; i < n && !rc; i++) {
     size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
-             e->channel.keep + (e->nprofiles ? spinner_keep(e, &words[i]) : 0.0));
+             e->nprofiles ? spinner_keep(e, &words[i], out->doc) : e->channel.keep);
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
     const struct us_word_cached *hit =

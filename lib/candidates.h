@@ -8,6 +8,7 @@
 #include "buffer.h"
 #include "consistency.h"
 #include "engine.h"
+#include "profile.h"
 
 #define US_MAX_SPAN 4 /* spun words one candidate may cover, and original words it may have */
 #define US_LIST_SPAN 3 /* the same for thesauri, morphology and story fillers */
@@ -71,6 +72,9 @@ typedef struct us_cands {
   us_word_cache related_cache; /* thesaurus relatedness of spun words and fillers (in nstems) */
   const us_pairs *made; /* substitutions an earlier pass made in this document, or NULL */
   const us_kept_words *seen; /* what that pass kept and restored, or NULL */
+  const us_profile_doc *doc; /* the profiles' keys as an earlier pass of this document
+                              * replaced and kept them (rho's data), or NULL */
+  us_profile_doc *collect;   /* where this pass counts them, or NULL */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

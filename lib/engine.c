@@ -49,6 +49,9 @@ static const us_channel default_channel = {
 #define CANDIDATES_KEPT 5
 #define DEFAULT_ADAPT 2.0
 #define MAX_ADAPTED_PRIOR 0.3
+/* Passes of hard EM over a document's use of the profiles' keys (after the
+ * first, which decodes with the profiles' own estimates). */
+#define PROFILE_EM_PASSES 2
 /* A "sentence" longer than this (a text without punctuation) is decoded in
  * pieces of this many words, so that memory stays bounded. */
 #define MAX_DECODE_WORDS 256
@@ -481,6 +484,36 @@ static int unpunctuated(const unspin_result *r, const char *text, size_t last) {
   return 1;
 }
 
+/* Counts, for the profiles' hard EM, where the sentence's best path
+ * replaced a key (a profile's edge) and where it kept a one-word key. */
+static int count_keys(const unspin_engine *e, const us_word *w, size_t n, const us_cands *c,
+                      const us_decision *dec, us_profile_doc *d) {
+  for (size_t i = 0; i < n; i++) {
+    if (dec->edge[i] < 0)
+      continue;
+    const us_cand *k = &c->v[dec->edge[i]];
+    if (k->source == US_SRC_PROFILE) {
+      us_buf spun = US_BUF_INIT;
+      const char *key = c->text.data + k->text_off;
+      int bad = us_pairs_add(&d->replaced, "", 0, key, k->text_len, w[i].token) ||
+                us_join_keys(w + i, k->len, &spun) ||
+                us_pairs_add(&d->links, spun.data, spun.len, key, k->text_len, w[i].token);
+      us_buf_free(&spun);
+      if (bad)
+        return -1;
+      continue;
+    }
+    if (k->source != US_SRC_IDENTITY)
+      continue;
+    int key = 0;
+    for (size_t p = 0; p < e->nprofiles && !key; p++)
+      key = us_profile_rho(e->profiles[p], w[i].key, w[i].len, NULL) > 0;
+    if (key && us_pairs_add(&d->kept, "", 0, w[i].key, w[i].len, w[i].token))
+      return -1;
+  }
+  return 0;
+}
+
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
  * *copied advances past each span.  Each substitution made is added to
@@ -508,6 +541,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     goto done;
   r->pass.llr += dec.best - dec.plain;
   r->pass.llr_words += n;
+  if (cands->collect && count_keys(e, w, n, cands, &dec, cands->collect))
+    goto done;
   for (size_t i = 0; i < n; i++) {
     r->pass.spin[w[i].token] = dec.spin[i];
     r->pass.lr[w[i].token] = dec.lr[i];
@@ -705,7 +740,9 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
 }
 
 /* One decoding pass over every sentence, copying all bytes outside
- * restored spans into r->out.  The substitutions of an earlier pass,
+ * restored spans into r->out.  With spinner profiles, `doc` (or NULL) holds
+ * what an earlier pass found of their keys, and the keys this pass's best
+ * paths replace and keep are counted in `collect` (unless NULL).  The substitutions of an earlier pass,
  * `before` (or NULL), and what it kept, `seen` (or NULL), inform the
  * candidates' channel; those of this pass are added to `made` (unless
  * NULL).  With `old`, the pass that made `before`, sentences that hold none
@@ -713,12 +750,15 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
  * marks for decoding again, are copied from it instead. */
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const us_pass *old,
-                        const us_pair_wordings *wordings, const us_kept_words *seen) {
+                        const us_pair_wordings *wordings, const us_kept_words *seen,
+                        const us_profile_doc *doc, us_profile_doc *collect) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
   cands.made = before;
   cands.seen = seen;
+  cands.doc = doc;
+  cands.collect = collect;
   int rc = w ? 0 : -1;
   for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
@@ -840,12 +880,28 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   us_pair_wordings wordings = {0};
   us_pass old = {0};
   us_kept_words seen = US_KEPT_WORDS_INIT;
+  us_profile_doc doc = US_PROFILE_DOC_INIT, found = US_PROFILE_DOC_INIT;
   /* the substitutions a pass makes are kept only for the consistency pass,
    * which needs a domain dictionary (see below) */
   us_pairs *keep = e->ndomain && e->channel.consistency > 0 ? &made : NULL;
   int rc = -1;
-  if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL))
+  /* With profiles, hard EM over the document: each pass's best paths
+   * count where each key was replaced and kept, and the next pass decodes
+   * with rho re-estimated from those counts added to the profile's. */
+  if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, NULL,
+                   e->nprofiles ? &found : NULL))
     goto done;
+  for (int pass = 0; e->nprofiles && pass < PROFILE_EM_PASSES; pass++) {
+    us_profile_doc t = doc;
+    doc = found;
+    found = t;
+    us_profile_doc_clear(&found);
+    clear_pass(r);
+    us_pairs_clear(&made);
+    if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, &doc, &found))
+      goto done;
+  }
+  const us_profile_doc *counts = e->nprofiles && PROFILE_EM_PASSES ? &doc : NULL;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
     rc = keep_input(r, text, len);
@@ -862,7 +918,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     adapted.channel.keep = log1p(-prior);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL, NULL))
+    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL, NULL, counts, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -876,7 +932,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
         review_pass(e, r, &made, &seen) || save_pass(r, &old))
       goto done;
     clear_pass(r);
-    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen))
+    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen, counts, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -887,6 +943,8 @@ done:
   us_pairs_free(&made);
   us_pair_wordings_free(&wordings);
   us_kept_words_free(&seen);
+  us_profile_doc_free(&doc);
+  us_profile_doc_free(&found);
   us_pass_free(&old);
   return rc;
 }

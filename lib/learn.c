@@ -270,12 +270,26 @@ static int align(unspin_learner *l, doc_pairs *d, const words *o, size_t o0, siz
   }
 #undef T
   rc = 0;
-  /* the gaps before, between and after the matches */
+  /* the gaps before, between and after the matches; a gap with words on
+   * one side only next to another gap, one matched word apart, is one
+   * substitution that the match cuts in two ("rates of interest" for
+   * "interest rates": "interest" dropped before "rates", "of interest"
+   * added after), so the two join across the match */
   for (size_t k = 0; k <= nm && !rc; k++) {
     size_t oa = k ? mo[k - 1] + 1 : o0, ob = k < nm ? mo[k] : o1;
     size_t sa = k ? ms[k - 1] + 1 : s0, sb = k < nm ? ms[k] : s1;
     if (oa == ob && sa == sb)
       continue;
+    while (k < nm) {
+      size_t nob = k + 1 < nm ? mo[k + 1] : o1, nsb = k + 1 < nm ? ms[k + 1] : s1;
+      int next_empty = nob == mo[k] + 1 && nsb == ms[k] + 1;
+      int one_sided = oa == ob || sa == sb || nob == mo[k] + 1 || nsb == ms[k] + 1;
+      if (next_empty || !one_sided)
+        break;
+      ob = nob;
+      sb = nsb;
+      k++;
+    }
     if (oa == ob || sa == sb) {
       if (k) { /* the match before */
         oa--;

@@ -28,14 +28,15 @@ typedef struct key_entry {
   size_t off, len;  /* into pool */
   double n, r;      /* occurrences and replacements counted (0, 0 in a plain list) */
   double rho;       /* P(replaced | occurrence) */
+  double rsum;      /* its synonyms' counts summed */
+  unsigned m;       /* how many synonyms it has */
 } key_entry;
 
 typedef struct link {
   size_t syn_off, syn_len; /* into pool */
   size_t key;              /* index into keys (before sorting: see finish()) */
   double count;            /* times the key became this synonym (0 in a plain list) */
-  double logp;             /* log(rho_k q(syn | k)) */
-  double odds;             /* log of the source's prior odds of key to synonym, or NAN */
+  double logq;             /* log q(syn | k) */
 } link;
 
 struct unspin_profile {
@@ -45,6 +46,8 @@ struct unspin_profile {
   link *links;     /* sorted by synonym, then key */
   size_t nlinks, links_cap;
   int counted;     /* a counted profile (version 2) */
+  double words;    /* the originals' words: the one-word keys' occurrences summed */
+  double vocab;    /* how many one-word keys */
 };
 
 /* Sorting needs the pool; qsort takes no context, so a file-level pointer
@@ -137,7 +140,7 @@ static size_t key_of(unspin_profile *p, key_index *ix, const char *k, size_t len
   size_t off = intern(p, k, len);
   if (off == SIZE_MAX)
     return SIZE_MAX;
-  p->keys[p->nkeys] = (key_entry){off, len, 0, 0, 0};
+  p->keys[p->nkeys] = (key_entry){off, len, 0, 0, 0, 0, 0};
   ix->slot[s] = ++p->nkeys;
   return p->nkeys - 1;
 }
@@ -150,7 +153,7 @@ static int add_link(unspin_profile *p, size_t key, const char *syn, size_t len, 
   size_t off = intern(p, syn, len);
   if (off == SIZE_MAX)
     return -1;
-  p->links[p->nlinks++] = (link){off, len, key, count, 0, NAN};
+  p->links[p->nlinks++] = (link){off, len, key, count, 0};
   return 0;
 }
 
@@ -284,7 +287,8 @@ static int finish(unspin_profile *p) {
     keys[i] = p->keys[v[i].i];
     where[v[i].i] = i;
   }
-  memcpy(p->keys, keys, p->nkeys * sizeof *keys);
+  if (p->nkeys)
+    memcpy(p->keys, keys, p->nkeys * sizeof *keys);
   for (size_t i = 0; i < p->nlinks; i++) {
     p->links[i].key = where[p->links[i].key];
     const key_entry *k = &p->keys[p->links[i].key];
@@ -302,7 +306,8 @@ static int finish(unspin_profile *p) {
     }
     links[n++] = x;
   }
-  memcpy(p->links, links, n * sizeof *links);
+  if (n)
+    memcpy(p->links, links, n * sizeof *links);
   p->nlinks = n;
   for (size_t i = 0; i < n; i++) {
     m[p->links[i].key]++;
@@ -310,25 +315,20 @@ static int finish(unspin_profile *p) {
   }
   for (size_t i = 0; i < p->nkeys; i++) {
     key_entry *k = &p->keys[i];
-    double rho = (k->r + US_PROFILE_BETA_A) / (k->n + US_PROFILE_BETA_A + US_PROFILE_BETA_B);
-    k->rho = rho > 1 - US_PROFILE_EPS ? 1 - US_PROFILE_EPS : rho;
-    if (!m[i])
-      k->rho = 0; /* a key without synonyms replaces nothing */
+    if (!memchr(p->pool.data + k->off, ' ', k->len)) {
+      p->words += k->n;
+      p->vocab++;
+    }
+    k->rho = m[i] ? us_profile_rho_at(p, i, NULL, 0, NULL) : 0; /* no synonyms: no key */
+    k->rsum = rsum[i];
+    k->m = m[i];
   }
   for (size_t i = 0; i < n; i++) {
     link *l = &p->links[i];
     size_t k = l->key;
     double q = p->counted ? (l->count + US_PROFILE_DIRICHLET) / (rsum[k] + US_PROFILE_DIRICHLET * m[k])
                           : 1.0 / m[k];
-    l->logp = log(p->keys[k].rho) + log(q);
-    /* one word for one word: the source's prior odds from the words'
-     * occurrences in the originals (a word absent from them counts 0) */
-    const char *key = p->pool.data + p->keys[k].off, *syn = p->pool.data + l->syn_off;
-    if (p->counted && !strchr(key, ' ') && !strchr(syn, ' ')) {
-      size_t si = find_key(p, syn, l->syn_len);
-      double ns = si == SIZE_MAX ? 0 : p->keys[si].n;
-      l->odds = log((p->keys[k].n + US_PROFILE_DIRICHLET) / (ns + US_PROFILE_DIRICHLET));
-    }
+    l->logq = log(q);
   }
   rc = 0;
 done:
@@ -436,18 +436,70 @@ size_t us_profile_links(const unspin_profile *p, const char *spun, size_t len, s
 }
 
 void us_profile_link(const unspin_profile *p, size_t i, const char **key, size_t *len,
-                     double *logp, double *odds) {
+                     size_t *key_at) {
   const link *q = &p->links[i];
   const key_entry *k = &p->keys[q->key];
   *key = p->pool.data + k->off;
   *len = k->len;
-  *logp = q->logp;
-  *odds = q->odds;
+  *key_at = q->key;
 }
 
-double us_profile_rho(const unspin_profile *p, const char *key, size_t len) {
+double us_profile_source_logp(const unspin_profile *p, const char *phrase, size_t len) {
+  if (!p->counted || !p->words)
+    return NAN;
+  double lp = 0, denom = log(p->words + US_PROFILE_DIRICHLET * p->vocab);
+  for (const char *w = phrase, *end = phrase + len; w < end;) {
+    const char *sp = memchr(w, ' ', (size_t)(end - w));
+    const char *we = sp ? sp : end;
+    size_t i = find_key(p, w, (size_t)(we - w));
+    lp += log((i == SIZE_MAX ? 0 : p->keys[i].n) + US_PROFILE_DIRICHLET) - denom;
+    w = we + 1;
+  }
+  return lp;
+}
+
+double us_profile_rho_at(const unspin_profile *p, size_t at, const char *key, size_t len,
+                         const us_profile_doc *doc) {
+  const key_entry *k = &p->keys[at];
+  double r = k->r, n = k->n;
+  if (doc) {
+    double dr = (double)us_pairs_elsewhere(&doc->replaced, "", 0, key, len, SIZE_MAX);
+    r += dr;
+    n += dr + (double)us_pairs_elsewhere(&doc->kept, "", 0, key, len, SIZE_MAX);
+  }
+  double rho = (r + US_PROFILE_BETA_A) / (n + US_PROFILE_BETA_A + US_PROFILE_BETA_B);
+  return rho > 1 - US_PROFILE_EPS ? 1 - US_PROFILE_EPS : rho;
+}
+
+double us_profile_logq_at(const unspin_profile *p, size_t i, const char *key, size_t klen,
+                          const char *spun, size_t slen, const us_profile_doc *doc) {
+  const link *l = &p->links[i];
+  if (!doc)
+    return l->logq;
+  const key_entry *k = &p->keys[l->key];
+  double c = l->count + (double)us_pairs_elsewhere(&doc->links, spun, slen, key, klen, SIZE_MAX);
+  double r = k->rsum + (double)us_pairs_elsewhere(&doc->replaced, "", 0, key, klen, SIZE_MAX);
+  return log((c + US_PROFILE_DIRICHLET) / (r + US_PROFILE_DIRICHLET * k->m));
+}
+
+double us_profile_rho(const unspin_profile *p, const char *key, size_t len,
+                      const us_profile_doc *doc) {
   size_t i = find_key(p, key, len);
-  return i == SIZE_MAX ? 0.0 : p->keys[i].rho;
+  if (i == SIZE_MAX || p->keys[i].rho == 0)
+    return 0.0;
+  return doc ? us_profile_rho_at(p, i, key, len, doc) : p->keys[i].rho;
+}
+
+void us_profile_doc_clear(us_profile_doc *d) {
+  us_pairs_clear(&d->replaced);
+  us_pairs_clear(&d->links);
+  us_pairs_clear(&d->kept);
+}
+
+void us_profile_doc_free(us_profile_doc *d) {
+  us_pairs_free(&d->replaced);
+  us_pairs_free(&d->links);
+  us_pairs_free(&d->kept);
 }
 
 size_t us_profile_nkeys(const unspin_profile *p) { return p->nkeys; }

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 
+#include "consistency.h"
 #include "unspin.h"
 
 /* Keys and synonyms are phrases of 1-4 words. */
@@ -26,17 +27,47 @@
  * many links, the first at *first. */
 size_t us_profile_links(const unspin_profile *p, const char *spun, size_t len, size_t *first);
 
-/* Link i: its key; log(rho_k q(spun | k)), the channel's log-probability
- * that the spinner wrote the link's synonym where the key stood; and, in a
- * counted profile and for one word against one word, the log of the
- * source's prior odds of the key to the synonym, log((n_k + G) / (n_s + G))
- * from their occurrences in the originals (NAN otherwise). */
+/* Link i: its key and the key's index. */
 void us_profile_link(const unspin_profile *p, size_t i, const char **key, size_t *len,
-                     double *logp, double *odds);
+                     size_t *key_at);
+
+/* What the decoding of one document found of the profiles' keys: where its
+ * best paths replaced each key (("", key) pairs), by which synonym ((spun,
+ * key) pairs), and where they kept it (("", key) pairs). */
+typedef struct us_profile_doc {
+  us_pairs replaced, links, kept;
+} us_profile_doc;
+
+#define US_PROFILE_DOC_INIT {US_PAIRS_INIT, US_PAIRS_INIT, US_PAIRS_INIT}
+
+void us_profile_doc_clear(us_profile_doc *d);
+void us_profile_doc_free(us_profile_doc *d);
+
+/* rho of key `key_index` (a key of length len, text `key`) given the
+ * profile's counts and, unless `doc` is NULL, the document's: its
+ * replacements and occurrences add to the profile's, so the profile is the
+ * prior and the document the data (hard EM over the document; a plain
+ * list, without counts, is the document's alone). */
+/* log q(spun | k) of link i given the profile's counts and, unless `doc`
+ * is NULL, the document's, added as for rho; `spun` is the link's synonym
+ * (slen bytes) and `key` its key. */
+double us_profile_logq_at(const unspin_profile *p, size_t i, const char *key, size_t klen,
+                          const char *spun, size_t slen, const us_profile_doc *doc);
+
+double us_profile_rho_at(const unspin_profile *p, size_t key_index, const char *key, size_t len,
+                         const us_profile_doc *doc);
+
+/* In a counted profile, the log-probability of a phrase's words in the
+ * source (the originals the profile was learned from), each word's
+ * (n_w + G) / (N + G V) from its occurrences n_w among the N words of V
+ * kinds, multiplied; NAN in a plain list. */
+double us_profile_source_logp(const unspin_profile *p, const char *phrase, size_t len);
 
 /* rho of a key (a normalised phrase): the probability that the spinner
- * replaces an occurrence of it; 0 for a phrase that is no key. */
-double us_profile_rho(const unspin_profile *p, const char *key, size_t len);
+ * replaces an occurrence of it, as us_profile_rho_at; 0 for a phrase that
+ * is no key (or a key without synonyms). */
+double us_profile_rho(const unspin_profile *p, const char *key, size_t len,
+                      const us_profile_doc *doc);
 
 /* Iteration over the counts, for merging: keys (sorted) with their
  * occurrences and replacements, and links with their key's index, synonym

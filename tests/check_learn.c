@@ -43,19 +43,23 @@ static const char orig_a[] = "The agency said it would act.\n"
                              "It was this year, the agency said.\n"
                              "We do not know whether it will.\n"
                              "They gave financial support to take care of her.\n"
-                             "We take care of it.\n";
+                             "We take care of it.\n"
+                             "They left interest rates on hold.\n";
 static const char spun_a[] = "The company stated it would act.\n"
                              "It was this 12 months, the firm stated.\n"
                              "We do not know whether or not it will.\n"
                              "They gave monetary assist to maintain her.\n"
-                             "We take care of it.\n";
+                             "We take care of it.\n"
+                             "They left rates of interest on hold.\n";
 
 /* Each differing block becomes a phrase pair: one word for one ("said" ->
  * "stated"), a phrase for a word ("12 months" for "year"), a word grown by
  * its matched neighbour where the copy only added words ("whether or not"
  * for "whether"), equal lengths word for word ("monetary assist"), a phrase
  * key counted where it occurs in the original ("take care of" twice, once
- * replaced).  One-word keys' occurrences are the word's count in the
+ * replaced), a word dropped on one side of a match and words added on its
+ * other side joined ("rates of interest" for "interest rates").  One-word
+ * keys' occurrences are the word's count in the
  * originals, which every word gets. */
 START_TEST(pairs_give_phrase_pairs_and_counts) {
   unspin_learner *l;
@@ -71,6 +75,7 @@ START_TEST(pairs_give_phrase_pairs_and_counts) {
   has_line(text, "financial\t1\t1\tmonetary\t1");
   has_line(text, "support\t1\t1\tassist\t1");
   has_line(text, "take care of\t2\t1\tmaintain\t1");
+  has_line(text, "interest rates\t1\t1\trates of interest\t1");
   has_line(text, "it\t4\t0");
   has_line(text, "the\t2\t0");
   free(text);

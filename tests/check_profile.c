@@ -15,19 +15,18 @@ static unspin_profile *parse(const char *text) {
   return p;
 }
 
-/* The link from `spun` to `key`: its log-probability and log prior odds;
- * fails unless there is exactly one. */
-static void link_of(const unspin_profile *p, const char *spun, const char *key, double *logp,
-                    double *odds) {
+/* The link from `spun` to `key`: its log-probability; fails unless there
+ * is exactly one. */
+static void link_of(const unspin_profile *p, const char *spun, const char *key, double *logp) {
   size_t first, n = us_profile_links(p, spun, strlen(spun), &first), found = 0;
   for (size_t i = 0; i < n; i++) {
     const char *k;
     size_t len;
-    double lp, o;
-    us_profile_link(p, first + i, &k, &len, &lp, &o);
+    size_t at;
+    us_profile_link(p, first + i, &k, &len, &at);
     if (len == strlen(key) && !memcmp(k, key, len)) {
-      *logp = lp;
-      *odds = o;
+      *logp = log(us_profile_rho_at(p, at, k, len, NULL)) +
+              us_profile_logq_at(p, first + i, k, len, spun, strlen(spun), NULL);
       found++;
     }
   }
@@ -35,7 +34,8 @@ static void link_of(const unspin_profile *p, const char *spun, const char *key, 
 }
 
 /* A counted profile: rho = (r + 1/2) / (n + 1), q = (c + 1/2) / (r + m/2),
- * and for one word against one word the odds (n_k + 1/2) / (n_s + 1/2). */
+ * and the source's word probabilities (n_w + 1/2) / (N + V/2) over the N
+ * words of V kinds that the one-word lines count. */
 START_TEST(counted_probabilities_are_the_posterior_means) {
   unspin_profile *p = parse("# unspin profile 2\n"
                             "# a comment\n"
@@ -45,43 +45,45 @@ START_TEST(counted_probabilities_are_the_posterior_means) {
                             "say\t1000\t1000\tstate\t1000\n");
   ck_assert(unspin_profile_counted(p));
   ck_assert_uint_eq(unspin_profile_size(p), 4);
-  double lp, odds;
-  link_of(p, "company", "agency", &lp, &odds);
+  double lp;
+  link_of(p, "company", "agency", &lp);
   ck_assert_double_eq_tol(lp, log(7.5 / 10 * 5.5 / 8), 1e-12);
-  ck_assert_double_eq_tol(odds, log(9.5 / 20.5), 1e-12);
-  link_of(p, "firm", "agency", &lp, &odds);
+  link_of(p, "firm", "agency", &lp);
   ck_assert_double_eq_tol(lp, log(7.5 / 10 * 2.5 / 8), 1e-12);
-  ck_assert_double_eq_tol(odds, log(9.5 / 0.5), 1e-12); /* "firm" never written by the author */
-  /* a phrase: no odds; the key was read case-insensitively */
-  link_of(p, "12 months", "year", &lp, &odds);
+  /* the key was read case-insensitively */
+  link_of(p, "12 months", "year", &lp);
   ck_assert_double_eq_tol(lp, log(10.5 / 11) + log(10.5 / 10.5), 1e-12);
-  ck_assert(odds != odds);
-  ck_assert_double_eq_tol(us_profile_rho(p, "agency", 6), 0.75, 1e-12);
-  ck_assert_double_eq_tol(us_profile_rho(p, "company", 7), 0.0, 1e-12); /* no synonyms */
-  ck_assert_double_eq_tol(us_profile_rho(p, "year", 4), 10.5 / 11, 1e-12);
-  ck_assert_double_eq_tol(us_profile_rho(p, "say", 3), 1 - US_PROFILE_EPS, 1e-12); /* capped */
-  ck_assert_double_eq_tol(us_profile_rho(p, "nothing", 7), 0.0, 1e-12);
+  /* N = 9 + 20 + 10 + 1000 words of V = 4 kinds; "firm" and "months" unseen */
+  ck_assert_double_eq_tol(us_profile_source_logp(p, "agency", 6), log(9.5 / 1041), 1e-12);
+  ck_assert_double_eq_tol(us_profile_source_logp(p, "firm", 4), log(0.5 / 1041), 1e-12);
+  ck_assert_double_eq_tol(us_profile_source_logp(p, "say year", 8),
+                          log(1000.5 / 1041) + log(10.5 / 1041), 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(p, "agency", 6, NULL), 0.75, 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(p, "company", 7, NULL), 0.0, 1e-12); /* no synonyms */
+  ck_assert_double_eq_tol(us_profile_rho(p, "year", 4, NULL), 10.5 / 11, 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(p, "say", 3, NULL), 1 - US_PROFILE_EPS, 1e-12); /* capped */
+  ck_assert_double_eq_tol(us_profile_rho(p, "nothing", 7, NULL), 0.0, 1e-12);
   unspin_profile_free(p);
 }
 END_TEST
 
 /* A plain list has no counts: the priors' means, rho 1/2 and q uniform
- * over the group, and no odds.  The same key on two lines pools its
+ * over the group, and no source frequencies.  The same key on two lines pools its
  * synonyms; CRLF, a BOM and any case are read. */
 START_TEST(plain_lists_are_the_priors) {
   unspin_profile *p = parse("\xEF\xBB\xBF" "Agency|company|firm\r\n|empty key\n\nmay||could|\n"
                             "agency|bureau\n");
   ck_assert(!unspin_profile_counted(p));
   ck_assert_uint_eq(unspin_profile_size(p), 4);
-  double lp, odds;
-  link_of(p, "company", "agency", &lp, &odds);
+  double lp;
+  link_of(p, "company", "agency", &lp);
   ck_assert_double_eq_tol(lp, log(0.5 / 3), 1e-12);
-  ck_assert(odds != odds);
-  link_of(p, "bureau", "agency", &lp, &odds);
+  ck_assert(us_profile_source_logp(p, "agency", 6) != us_profile_source_logp(p, "agency", 6));
+  link_of(p, "bureau", "agency", &lp);
   ck_assert_double_eq_tol(lp, log(0.5 / 3), 1e-12);
-  link_of(p, "could", "may", &lp, &odds);
+  link_of(p, "could", "may", &lp);
   ck_assert_double_eq_tol(lp, log(0.5), 1e-12);
-  ck_assert_double_eq_tol(us_profile_rho(p, "agency", 6), 0.5, 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(p, "agency", 6, NULL), 0.5, 1e-12);
   size_t first;
   ck_assert_uint_eq(us_profile_links(p, "agency", 6, &first), 0);
   unspin_profile_free(p);
