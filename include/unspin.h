@@ -361,7 +361,8 @@ UNSPIN_EXPORT unspin_status unspin_learner_new(unspin_learner **out, unspin_erro
  * (may be NULL) appear in error messages.  Invalid UTF-8 or a NUL byte
  * gives UNSPIN_ERR_FORMAT naming the text and byte offset; a pair whose
  * lines do not correspond and that is too long to align as a whole gives
- * UNSPIN_ERR_LIMIT.  The learner is unchanged on error. */
+ * UNSPIN_ERR_LIMIT; the learner is unchanged by either.  After
+ * UNSPIN_ERR_NOMEM it may hold part of the pair's counts: free it. */
 UNSPIN_EXPORT unspin_status unspin_learner_add_pair(unspin_learner *l, const char *orig, size_t olen,
                                                     const char *orig_name, const char *spun,
                                                     size_t slen, const char *spun_name,

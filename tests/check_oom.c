@@ -1,8 +1,9 @@
 /* check_oom.c - allocation failure: the library's malloc, calloc, realloc
  * and strdup calls are wrapped at link time (-Wl,--wrap), and an API
  * scenario (build a dictionary with a thesaurus, open it, parse a profile,
- * set up an engine with hunspell and lists of irregular forms, analyse and
- * render) is run once per allocation it
+ * learn a second one from a pair and parse it, set up an engine with
+ * hunspell and lists of irregular forms, analyse and render) is run once
+ * per allocation it
  * makes, failing that allocation.  Every run must either fail with
  * UNSPIN_ERR_NOMEM or give exactly the results of a run without failures;
  * the ASan build in CI checks that nothing leaks. */
@@ -51,7 +52,36 @@ static const char spun[] = "The spy company said the transfer dangers inflaming 
                            "In an announcement, the group met in Could 2008.\n"
                            "The agency turned the first to say it had been there.\n";
 
-static char *dir, *th_path, *dict_path;
+/* the story as a spinner rewrote it, to learn a profile from */
+static const char story_spun[] = "The spy company joined the cyber defense group in Could 2008.\n"
+                                 "The spy firm stated the transfer dangers inflaming tensions.\n"
+                                 "It focuses on analysis, coaching, and exercises within the field.\n";
+
+static char *dir, *th_path, *dict_path, *learned_path;
+
+/* Learns a profile from the story and its spun copy, writes it and parses
+ * it back (the file is read into a static buffer: no wrapped allocation). */
+static unspin_status learned_profile(unspin_profile **out, unspin_error *err) {
+  static char buf[16384];
+  unspin_learner *l = NULL;
+  unspin_status st = unspin_learner_new(&l, err);
+  if (st == UNSPIN_OK)
+    st = unspin_learner_add_pair(l, story, sizeof story - 1, "story", story_spun,
+                                 sizeof story_spun - 1, "spun story", err);
+  if (st == UNSPIN_OK)
+    st = unspin_learner_write(l, learned_path, err);
+  unspin_learner_free(l);
+  if (st != UNSPIN_OK)
+    return st;
+  /* (no Check assertions here: they allocate) */
+  FILE *f = fopen(learned_path, "rb");
+  if (!f)
+    return UNSPIN_ERR_IO;
+  size_t n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  remove(learned_path);
+  return n < sizeof buf ? unspin_profile_parse(out, buf, n, "learned", err) : UNSPIN_ERR_LIMIT;
+}
 static int with_hunspell; /* when Debian's hunspell-en-us is installed */
 #define HUNSPELL "/usr/share/hunspell/en_US"
 
@@ -60,7 +90,7 @@ static int with_hunspell; /* when Debian's hunspell-en-us is installed */
 static unspin_status scenario(char **out) {
   unspin_builder *b = NULL;
   unspin_dict *d = NULL;
-  unspin_profile *p = NULL;
+  unspin_profile *p = NULL, *learned = NULL;
   unspin_engine *e = NULL;
   unspin_result *r = NULL;
   const char *th = th_path, *path = dict_path;
@@ -82,6 +112,8 @@ static unspin_status scenario(char **out) {
   if (st == UNSPIN_OK)
     st = unspin_profile_parse(&p, profile_text, sizeof profile_text - 1, "profile", &err);
   if (st == UNSPIN_OK)
+    st = learned_profile(&learned, &err);
+  if (st == UNSPIN_OK)
     st = unspin_engine_new(&e, NULL, &err);
   if (st == UNSPIN_OK)
     st = unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN);
@@ -91,6 +123,8 @@ static unspin_status scenario(char **out) {
     st = unspin_engine_load_exceptions(e, dir, &err);
   if (st == UNSPIN_OK)
     st = unspin_engine_add_profile(e, p);
+  if (st == UNSPIN_OK)
+    st = unspin_engine_add_profile(e, learned);
   if (st == UNSPIN_OK)
     st = unspin_analyze(e, spun, sizeof spun - 1, &r, &err);
   if (st == UNSPIN_OK)
@@ -110,6 +144,7 @@ static unspin_status scenario(char **out) {
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_profile_free(p);
+  unspin_profile_free(learned);
   unspin_dict_free(d);
   unspin_builder_free(b);
   remove(path);
@@ -120,6 +155,7 @@ START_TEST(every_allocation_failure_is_clean) {
   dir = tu_mkdtemp();
   th_path = tu_path(dir, "th.dat");
   dict_path = tu_path(dir, "story.undict");
+  learned_path = tu_path(dir, "learned.profile");
   tu_write(th_path, thesaurus, sizeof thesaurus - 1);
   /* WordNet-style lists of irregular forms, small */
   char *exc = tu_path(dir, "verb.exc");
@@ -165,6 +201,7 @@ START_TEST(every_allocation_failure_is_clean) {
   free(want);
   free(th_path);
   free(dict_path);
+  free(learned_path);
   tu_rmdir(dir);
 }
 END_TEST
