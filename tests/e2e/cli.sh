@@ -274,6 +274,18 @@ printf '# unspin profile 2\nagency\t1\t2\tfirm\t2\n' >"$T/bad.profile"
 expect_status 2 "malformed counted profile" -- unspin --profile "$T/bad.profile" "$T/spun.txt"
 expect_err "bad.profile: line 2: more replacements than occurrences" "malformed counted profile message"
 [ ! -e "$T/x.profile" ] && ok || bad "a failed learn writes no profile"
+# hostile pairs: a NUL byte names the file and offset; empty files and a
+# CRLF pair list are fine; a counted profile with a BOM and CRLF loads
+printf 'The agency\000 said.\n' >"$T/nul.txt"
+expect_status 2 "NUL byte in a pair" -- unspin learn -o "$T/x.profile" --pairs "$T/nul.txt" "$T/s1.txt"
+expect_err "nul.txt: byte offset 10: NUL byte" "NUL byte in a pair message"
+: >"$T/empty.txt"
+printf '%s\t%s\r\n%s\t%s\r\n' "$T/empty.txt" "$T/empty.txt" "$T/empty.txt" "$T/s1.txt" >"$T/crlf.list"
+expect_status 0 "empty pairs" -- unspin learn -o "$T/empty.profile" --pairs-from "$T/crlf.list"
+[ "$(grep -vc '^#' "$T/empty.profile")" -eq 0 ] && ok || bad "empty pairs learn nothing: $(cat "$T/empty.profile")"
+printf '\357\273\277# unspin profile 2\r\nagency\t3\t3\tcompany\t2\tfirm\t1\r\nmay\t2\t2\tcould\t2\r\n' >"$T/bom.profile"
+expect_status 0 "counted profile with a BOM and CRLF" -- unspin -d "$T/story.undict" --profile "$T/bom.profile" "$T/spun.txt"
+same "$T/restored.expected" "$T/out" "counted profile with a BOM and CRLF restores"
 
 echo "$pass passed, $failn failed"
 [ "$failn" -eq 0 ]
