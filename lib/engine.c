@@ -901,7 +901,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, &doc, &found))
       goto done;
   }
-  const us_profile_doc *counts = e->nprofiles && PROFILE_EM_PASSES ? &doc : NULL;
+  const us_profile_doc *counts = e->nprofiles ? &doc : NULL;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
     rc = keep_input(r, text, len);
