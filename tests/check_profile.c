@@ -90,6 +90,41 @@ START_TEST(plain_lists_are_the_priors) {
 }
 END_TEST
 
+/* The document's counts add to the profile's: rho = (r + r_doc + 1/2) /
+ * (n + n_doc + 1), n_doc counting replaced and kept occurrences, and q =
+ * (c + c_doc + 1/2) / (r + r_doc + m/2); a plain list's are the
+ * document's alone. */
+START_TEST(document_counts_add_to_the_profiles) {
+  unspin_profile *counted = parse("# unspin profile 2\nagency\t9\t7\tcompany\t5\tfirm\t2\n");
+  unspin_profile *plain = parse("agency|company|firm\n");
+  us_profile_doc doc = US_PROFILE_DOC_INIT;
+  for (size_t t = 0; t < 2; t++) { /* replaced twice by "firm", kept three times */
+    ck_assert_int_eq(us_pairs_add(&doc.replaced, "", 0, "agency", 6, t), 0);
+    ck_assert_int_eq(us_pairs_add(&doc.links, "firm", 4, "agency", 6, t), 0);
+  }
+  for (size_t t = 2; t < 5; t++)
+    ck_assert_int_eq(us_pairs_add(&doc.kept, "", 0, "agency", 6, t), 0);
+  ck_assert_double_eq_tol(us_profile_rho(counted, "agency", 6, &doc), 9.5 / 15, 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(plain, "agency", 6, &doc), 2.5 / 6, 1e-12);
+  ck_assert_double_eq_tol(us_profile_rho(plain, "agency", 6, NULL), 0.5, 1e-12);
+  const unspin_profile *both[2] = {counted, plain};
+  const double firm[2] = {4.5 / 10, 2.5 / 3}, company[2] = {5.5 / 10, 0.5 / 3};
+  for (int i = 0; i < 2; i++) {
+    size_t first, n = us_profile_links(both[i], "firm", 4, &first);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq_tol(us_profile_logq_at(both[i], first, "agency", 6, "firm", 4, &doc),
+                            log(firm[i]), 1e-12);
+    n = us_profile_links(both[i], "company", 7, &first);
+    ck_assert_uint_eq(n, 1);
+    ck_assert_double_eq_tol(us_profile_logq_at(both[i], first, "agency", 6, "company", 7, &doc),
+                            log(company[i]), 1e-12);
+  }
+  us_profile_doc_free(&doc);
+  unspin_profile_free(counted);
+  unspin_profile_free(plain);
+}
+END_TEST
+
 /* Malformed counted profiles name the file and line, with the line's byte
  * offset. */
 START_TEST(malformed_profiles_name_the_line) {
@@ -133,6 +168,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_add_test(tc, counted_probabilities_are_the_posterior_means);
   tcase_add_test(tc, plain_lists_are_the_priors);
+  tcase_add_test(tc, document_counts_add_to_the_profiles);
   tcase_add_test(tc, malformed_profiles_name_the_line);
   suite_add_tcase(s, tc);
   return tu_run(s);
