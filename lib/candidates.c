@@ -998,7 +998,10 @@ static int article_candidates(const unspin_engine *e, const us_word *words, uint
       rc = -1;
     else
       rc = add(c, e, words, i - 1, (uint8_t)(x.len + 1), (us_source)x.source, x.relation,
-               text.data, text.len, x.channel - e->channel.length * fabs((double)x.len - x.nwords));
+               text.data, text.len,
+               x.source == US_SRC_PROFILE /* the spinner model charges no length */
+                   ? x.channel
+                   : x.channel - e->channel.length * fabs((double)x.len - x.nwords));
   }
   us_buf_free(&text);
   return rc;
@@ -1248,10 +1251,10 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = context_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, &fills,
                                 &at, out);
     }
-    if (!rc)
-      rc = article_candidates(e, words, (uint32_t)i, from, out);
     if (!rc && e->nprofiles)
       rc = spinner_candidates(e, words, n, i, out);
+    if (!rc)
+      rc = article_candidates(e, words, (uint32_t)i, from, out);
   }
   free(fills.v);
   us_buf_free(&spun);

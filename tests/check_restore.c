@@ -207,6 +207,14 @@ START_TEST(a_key_left_standing_is_another_keys_synonym) {
   unspin_result_free(r);
   unspin_engine_free(e);
   unspin_profile_free(p);
+  /* the spinner mends the article before its synonym: "an agency" was
+   * "a company" for a spinner with company -> agency */
+  p = profile("# unspin profile 2\ncompany\t200\t199\tagency\t199\n");
+  e = restoring_engine(d, UNSPIN_ROLE_GENERAL);
+  ck_assert_int_eq(unspin_engine_add_profile(e, p), UNSPIN_OK);
+  expect_restored(e, "It joined an agency.\n", "It joined a company.\n");
+  unspin_engine_free(e);
+  unspin_profile_free(p);
   unspin_dict_free(d);
 }
 END_TEST
