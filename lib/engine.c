@@ -16,9 +16,10 @@
 #include "utf8.h"
 
 /* The channel model's defaults (log-weights); see docs/model.md.  spin,
- * keep, context, fanout_power, related1, related2 and one_sided come from bench/tune.py (leave-one-out over the clean seed
- * articles), the other relation weights from its grid checked by
- * bench/accuracy; see docs/model.md §6 for each. */
+ * keep, context, fanout_power, related1, related2 and one_sided come from
+ * bench/tune.py (leave-one-out over the clean seed articles), the other
+ * relation weights from its grid checked by bench/accuracy; see
+ * docs/model.md §6 for each. */
 static const us_channel default_channel = {
     .keep = -0.003005,                         /* log(1 - 0.003) */
     .spin = -5.809,                            /* log 0.003 */
@@ -742,7 +743,8 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
 /* One decoding pass over every sentence, copying all bytes outside
  * restored spans into r->out.  With spinner profiles, `doc` (or NULL) holds
  * what an earlier pass found of their keys, and the keys this pass's best
- * paths replace and keep are counted in `collect` (unless NULL).  The substitutions of an earlier pass,
+ * paths replace and keep are counted in `collect` (unless NULL).  The
+ * substitutions of an earlier pass,
  * `before` (or NULL), and what it kept, `seen` (or NULL), inform the
  * candidates' channel; those of this pass are added to `made` (unless
  * NULL).  With `old`, the pass that made `before`, sentences that hold none
