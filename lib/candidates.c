@@ -208,44 +208,40 @@ static double unigram(const unspin_engine *e, const char *text, size_t len) {
 }
 
 /* The spinner model's edges (docs/model.md §2): for every span of 1-4
- * joined words starting at word i, each key that a profile's spinner turns into it, with
- * log(rho_k q(span | k)).  Spinners match keys whatever the word (names and
+ * joined words starting at word i, each key that a profile's spinner turns
+ * into it, with log(rho_k q(span | k)).  Spinners match keys whatever the word (names and
  * numbers too), so every counted word may start a span. */
 static int spinner_candidates(const unspin_engine *e, const us_word *words, size_t n, size_t i,
                               us_cands *c) {
   us_buf spun = US_BUF_INIT;
   int rc = 0;
-  {
-    for (size_t len = 1; len <= US_PROFILE_MAX_WORDS && i + len <= n && !rc; len++) {
-      if (len > 1 && !words[i + len - 1].joined)
-        break;
-      if (us_join_keys(words + i, len, &spun)) {
-        rc = -1;
-        break;
-      }
-      for (size_t p = 0; p < e->nprofiles && !rc; p++) {
-        size_t first, nl = us_profile_links(e->profiles[p], spun.data, spun.len, &first);
-        for (size_t k = 0; k < nl && !rc; k++) {
-          const char *key;
-          size_t klen;
-          size_t ki;
-          us_profile_link(e->profiles[p], first + k, &key, &klen, &ki);
-          double logp = log(us_profile_rho_at(e->profiles[p], ki, key, klen, c->doc)) +
-                        us_profile_logq_at(e->profiles[p], first + k, key, klen, spun.data,
-                                           spun.len, c->doc);
-          /* a counted profile knows the source's word frequencies: the
-           * language model is rescaled to them, each word's probability
-           * times P_source(w) / P_model(w) (unigram rescaling); against
-           * keeping the span, that is the key's words' factors over the
-           * span's */
-          double src_key = us_profile_source_logp(e->profiles[p], key, klen);
-          if (src_key == src_key)
-            logp += e->lm_scale * (src_key - unigram(e, key, klen) -
-                                   us_profile_source_logp(e->profiles[p], spun.data, spun.len) +
-                                   unigram(e, spun.data, spun.len));
-          rc = add(c, e, words, (uint32_t)i, (uint8_t)len, US_SRC_PROFILE, US_REL_PROFILE, key,
-                   klen, logp);
-        }
+  for (size_t len = 1; len <= US_PROFILE_MAX_WORDS && i + len <= n && !rc; len++) {
+    if (len > 1 && !words[i + len - 1].joined)
+      break;
+    if (us_join_keys(words + i, len, &spun)) {
+      rc = -1;
+      break;
+    }
+    for (size_t p = 0; p < e->nprofiles && !rc; p++) {
+      const unspin_profile *prof = e->profiles[p];
+      size_t first, nl = us_profile_links(prof, spun.data, spun.len, &first);
+      /* a counted profile knows the source's word frequencies: the
+       * language model is rescaled to them, each word's probability times
+       * P_source(w) / P_model(w) (unigram rescaling); against keeping the
+       * span, that is the key's words' factors over the span's */
+      double src_span = nl ? us_profile_source_logp(prof, spun.data, spun.len) : NAN;
+      double uni_span = src_span == src_span ? unigram(e, spun.data, spun.len) : 0;
+      for (size_t k = 0; k < nl && !rc; k++) {
+        const char *key;
+        size_t klen, ki;
+        us_profile_link(prof, first + k, &key, &klen, &ki);
+        double logp = log(us_profile_rho_at(prof, ki, key, klen, c->doc)) +
+                      us_profile_logq_at(prof, first + k, key, klen, spun.data, spun.len, c->doc);
+        if (src_span == src_span)
+          logp += e->lm_scale * (us_profile_source_logp(prof, key, klen) - unigram(e, key, klen) -
+                                 src_span + uni_span);
+        rc = add(c, e, words, (uint32_t)i, (uint8_t)len, US_SRC_PROFILE, US_REL_PROFILE, key, klen,
+                 logp);
       }
     }
   }
@@ -1203,16 +1199,21 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
       fills.v[nfills - 1].bracketed |= fills.v[i].bracketed;
   }
   fills.n = nfills;
+  /* a profile's table is the spinner model's: the thesauri and morphology
+   * are only the prior of a spinner nobody has described */
+  const int lists = !e->nprofiles;
   for (size_t i = 0; i < n && !rc; i++) {
     size_t from = out->n;
     rc = add(out, e, words, (uint32_t)i, 1, US_SRC_IDENTITY, 0, words[i].key, words[i].len,
-             e->nprofiles ? spinner_keep(e, &words[i], out->doc) : e->channel.keep);
+             lists ? e->channel.keep : spinner_keep(e, &words[i], out->doc));
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
     const struct us_word_cached *hit =
-        words[i].spinnable ? cache_find(&out->cache, words[i].key, words[i].len) : NULL;
+        lists && words[i].spinnable ? cache_find(&out->cache, words[i].key, words[i].len) : NULL;
     int nst = 0;
-    if (hit) {
+    if (!lists) {
+      /* no word lists read: no stems wanted */
+    } else if (hit) {
       nst = hit->nstems;
       if (us_buf_append(&stems, out->cache.text.data + hit->stems_off, hit->stems_len))
         rc = -1;
@@ -1232,12 +1233,9 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         break;
       }
       size_t lexical = out->n;
-      if (e->nprofiles) {
-        /* a profile's table is the spinner model's: the thesauri are
-         * only the prior of a spinner nobody has described */
-      } else if (len == 1 && hit) {
+      if (lists && len == 1 && hit) {
         rc = cache_replay(out, hit, (uint32_t)i);
-      } else {
+      } else if (lists) {
         rc = list_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
         if (!rc)
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
@@ -1251,7 +1249,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
         rc = context_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, &fills,
                                 &at, out);
     }
-    if (!rc && e->nprofiles)
+    if (!rc && !lists)
       rc = spinner_candidates(e, words, n, i, out);
     if (!rc)
       rc = article_candidates(e, words, (uint32_t)i, from, out);

@@ -78,6 +78,12 @@ int us_pairs_add(us_pairs *p, const char *spun, size_t spun_len, const char *ori
   return 0;
 }
 
+size_t us_pairs_count(const us_pairs *p, const char *spun, size_t spun_len, const char *orig,
+                      size_t orig_len) {
+  const struct us_pair *x = find(p, spun, spun_len, orig, orig_len, NULL);
+  return x ? x->count : 0;
+}
+
 size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, const char *orig,
                           size_t orig_len, size_t token) {
   const struct us_pair *x = find(p, spun, spun_len, orig, orig_len, NULL);

@@ -36,6 +36,10 @@ typedef struct us_pairs {
 int us_pairs_add(us_pairs *p, const char *spun, size_t spun_len, const char *orig,
                  size_t orig_len, size_t token);
 
+/* How many times the pair was made. */
+size_t us_pairs_count(const us_pairs *p, const char *spun, size_t spun_len, const char *orig,
+                      size_t orig_len);
+
 /* How many times the pair was made at tokens other than `token`. */
 size_t us_pairs_elsewhere(const us_pairs *p, const char *spun, size_t spun_len, const char *orig,
                           size_t orig_len, size_t token);

@@ -831,7 +831,7 @@ static int review_pass(const unspin_engine *e, const unspin_result *r, const us_
                       "", 0, i);
   for (size_t i = 0; i < made->n && !rc; i++) {
     const struct us_pair *x = &made->entry[i];
-    if (us_pairs_elsewhere(&originals, made->text.data + x->off, x->spun_len, "", 0, SIZE_MAX) > 1)
+    if (us_pairs_count(&originals, made->text.data + x->off, x->spun_len, "", 0) > 1)
       for (size_t k = x->last; k; k = made->at[k - 1].next)
         seen->redo[made->at[k - 1].token] = 1;
   }
@@ -903,6 +903,9 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, &doc, &found))
       goto done;
   }
+  /* the later passes decode with the counts the last EM pass used, so that
+   * only what they are for (the raised prior, the consistency pairs)
+   * differs from the pass that made the verdict */
   const us_profile_doc *counts = e->nprofiles ? &doc : NULL;
   estimate_rate(e, r);
   if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {

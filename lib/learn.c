@@ -135,15 +135,16 @@ static int add_rec(unspin_learner *l, const char *key, size_t klen, const char *
  * line each stands on. */
 typedef struct words {
   us_buf keys;
-  size_t *off;
-  uint32_t *line;
+  struct word_at {
+    size_t off;    /* its key in keys */
+    uint32_t line; /* the line it stands on, from 0 */
+  } *v;
   size_t n, cap, lines;
 } words;
 
 static void words_free(words *w) {
   us_buf_free(&w->keys);
-  free(w->off);
-  free(w->line);
+  free(w->v);
 }
 
 static unspin_status read_words(const char *text, size_t len, const char *name, words *w,
@@ -156,24 +157,18 @@ static unspin_status read_words(const char *text, size_t len, const char *name, 
     return st;
   size_t at = 0;
   uint32_t line = 0;
-  size_t cap = 0;
   for (size_t i = 0; i < t.n && st == UNSPIN_OK; i++) {
     for (; at < t.v[i].start; at++)
       line += text[at] == '\n';
     if (!us_token_counts(&t.v[i]))
       continue;
-    size_t *o = us_grow(w->off, &w->cap, w->n + 1, sizeof *o, 256);
-    uint32_t *ln = o ? us_grow(w->line, &cap, w->n + 1, sizeof *ln, 256) : NULL;
-    if (o)
-      w->off = o;
-    if (ln)
-      w->line = ln;
-    if (!o || !ln) {
+    struct word_at *v = us_grow(w->v, &w->cap, w->n + 1, sizeof *v, 256);
+    if (!v) {
       st = us_nomem(err);
       break;
     }
-    w->off[w->n] = w->keys.len;
-    w->line[w->n++] = line;
+    w->v = v;
+    w->v[w->n++] = (struct word_at){w->keys.len, line};
     if (us_normalize_key(text + t.v[i].start, t.v[i].end - t.v[i].start, &w->keys) ||
         us_buf_putc(&w->keys, '\0'))
       st = us_nomem(err);
@@ -185,7 +180,7 @@ static unspin_status read_words(const char *text, size_t len, const char *name, 
   return st;
 }
 
-static const char *word(const words *w, size_t i) { return w->keys.data + w->off[i]; }
+static const char *word(const words *w, size_t i) { return w->keys.data + w->v[i].off; }
 
 static int same_word(const words *a, size_t i, const words *b, size_t j) {
   return !strcmp(word(a, i), word(b, j));
@@ -400,11 +395,12 @@ unspin_status unspin_learner_add_pair(unspin_learner *l, const char *orig, size_
   int fail = 0;
   if (o.lines == s.lines) { /* line i against line i */
     for (size_t i = 0, j = 0; (i < o.n || j < s.n) && !fail;) {
-      uint32_t line = i < o.n && (j >= s.n || o.line[i] <= s.line[j]) ? o.line[i] : s.line[j];
+      uint32_t line =
+          i < o.n && (j >= s.n || o.v[i].line <= s.v[j].line) ? o.v[i].line : s.v[j].line;
       size_t i1 = i, j1 = j;
-      while (i1 < o.n && o.line[i1] == line)
+      while (i1 < o.n && o.v[i1].line == line)
         i1++;
-      while (j1 < s.n && s.line[j1] == line)
+      while (j1 < s.n && s.v[j1].line == line)
         j1++;
       fail = align(l, &d, &o, i, i1, &s, j, j1, &tmp);
       i = i1;

@@ -2,8 +2,9 @@
  * probability that the spinner replaces it and a distribution over its
  * synonyms (docs/profile-format.md, docs/model.md §2).
  *
- * Two formats.  A plain list, "key|syn1|syn2|..." one group per line, means
- * "replaced always, synonyms uniform".  A counted profile starts with the
+ * Two formats.  A plain list, "key|syn1|syn2|..." one group per line, has
+ * no counts: the priors' means (rho 1/2, synonyms uniform) until a
+ * document's own counts join them.  A counted profile starts with the
  * line "# unspin profile 2" and holds one key per line with its counts,
  * tab-separated: key, occurrences, replaced, then synonym and count pairs;
  * the probabilities are estimated from the counts with Beta and Dirichlet
@@ -17,6 +18,7 @@
 #include <string.h>
 
 #include "buffer.h"
+#include "dict_format.h"
 #include "error.h"
 #include "ngram_count.h"
 #include "normalize.h"
@@ -92,18 +94,11 @@ static size_t intern(unspin_profile *p, const char *s, size_t len) {
 }
 
 /* Keys are added unsorted while parsing (a key may come back on a later
- * line: its counts add); a linear index keeps parsing O(n log n). */
+ * line: its counts add); a hash index finds them meanwhile. */
 typedef struct key_index {
   size_t *slot; /* key index + 1, 0 empty */
   size_t nslots;
 } key_index;
-
-static uint64_t phrase_hash(const char *s, size_t len) {
-  uint64_t h = 1469598103934665603ull;
-  for (size_t i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-  return h;
-}
 
 static int index_grow(key_index *ix, const unspin_profile *p) {
   size_t n = ix->nslots ? 2 * ix->nslots : 256;
@@ -111,7 +106,7 @@ static int index_grow(key_index *ix, const unspin_profile *p) {
   if (!slot)
     return -1;
   for (size_t i = 0; i < p->nkeys; i++) {
-    size_t s = phrase_hash(p->pool.data + p->keys[i].off, p->keys[i].len) & (n - 1);
+    size_t s = us_word_hash(p->pool.data + p->keys[i].off, p->keys[i].len) & (n - 1);
     while (slot[s])
       s = (s + 1) & (n - 1);
     slot[s] = i + 1;
@@ -127,7 +122,7 @@ static int index_grow(key_index *ix, const unspin_profile *p) {
 static size_t key_of(unspin_profile *p, key_index *ix, const char *k, size_t len) {
   if ((p->nkeys + 1) * 2 > ix->nslots && index_grow(ix, p))
     return SIZE_MAX;
-  size_t s = phrase_hash(k, len) & (ix->nslots - 1);
+  size_t s = us_word_hash(k, len) & (ix->nslots - 1);
   for (; ix->slot[s]; s = (s + 1) & (ix->nslots - 1)) {
     const key_entry *e = &p->keys[ix->slot[s] - 1];
     if (e->len == len && !memcmp(p->pool.data + e->off, k, len))
@@ -463,9 +458,9 @@ double us_profile_rho_at(const unspin_profile *p, size_t at, const char *key, si
   const key_entry *k = &p->keys[at];
   double r = k->r, n = k->n;
   if (doc) {
-    double dr = (double)us_pairs_elsewhere(&doc->replaced, "", 0, key, len, SIZE_MAX);
+    double dr = (double)us_pairs_count(&doc->replaced, "", 0, key, len);
     r += dr;
-    n += dr + (double)us_pairs_elsewhere(&doc->kept, "", 0, key, len, SIZE_MAX);
+    n += dr + (double)us_pairs_count(&doc->kept, "", 0, key, len);
   }
   double rho = (r + US_PROFILE_BETA_A) / (n + US_PROFILE_BETA_A + US_PROFILE_BETA_B);
   return rho > 1 - US_PROFILE_EPS ? 1 - US_PROFILE_EPS : rho;
@@ -477,8 +472,8 @@ double us_profile_logq_at(const unspin_profile *p, size_t i, const char *key, si
   if (!doc)
     return l->logq;
   const key_entry *k = &p->keys[l->key];
-  double c = l->count + (double)us_pairs_elsewhere(&doc->links, spun, slen, key, klen, SIZE_MAX);
-  double r = k->rsum + (double)us_pairs_elsewhere(&doc->replaced, "", 0, key, klen, SIZE_MAX);
+  double c = l->count + (double)us_pairs_count(&doc->links, spun, slen, key, klen);
+  double r = k->rsum + (double)us_pairs_count(&doc->replaced, "", 0, key, klen);
   return log((c + US_PROFILE_DIRICHLET) / (r + US_PROFILE_DIRICHLET * k->m));
 }
 
