@@ -360,8 +360,9 @@ UNSPIN_EXPORT unspin_status unspin_learner_new(unspin_learner **out, unspin_erro
 /** Adds an original (`orig`, `olen` bytes) and its spun copy; the names
  * (may be NULL) appear in error messages.  Invalid UTF-8 or a NUL byte
  * gives UNSPIN_ERR_FORMAT naming the text and byte offset; a pair whose
- * lines do not correspond and that is too long to align as a whole gives
- * UNSPIN_ERR_LIMIT; the learner is unchanged by either.  After
+ * lines do not correspond and that is too long to align as a whole, or one
+ * of whose lines is too long to align, gives UNSPIN_ERR_LIMIT; the learner
+ * is unchanged by either.  After
  * UNSPIN_ERR_NOMEM it may hold part of the pair's counts: free it. */
 UNSPIN_EXPORT unspin_status unspin_learner_add_pair(unspin_learner *l, const char *orig, size_t olen,
                                                     const char *orig_name, const char *spun,

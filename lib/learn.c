@@ -19,7 +19,8 @@
 #include "utf8.h"
 
 /* The largest alignment table (words of the original times words of the
- * copy) for documents whose lines do not correspond one to one. */
+ * copy): a document whose lines do not correspond one to one, or one line
+ * of a document whose lines do. */
 #define MAX_CELLS ((size_t)16 << 20)
 
 /* A count record: a key's totals (occurrences a, replacements b) or one of
@@ -200,6 +201,7 @@ typedef struct doc_pairs {
   us_buf text;      /* key NUL synonym NUL, per pair */
   size_t *at;       /* pair starts in text */
   size_t n, cap;
+  size_t skipped;   /* blocks too long to split */
 } doc_pairs;
 
 static int doc_add(doc_pairs *d, const words *o, size_t oa, size_t ob, const words *s, size_t sa,
@@ -210,7 +212,9 @@ static int doc_add(doc_pairs *d, const words *o, size_t oa, size_t ob, const wor
   d->at = v;
   d->at[d->n++] = d->text.len;
   return join(o, oa, ob, tmp) || us_buf_append(&d->text, tmp->data, tmp->len + 1) ||
-         join(s, sa, sb, tmp) || us_buf_append(&d->text, tmp->data, tmp->len + 1);
+                 join(s, sa, sb, tmp) || us_buf_append(&d->text, tmp->data, tmp->len + 1)
+             ? -1
+             : 0;
 }
 
 /* A differing block, original words [oa, ob) against spun [sa, sb), both
@@ -218,7 +222,7 @@ static int doc_add(doc_pairs *d, const words *o, size_t oa, size_t ob, const wor
  * "financial support"), other blocks of at most US_PROFILE_MAX_WORDS words a
  * side are one phrase pair ("12 months" for "year"); longer ones are too
  * ambiguous to split and are counted as skipped. */
-static int block(unspin_learner *l, doc_pairs *d, const words *o, size_t oa, size_t ob,
+static int block(doc_pairs *d, const words *o, size_t oa, size_t ob,
                  const words *s, size_t sa, size_t sb, us_buf *tmp) {
   size_t lo = ob - oa, ls = sb - sa;
   if (lo == ls && lo > 1) {
@@ -228,7 +232,7 @@ static int block(unspin_learner *l, doc_pairs *d, const words *o, size_t oa, siz
     return 0;
   }
   if (lo > US_PROFILE_MAX_WORDS || ls > US_PROFILE_MAX_WORDS) {
-    l->skipped++;
+    d->skipped++;
     return 0;
   }
   return doc_add(d, o, oa, ob, s, sa, sb, tmp);
@@ -237,10 +241,14 @@ static int block(unspin_learner *l, doc_pairs *d, const words *o, size_t oa, siz
 /* Aligns original words [o0, o1) with spun words [s0, s1) (a longest
  * common subsequence) and adds the blocks between matches.  A block with
  * words on one side only grows by the matched word before it, or after it
- * at the start ("whether or not" for "whether"). */
-static int align(unspin_learner *l, doc_pairs *d, const words *o, size_t o0, size_t o1,
+ * at the start ("whether or not" for "whether").  Returns 0, -1 when
+ * memory runs out, or 1 (nothing added) when the table would exceed
+ * MAX_CELLS. */
+static int align(doc_pairs *d, const words *o, size_t o0, size_t o1,
                  const words *s, size_t s0, size_t s1, us_buf *tmp) {
   size_t n = o1 - o0, m = s1 - s0;
+  if (n && m && n > MAX_CELLS / m)
+    return 1;
   uint32_t *t = calloc((n + 1) * (m + 1), sizeof *t);
   size_t *mo = malloc((n < m ? n : m) * sizeof *mo + 1), *ms = malloc((n < m ? n : m) * sizeof *ms + 1);
   int rc = -1;
@@ -296,7 +304,7 @@ static int align(unspin_learner *l, doc_pairs *d, const words *o, size_t o0, siz
         continue; /* nothing to attach a lone insertion to */
       }
     }
-    rc = block(l, d, o, oa, ob, s, sa, sb, tmp);
+    rc = block(d, o, oa, ob, s, sa, sb, tmp);
   }
 done:
   free(t);
@@ -402,27 +410,33 @@ unspin_status unspin_learner_add_pair(unspin_learner *l, const char *orig, size_
         i1++;
       while (j1 < s.n && s.v[j1].line == line)
         j1++;
-      fail = align(l, &d, &o, i, i1, &s, j, j1, &tmp);
+      fail = align(&d, &o, i, i1, &s, j, j1, &tmp);
+      if (fail > 0) {
+        st = us_fail(err, UNSPIN_ERR_LIMIT, -1,
+                     "%s and %s: line %lu is too long (%zu and %zu words) to align", orig_name,
+                     spun_name, (unsigned long)line + 1, i1 - i, j1 - j);
+        goto done;
+      }
       i = i1;
       j = j1;
     }
-  } else if (o.n && s.n && o.n > MAX_CELLS / s.n) {
+  } else if ((fail = align(&d, &o, 0, o.n, &s, 0, s.n, &tmp)) > 0) {
     st = us_fail(err, UNSPIN_ERR_LIMIT, -1,
                  "%s and %s: their lines do not correspond (%zu and %zu lines) and they are too "
                  "long (%zu and %zu words) to align as a whole",
                  orig_name, spun_name, o.lines, s.lines, o.n, s.n);
     goto done;
-  } else {
-    fail = align(l, &d, &o, 0, o.n, &s, 0, s.n, &tmp);
   }
   /* every word of the original: its occurrences in the source, whether the
    * spinner replaces it or not (the source's unigram counts) */
   for (size_t i = 0; i < o.n && !fail; i++)
     fail = add_rec(l, word(&o, i), strlen(word(&o, i)), "", 0, 1, 1, 0);
-  if (fail || record_doc(l, &d, &o))
+  if (fail || record_doc(l, &d, &o)) {
     st = us_nomem(err);
-  else
+  } else {
     l->pairs++;
+    l->skipped += d.skipped;
+  }
 done:
   words_free(&o);
   words_free(&s);

@@ -136,7 +136,7 @@ END_TEST
 
 /* Bad text names its file and offset and leaves the learner unchanged; a
  * plain list cannot be merged (it has no counts); a pair too long to align
- * as a whole is refused. */
+ * as a whole, or with a line too long to align, is refused. */
 START_TEST(errors_name_the_input) {
   unspin_learner *l;
   unspin_error err;
@@ -164,6 +164,20 @@ START_TEST(errors_name_the_input) {
   ck_assert_int_eq(unspin_learner_add_pair(l, o, n, "long.txt", s, n, "long-spun.txt", &err),
                    UNSPIN_ERR_LIMIT);
   ck_assert_ptr_nonnull(strstr(err.message, "long.txt and long-spun.txt"));
+  /* lines that correspond, one of them too long for its own alignment; the
+   * first line's block, too long to split, is not counted either */
+  static const char first_o[] = "a b c d e f\n", first_s[] = "u v w x y\n";
+  char *o2 = malloc(n + 16), *s2 = malloc(n + 16);
+  memcpy(o2, first_o, 12);
+  memcpy(o2 + 12, o, n);
+  memcpy(s2, first_s, 10);
+  memcpy(s2 + 10, o, n);
+  ck_assert_int_eq(unspin_learner_add_pair(l, o2, n + 12, "o.txt", s2, n + 10, "s.txt", &err),
+                   UNSPIN_ERR_LIMIT);
+  ck_assert_str_eq(err.message, "o.txt and s.txt: line 2 is too long (4200 and 4200 words) to align");
+  ck_assert_uint_eq(unspin_learner_skipped(l), 0);
+  free(o2);
+  free(s2);
   free(o);
   free(s);
   ck_assert_uint_eq(unspin_learner_pairs(l), 0);
