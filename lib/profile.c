@@ -259,21 +259,26 @@ static int parse_counted(unspin_profile *p, key_index *ix, const char *s, size_t
   return 0;
 }
 
+/* log q(s | k) from counts: the key became s c times of its r replacements
+ * over its m synonyms, under the Dirichlet prior (uniform without counts). */
+static double logq_of(double c, double r, unsigned m) {
+  return log((c + US_PROFILE_DIRICHLET) / (r + US_PROFILE_DIRICHLET * m));
+}
+
 /* Sorts keys and links, merges repeated links, and sets the probabilities:
  * rho_k = (r + a) / (n + a + b) and q(s | k) = (c + g) / (r + g m) from
  * counts (m: the key's synonyms); a plain list has no counts, which gives
  * the priors' own means, rho 1/2 and q uniform (docs/model.md §2 says why
- * not "replaced always"); rho is at most 1 - eps. */
+ * not "replaced always"); rho is at most 1 - eps.  Keys' m and rsum start
+ * at 0 (key_of). */
 static int finish(unspin_profile *p) {
   size_t nmax = p->nkeys > p->nlinks ? p->nkeys : p->nlinks;
   sortref *v = malloc((nmax ? nmax : 1) * sizeof *v);
   size_t *where = malloc((p->nkeys ? p->nkeys : 1) * sizeof *where);
   key_entry *keys = malloc((p->nkeys ? p->nkeys : 1) * sizeof *keys);
   link *links = malloc((p->nlinks ? p->nlinks : 1) * sizeof *links);
-  double *rsum = calloc(p->nkeys ? p->nkeys : 1, sizeof *rsum);
-  unsigned *m = calloc(p->nkeys ? p->nkeys : 1, sizeof *m);
   int rc = -1;
-  if (!v || !where || !keys || !links || !rsum || !m)
+  if (!v || !where || !keys || !links)
     goto done;
   for (size_t i = 0; i < p->nkeys; i++)
     v[i] = (sortref){p->pool.data + p->keys[i].off, p->keys[i].len, i, NULL, 0};
@@ -305,8 +310,8 @@ static int finish(unspin_profile *p) {
     memcpy(p->links, links, n * sizeof *links);
   p->nlinks = n;
   for (size_t i = 0; i < n; i++) {
-    m[p->links[i].key]++;
-    rsum[p->links[i].key] += p->links[i].count;
+    p->keys[p->links[i].key].m++;
+    p->keys[p->links[i].key].rsum += p->links[i].count;
   }
   for (size_t i = 0; i < p->nkeys; i++) {
     key_entry *k = &p->keys[i];
@@ -314,16 +319,11 @@ static int finish(unspin_profile *p) {
       p->words += k->n;
       p->vocab++;
     }
-    k->rho = m[i] ? us_profile_rho_at(p, i, NULL, 0, NULL) : 0; /* no synonyms: no key */
-    k->rsum = rsum[i];
-    k->m = m[i];
+    k->rho = k->m ? us_profile_rho_at(p, i, NULL, 0, NULL) : 0; /* no synonyms: no key */
   }
   for (size_t i = 0; i < n; i++) {
     link *l = &p->links[i];
-    size_t k = l->key;
-    double q = p->counted ? (l->count + US_PROFILE_DIRICHLET) / (rsum[k] + US_PROFILE_DIRICHLET * m[k])
-                          : 1.0 / m[k];
-    l->logq = log(q);
+    l->logq = logq_of(l->count, p->keys[l->key].rsum, p->keys[l->key].m);
   }
   rc = 0;
 done:
@@ -331,8 +331,6 @@ done:
   free(where);
   free(keys);
   free(links);
-  free(rsum);
-  free(m);
   return rc;
 }
 
@@ -472,9 +470,8 @@ double us_profile_logq_at(const unspin_profile *p, size_t i, const char *key, si
   if (!doc)
     return l->logq;
   const key_entry *k = &p->keys[l->key];
-  double c = l->count + (double)us_pairs_count(&doc->links, spun, slen, key, klen);
-  double r = k->rsum + (double)us_pairs_count(&doc->replaced, "", 0, key, klen);
-  return log((c + US_PROFILE_DIRICHLET) / (r + US_PROFILE_DIRICHLET * k->m));
+  return logq_of(l->count + (double)us_pairs_count(&doc->links, spun, slen, key, klen),
+                 k->rsum + (double)us_pairs_count(&doc->replaced, "", 0, key, klen), k->m);
 }
 
 double us_profile_rho(const unspin_profile *p, const char *key, size_t len,
