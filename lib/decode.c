@@ -267,7 +267,12 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     size_t hist_end = at;
     at += chosen->nwords;
     double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
+    unsigned lens = 0; /* the span lengths that candidates starting here have */
+    for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++)
+      lens |= 1u << c->v[k].len;
     for (uint8_t len = 1; len <= US_MAX_SPAN && i + len <= n; len++) {
+      if (!(lens & (1u << len)))
+        continue; /* nothing competes with keeping these words */
       /* the path words after the span, and keeping its words as they are */
       size_t after = hist_end;
       while (after < npw && pw[after].at < i + len)
