@@ -115,7 +115,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   size_t nwords = 1;
   for (size_t i = 0; i < tlen; i++)
     nwords += text[i] == ' ';
-  if (nwords > US_MAX_SPAN ||
+  if (nwords > (generic ? US_LIST_SPAN : US_MAX_SPAN) ||
       (generic && (not_minimal(words + start, len, text, tlen, nwords) ||
                                   (len == 1 && spelling_variant(words[start].key,
                                                                 words[start].len, text, tlen)))))
@@ -983,7 +983,8 @@ static int article_candidates(const unspin_engine *e, const us_word *words, uint
   int rc = 0;
   for (size_t k = from, end = c->n; k < end && !rc; k++) {
     us_cand x = c->v[k];
-    if (x.source == US_SRC_IDENTITY || x.len == US_MAX_SPAN || x.nwords == US_MAX_SPAN)
+    size_t most = x.source == US_SRC_PROFILE ? US_MAX_SPAN : US_LIST_SPAN;
+    if (x.source == US_SRC_IDENTITY || x.len == most || x.nwords == most)
       continue;
     const char *want = article_for(e, c->text.data + x.text_off, x.text_len);
     if (!want || (strlen(want) == art->len && !memcmp(want, art->key, art->len)))
