@@ -28,6 +28,8 @@ static const char usage_text[] =
     "       unspin learn -o PROFILE --pairs ORIG SPUN [ORIG SPUN...]\n"
     "       unspin learn -o PROFILE --pairs-from LIST\n"
     "       unspin learn -o PROFILE --merge PROFILE...\n"
+    "       unspin learn [-o PROFILE] [--stats-out STATS] [--stats-in STATS]...\n"
+    "                    [-d DICT]... [--no-default-dict] [SPUN...]\n"
     "\n"
     "Restores text that an article spinner rewrote with synonyms.  Each FILE\n"
     "(or standard input) is written to standard output in turn.\n"
@@ -44,7 +46,9 @@ static const char usage_text[] =
     "                       exit 0 if all are clean, 1 if any is spun\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
     "      --always         restore every file, also those the verdict calls clean\n"
-    "                       (by default a clean file is written out unchanged)\n"
+    "                       (by default a clean file is written out unchanged,\n"
+    "                       which a line on standard error says)\n"
+    "  -q, --quiet          no such line\n"
     "      --profile FILE   a spinner's table: a profile from learn, or a plain list\n"
     "                       key|syn1|syn2|... (repeatable; docs/profile-format.md)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
@@ -62,12 +66,17 @@ static const char usage_text[] =
     "merge combines dictionaries; lookup prints n-gram counts.  learn estimates a\n"
     "spinner's table from originals and their spun copies (--pairs, or a LIST of\n"
     "ORIG<TAB>SPUN lines) and writes it as a counted profile; learn --merge adds\n"
-    "up profiles learned on shards.\n"
+    "up profiles learned on shards.  learn SPUN... estimates it from spun text\n"
+    "alone, by EM against the general model and word lists; --stats-out writes\n"
+    "the texts' statistics instead, and --stats-in adds statistics of shards.\n"
     "\n"
     "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
     "a file is spun, 2 on error.\n";
 
 static const char *prog = "unspin";
+/* -q: no note on standard error when the verdict leaves a file unchanged;
+ * judged: there is a verdict (a dictionary or profile is loaded) */
+static int quiet, judged;
 
 static int fail(const char *file, const char *msg) {
   if (file)
@@ -255,6 +264,7 @@ typedef struct file_totals {
   size_t tokens, invalid, windows;
   int64_t first_invalid;
   int spun_window;
+  size_t restored; /* spans restored over the windows */
 } file_totals;
 
 /* Analyses window [off, off + len) of a file and writes its output. */
@@ -277,6 +287,7 @@ static int restore_window(const unspin_engine *engine, const char *path, out_mod
   t->weighted_score += unspin_result_score(res) * (double)n;
   t->tokens += n;
   t->spun_window |= unspin_result_is_spun(res);
+  t->restored += unspin_result_restored_count(res);
   int rc = 0;
   if (mode != OUT_DETECT) {
     /* JSON: one object per window, named FILE@OFFSET after the first */
@@ -293,7 +304,7 @@ static int restore_window(const unspin_engine *engine, const char *path, out_mod
 /* Restores one file window by window (WINDOW bytes at a time, cut
  * at paragraph or line ends), so memory does not grow with the file. */
 static int restore_file(const unspin_engine *engine, const char *path, out_mode mode,
-                        int *spun) {
+                        int always, int *spun) {
   FILE *f;
   if (open_input(path, &f))
     return EXIT_ERROR;
@@ -335,6 +346,12 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
             "%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
             "passed through unchanged)\n",
             prog, path, (long long)t.first_invalid, t.invalid, t.invalid == 1 ? "" : "s");
+  if ((mode == OUT_TEXT || mode == OUT_DIFF) && judged && !t.spun_window && !always && !quiet)
+    fprintf(stderr,
+            "%s: %s: judged clean (estimated share of spun words %.3f); written out "
+            "unchanged (--always restores it anyway)\n",
+            prog, strcmp(path, "-") ? path : "(standard input)",
+            t.tokens ? t.weighted_score / (double)t.tokens : 0.0);
   if (mode != OUT_DETECT)
     return 0;
   /* the file's score: its windows' scores weighted by their tokens */
@@ -419,7 +436,8 @@ static int cmd_restore(int argc, char **argv) {
       {"hunspell", required_argument, NULL, 'H'},  {"detect", no_argument, NULL, 'D'},
       {"wordnet", required_argument, NULL, 'W'},  {"always", no_argument, NULL, 'A'},
       {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
-      {"version", no_argument, NULL, 'V'},    {NULL, 0, NULL, 0}};
+      {"version", no_argument, NULL, 'V'},    {"quiet", no_argument, NULL, 'q'},
+      {NULL, 0, NULL, 0}};
   unspin_options opts;
   unspin_options_init(&opts);
   dict_list dicts = {0};
@@ -430,8 +448,9 @@ static int cmd_restore(int argc, char **argv) {
   int use_default = 1, c, rc = 0, spun = 0;
   out_mode mode = OUT_TEXT;
   const char *hunspell = UNSPIN_HUNSPELL_DICT, *wordnet = UNSPIN_WORDNET_DIR;
-  while ((c = getopt_long(argc, argv, "d:hV", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "d:hVq", longopts, NULL)) != -1) {
     switch (c) {
+    case 'q': quiet = 1; break;
     case 'd':
       if ((rc = load_dict(&dicts, optarg)))
         goto done;
@@ -493,10 +512,12 @@ static int cmd_restore(int argc, char **argv) {
       rc = fail(NULL, "too many profiles");
   for (size_t i = 0; i < nparams && !rc; i++)
     rc = set_param(engine, params[i]);
+  int always = !!(opts.flags & UNSPIN_OPT_RESTORE_CLEAN);
+  judged = dicts.n || nprofiles;
   if (optind == argc && !rc)
-    rc = restore_file(engine, "-", mode, &spun);
+    rc = restore_file(engine, "-", mode, always, &spun);
   for (int i = optind; i < argc && !rc; i++)
-    rc = restore_file(engine, argv[i], mode, &spun);
+    rc = restore_file(engine, argv[i], mode, always, &spun);
   unspin_engine_free(engine);
   if (!rc)
     rc = finish_output();
@@ -725,24 +746,114 @@ static int read_pair_list(const char *list, char ***v, size_t *n) {
   return rc;
 }
 
+static void report_iteration(void *ctx, int iter, double ll) {
+  (void)ctx;
+  fprintf(stderr, "%s: learn: iteration %d: log-likelihood %.6g\n", prog, iter, ll);
+}
+
+/* learn from spun text alone: the general model and word lists as the
+ * prior, EM over the texts' (and --stats-in) statistics. */
+static int learn_spun(const char *out, const char *stats_out, char **stats_in, size_t nstats,
+                      char **files, size_t nfiles, const char **params, size_t nparams,
+                      const char **dict_paths, size_t ndict_paths, int use_default) {
+  dict_list dicts = {0};
+  const char *def = use_default ? default_dict_path() : NULL;
+  unspin_engine *engine = NULL;
+  unspin_spun_learner *l = NULL;
+  unspin_error err;
+  int rc = 0;
+  for (size_t i = 0; i < ndict_paths && !rc; i++)
+    rc = load_dict(&dicts, dict_paths[i]);
+  if (!rc && def)
+    rc = load_dict(&dicts, def);
+  if (!rc && def)
+    rc = load_sibling_model(&dicts, def);
+  if (!rc && !dicts.n)
+    rc = fail(NULL, "learning from spun text needs a dictionary (-d DICT or the default)");
+  if (!rc && unspin_engine_new(&engine, NULL, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  for (size_t i = 0; i < dicts.n && !rc; i++)
+    if (unspin_engine_add_dict(engine, dicts.v[i], UNSPIN_ROLE_GENERAL) != UNSPIN_OK)
+      rc = fail(NULL, "too many dictionaries");
+  if (!rc && *UNSPIN_HUNSPELL_DICT)
+    rc = load_hunspell(engine, UNSPIN_HUNSPELL_DICT);
+  if (!rc && *UNSPIN_WORDNET_DIR)
+    rc = load_exceptions(engine, UNSPIN_WORDNET_DIR);
+  for (size_t i = 0; i < nparams && !rc; i++)
+    rc = set_param(engine, params[i]);
+  if (!rc && unspin_spun_learner_new(&l, engine, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  for (size_t i = 0; i < nstats && !rc; i++) {
+    char *data;
+    size_t len;
+    if ((rc = read_input(stats_in[i], &data, &len)))
+      break;
+    if (unspin_spun_learner_add_stats(l, data, len, stats_in[i], &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+    free(data);
+  }
+  for (size_t i = 0; i < nfiles && !rc; i++) {
+    char *data;
+    size_t len;
+    progress(i, nfiles);
+    if ((rc = read_input(files[i], &data, &len)))
+      break;
+    if (unspin_spun_learner_add_text(l, data, len, files[i], &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+    free(data);
+  }
+  if (nfiles) {
+    progress(nfiles, nfiles);
+    progress_end();
+  }
+  if (!rc && stats_out && unspin_spun_learner_write_stats(l, stats_out, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  if (!rc && out && unspin_spun_learner_run(l, 100, report_iteration, NULL, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  if (!rc && out && unspin_spun_learner_write(l, out, &err) != UNSPIN_OK)
+    rc = fail(NULL, err.message);
+  unspin_spun_learner_free(l);
+  unspin_engine_free(engine);
+  free_dicts(&dicts);
+  return rc;
+}
+
 static int cmd_learn(int argc, char **argv) {
   static const struct option longopts[] = {{"output", required_argument, NULL, 'o'},
                                            {"pairs", no_argument, NULL, 'p'},
                                            {"pairs-from", required_argument, NULL, 'l'},
                                            {"merge", no_argument, NULL, 'm'},
+                                           {"stats-out", required_argument, NULL, 'S'},
+                                           {"stats-in", required_argument, NULL, 'I'},
+                                           {"param", required_argument, NULL, 'P'},
+                                           {"dict", required_argument, NULL, 'd'},
+                                           {"no-default-dict", no_argument, NULL, 'n'},
                                            {NULL, 0, NULL, 0}};
-  const char *out = NULL;
+  const char *dict_paths[UNSPIN_MAX_DICTS];
+  size_t ndict_paths = 0;
+  int use_default = 1;
+  const char *out = NULL, *stats_out = NULL, *params[32];
   int pairs = 0, merge = 0, c, rc = 0;
-  char **files = NULL;
-  size_t nfiles = 0;
+  char **files = NULL, *stats_in[64];
+  size_t nfiles = 0, nstats = 0, nparams = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:d:", longopts, NULL)) != -1) {
     if (c == 'o')
       out = optarg;
     else if (c == 'p')
       pairs = 1;
     else if (c == 'm')
       merge = 1;
+    else if (c == 'S')
+      stats_out = optarg;
+    else if (c == 'I' && nstats < sizeof stats_in / sizeof *stats_in)
+      stats_in[nstats++] = optarg;
+    else if (c == 'P' && nparams < sizeof params / sizeof *params)
+      params[nparams++] = optarg;
+    else if (c == 'd' && ndict_paths < UNSPIN_MAX_DICTS)
+      dict_paths[ndict_paths++] = optarg;
+    else if (c == 'n')
+      use_default = 0;
     else if (c == 'l') {
       pairs = 1;
       if ((rc = read_pair_list(optarg, &files, &nfiles)))
@@ -752,14 +863,17 @@ static int cmd_learn(int argc, char **argv) {
       goto done;
     }
   }
-  if (!out) {
-    rc = fail(NULL, "learn needs -o PROFILE");
+  int spun = !pairs && !merge;
+  if (!out && !(spun && stats_out)) {
+    rc = fail(NULL, spun ? "learn needs -o PROFILE or --stats-out STATS" : "learn needs -o PROFILE");
     goto done;
   }
-  if (pairs == merge) {
-    rc = fail(NULL, pairs ? "learn takes --pairs or --merge, not both"
-                          : "learn needs --pairs ORIG SPUN..., --pairs-from LIST or --merge "
-                            "PROFILE... (learning from spun text alone is not available yet)");
+  if (pairs && merge) {
+    rc = fail(NULL, "learn takes --pairs or --merge, not both");
+    goto done;
+  }
+  if (!spun && (stats_out || nstats || nparams || ndict_paths || !use_default)) {
+    rc = fail(NULL, "--stats-out, --stats-in, --param and -d are for learning from spun text");
     goto done;
   }
   for (int i = optind; i < argc; i++) {
@@ -771,6 +885,14 @@ static int cmd_learn(int argc, char **argv) {
     }
     files = nv;
     nfiles++;
+  }
+  if (spun) {
+    if (!nfiles && !nstats)
+      rc = fail(NULL, "learn needs spun files or --stats-in STATS");
+    else
+      rc = learn_spun(out, stats_out, stats_in, nstats, files, nfiles, params, nparams,
+                      dict_paths, ndict_paths, use_default);
+    goto done;
   }
   if (!nfiles || (pairs && nfiles % 2)) {
     rc = fail(NULL, pairs ? "learn --pairs needs ORIG SPUN pairs of files"

@@ -388,6 +388,48 @@ UNSPIN_EXPORT unspin_status unspin_learner_write(unspin_learner *l, const char *
 /** Frees a learner. */
 UNSPIN_EXPORT void unspin_learner_free(unspin_learner *l);
 
+/** A learner from spun text alone: estimates a spinner's table from many
+ * documents it spun, without their originals, by EM against the engine's
+ * general language model and word lists (docs/model.md §8).  Texts add
+ * statistics (the phrases counted and the word lists' links), which are
+ * additive: statistics written by learners fed separate shards and read
+ * into one learner give the profile one learner fed everything gives.
+ * The engine must outlive the learner.  Not thread-safe: one thread per
+ * learner. */
+typedef struct unspin_spun_learner unspin_spun_learner;
+
+/** Creates an empty learner over engine e's dictionaries and word lists.
+ * Free it with unspin_spun_learner_free. */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_new(unspin_spun_learner **out,
+                                                    const unspin_engine *e, unspin_error *err);
+/** Counts one spun text (`name` names it in messages). */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *text,
+                                                         size_t len, const char *name,
+                                                         unspin_error *err);
+/** Adds statistics that unspin_spun_learner_write_stats wrote; a malformed
+ * line gives UNSPIN_ERR_FORMAT naming `name`, the line and its offset. */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l,
+                                                          const char *data, size_t len,
+                                                          const char *name, unspin_error *err);
+/** Writes the statistics added so far ("# unspin spun-stats 1", then tab-separated
+ * lines: words and N, p with a phrase and its count, l with a spun wording and an
+ * original) to path, through a temporary file beside it. */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_write_stats(const unspin_spun_learner *l,
+                                                            const char *path, unspin_error *err);
+/** Runs EM over the statistics, at most max_iter iterations or until the
+ * log-likelihood changes by less than a relative 1e-5; `report` (or NULL) is
+ * called after each with the log-likelihood of the counts (under the
+ * parameters the iteration started from). */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_run(unspin_spun_learner *l, int max_iter,
+                                                    void (*report)(void *ctx, int iter,
+                                                                   double ll),
+                                                    void *ctx, unspin_error *err);
+/** Writes the estimated table as a counted profile (after a run). */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_write(const unspin_spun_learner *l,
+                                                      const char *path, unspin_error *err);
+/** Frees a learner from spun text. */
+UNSPIN_EXPORT void unspin_spun_learner_free(unspin_spun_learner *l);
+
 /** Adds a spinner profile; the engine borrows it until the engine is freed.
  * UNSPIN_ERR_LIMIT beyond UNSPIN_MAX_DICTS profiles. */
 UNSPIN_EXPORT unspin_status unspin_engine_add_profile(unspin_engine *engine,

@@ -75,6 +75,8 @@ typedef struct us_cands {
   const us_profile_doc *doc; /* the profiles' keys as an earlier pass of this document
                               * replaced and kept them (rho's data), or NULL */
   us_profile_doc *collect;   /* where this pass counts them, or NULL */
+  us_pairs *gather; /* unless NULL, the pass only proposes: each (spun, original)
+                     * pair of the word lists' candidates is added here */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each
@@ -90,6 +92,10 @@ int us_function_word(const unspin_engine *e, const char *w, size_t len);
 /* Replaces `out` with the keys of words [w, w + n) joined by single spaces:
  * a span's spun wording.  Returns 0, or -1 when memory runs out. */
 int us_join_keys(const us_word *w, size_t n, us_buf *out);
+
+/* The language model's unigram log-probability of a phrase (its words'
+ * summed). */
+double us_unigram_logp(const unspin_engine *e, const char *text, size_t len);
 
 void us_cands_free(us_cands *c);
 

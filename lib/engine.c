@@ -10,6 +10,7 @@
 #include "consistency.h"
 #include "decode.h"
 #include "detect.h"
+#include "gather.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
@@ -42,6 +43,9 @@ static const us_channel default_channel = {
 };
 
 #define DEFAULT_BEAM 4
+#define DEFAULT_KEY_RHO 0.05
+#define DEFAULT_KEY_STRENGTH 2.0
+#define DEFAULT_THETA_STRENGTH 1.0
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.6
 #define DEFAULT_BACKOFF_WEIGHT 0.7
@@ -89,6 +93,9 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->general_floor = DEFAULT_GENERAL_FLOOR;
   e->adapt = DEFAULT_ADAPT;
   e->beam = DEFAULT_BEAM;
+  e->key_rho = DEFAULT_KEY_RHO;
+  e->key_strength = DEFAULT_KEY_STRENGTH;
+  e->theta_strength = DEFAULT_THETA_STRENGTH;
   *out = e;
   return UNSPIN_OK;
 }
@@ -200,6 +207,12 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     e->threshold = v;
   } else if (!strcmp(name, "general_floor") && v >= 0 && v <= 1) {
     e->general_floor = v;
+  } else if (!strcmp(name, "key_rho") && v > 0 && v < 1) {
+    e->key_rho = v;
+  } else if (!strcmp(name, "key_strength") && v > 0 && v <= 1000) {
+    e->key_strength = v;
+  } else if (!strcmp(name, "theta_strength") && v > 0 && v <= 1000) {
+    e->theta_strength = v;
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
     e->beam = (int)v;
   } else {
@@ -261,6 +274,12 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = e->threshold;
   else if (!strcmp(name, "general_floor"))
     *v = e->general_floor;
+  else if (!strcmp(name, "key_rho"))
+    *v = e->key_rho;
+  else if (!strcmp(name, "key_strength"))
+    *v = e->key_strength;
+  else if (!strcmp(name, "theta_strength"))
+    *v = e->theta_strength;
   else if (!strcmp(name, "beam"))
     *v = e->beam;
   else
@@ -538,8 +557,18 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all ||
       us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
-      us_decode(e, n, cands, &dec))
+      (!cands->gather && us_decode(e, n, cands, &dec)))
     goto done;
+  if (cands->gather) { /* proposing only: the word lists' pairs */
+    for (size_t k = 0; k < cands->n; k++) {
+      const us_cand *c = &cands->v[k];
+      if ((c->source == US_SRC_THESAURUS || c->source == US_SRC_MORPHOLOGY) &&
+          record_pair(cands->gather, w + c->start, c, cands))
+        goto done;
+    }
+    rc = 0;
+    goto done;
+  }
   r->pass.llr += dec.best - dec.plain;
   r->pass.llr_words += n;
   if (cands->collect && count_keys(e, w, n, cands, &dec, cands->collect))
@@ -753,10 +782,11 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const us_pass *old,
                         const us_pair_wordings *wordings, const us_kept_words *seen,
-                        const us_profile_doc *doc, us_profile_doc *collect) {
+                        const us_profile_doc *doc, us_profile_doc *collect, us_pairs *gather) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
+  cands.gather = gather;
   cands.made = before;
   cands.seen = seen;
   cands.doc = doc;
@@ -891,7 +921,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * count where each key was replaced and kept, and the next pass decodes
    * with rho re-estimated from those counts added to the profile's. */
   if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, NULL,
-                   e->nprofiles ? &found : NULL))
+                   e->nprofiles ? &found : NULL, NULL))
     goto done;
   for (int pass = 0; e->nprofiles && pass < PROFILE_EM_PASSES; pass++) {
     us_profile_doc t = doc;
@@ -900,7 +930,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     us_profile_doc_clear(&found);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, &doc, &found))
+    if (restore_pass(e, r, text, len, NULL, keep, NULL, NULL, NULL, &doc, &found, NULL))
       goto done;
   }
   /* the later passes decode with the counts the last EM pass used, so that
@@ -923,7 +953,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
     adapted.channel.keep = log1p(-prior);
     clear_pass(r);
     us_pairs_clear(&made);
-    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL, NULL, counts, NULL))
+    if (restore_pass(&adapted, r, text, len, NULL, keep, NULL, NULL, NULL, counts, NULL, NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -937,7 +967,8 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
         review_pass(e, r, &made, &seen) || save_pass(r, &old))
       goto done;
     clear_pass(r);
-    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen, counts, NULL))
+    if (restore_pass(&adapted, r, text, len, &made, NULL, &old, &wordings, &seen, counts, NULL,
+                     NULL))
       goto done;
     estimate_rate(&adapted, r);
   }
@@ -951,6 +982,29 @@ done:
   us_profile_doc_free(&doc);
   us_profile_doc_free(&found);
   us_pass_free(&old);
+  return rc;
+}
+
+/* The word lists' candidates over a text (for learning from spun text):
+ * a pass that proposes and does not decode. */
+int us_engine_gather(const unspin_engine *e, const char *text, size_t len, us_pairs *links,
+                     us_pairs *occ, size_t *words) {
+  unspin_result *r = calloc(1, sizeof *r);
+  if (!r)
+    return -1;
+  int rc = -1;
+  if (us_tokenize(text, len, &r->tokens, NULL) == UNSPIN_OK && !describe_tokens(r, text)) {
+    for (size_t i = 0; i < r->tokens.n; i++) {
+      const us_token *t = &r->tokens.v[i];
+      r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
+    }
+    keep_acronyms(r);
+    rc = restore_pass(e, r, text, len, NULL, NULL, NULL, NULL, NULL, NULL, NULL, links) ||
+                 us_count_phrases(r, occ, words)
+             ? -1
+             : 0;
+  }
+  unspin_result_free(r);
   return rc;
 }
 

@@ -60,6 +60,11 @@ struct unspin_engine {
                          * only if the decoder's confidence in it is this high */
   double adapt;     /* a spun document is decoded again with prior adapt * rate; 0: never */
   int beam;
+  double key_rho;      /* learning from spun text: the prior mean of rho of a word-list
+                        * original (spinem.c) */
+  double key_strength; /* that prior's strength in pseudo-counts */
+  double theta_strength; /* the originals' rates' prior (the general model's unigrams), in
+                          * corpora (spinem.c) */
 };
 
 #endif

@@ -190,8 +190,7 @@ static int parse_plain(unspin_profile *p, key_index *ix, const char *s, size_t l
   return 0;
 }
 
-/* Reads a count: a finite number >= 0 filling the field. */
-static int parse_count(const char *f, size_t flen, double *out) {
+int us_parse_count(const char *f, size_t flen, double *out) {
   char num[64];
   if (!flen || flen >= sizeof num)
     return -1;
@@ -223,9 +222,9 @@ static int parse_counted(unspin_profile *p, key_index *ix, const char *s, size_t
   if (!skip && (key = key_of(p, ix, tmp->data, tmp->len)) == SIZE_MAX)
     return -1;
   double n, r;
-  if (!(f = next_field(s, len, &at, '\t', &flen)) || parse_count(f, flen, &n))
+  if (!(f = next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &n))
     return (*why = "the occurrences are not a count"), 1;
-  if (!(f = next_field(s, len, &at, '\t', &flen)) || parse_count(f, flen, &r))
+  if (!(f = next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &r))
     return (*why = "the replacements are not a count"), 1;
   if (r > n * (1 + 1e-9) + 1e-9)
     return (*why = "more replacements than occurrences"), 1;
@@ -237,7 +236,7 @@ static int parse_counted(unspin_profile *p, key_index *ix, const char *s, size_t
     double count;
     if (!c)
       return (*why = "a synonym without a count"), 1;
-    if (parse_count(c, clen, &count))
+    if (us_parse_count(c, clen, &count))
       return (*why = "a synonym's count is not a count"), 1;
     if ((words = us_normalize_phrase(f, flen, tmp)) < 0)
       return -1;

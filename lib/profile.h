@@ -69,6 +69,10 @@ double us_profile_source_logp(const unspin_profile *p, const char *phrase, size_
 double us_profile_rho(const unspin_profile *p, const char *key, size_t len,
                       const us_profile_doc *doc);
 
+/* Reads a count: a finite number >= 0 filling the field f[0..flen).
+ * Returns 0, or -1 when it is not one. */
+int us_parse_count(const char *f, size_t flen, double *out);
+
 /* Iteration over the counts, for merging: keys (sorted) with their
  * occurrences and replacements, and links with their key's index, synonym
  * and count. */

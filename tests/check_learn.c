@@ -1,9 +1,11 @@
 /* check_learn.c - learning a spinner's table from aligned pairs: the
  * phrase pairs and counts of small pairs written here, merging shards, and
- * errors. */
+ * errors; and from spun text alone, by EM over a synthetic spinner's output. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "profile.h"
 #include "test_util.h"
 
 static char *dir;
@@ -194,6 +196,99 @@ START_TEST(errors_name_the_input) {
 }
 END_TEST
 
+/* A small synthetic spinner: the general model is built from clean text
+ * whose thesaurus links each of four keys to two synonyms and a fifth word
+ * ("team") to its own; the spinner replaces every occurrence of the four
+ * keys, picking a synonym at random, and never touches "team".  EM over
+ * the spun text alone must find the four keys replaced and "team" kept,
+ * and each synonym's key. */
+static const char *const em_keys[4][3] = {
+    {"agency", "company", "bureau"}, {"big", "large", "huge"},
+    {"said", "stated", "noted"},     {"start", "begin", "launch"}};
+
+static unsigned em_next(unsigned *state) {
+  *state = *state * 1103515245u + 12345u;
+  return (*state >> 16) & 0x7fff;
+}
+
+/* n sentences over the keys, "team" and filler words; spun: each key
+ * replaced by one of its synonyms. */
+static char *em_text(unsigned seed, int n, int spun) {
+  static const char *const fill[] = {"the", "new", "plan", "today", "for", "city", "will"};
+  size_t cap = (size_t)n * 200, len = 0;
+  char *t = malloc(cap);
+  ck_assert_ptr_nonnull(t);
+  for (int i = 0; i < n; i++) {
+    const char *w[8];
+    int nw = 0;
+    w[nw++] = "the";
+    w[nw++] = em_next(&seed) % 2 ? "team" : fill[em_next(&seed) % 7];
+    for (int k = 0; k < 4; k++)
+      if (em_next(&seed) % 2) {
+        int syn = (int)(em_next(&seed) % 2);
+        w[nw++] = spun ? em_keys[k][1 + syn] : em_keys[k][0];
+      } else {
+        w[nw++] = fill[em_next(&seed) % 7];
+      }
+    w[nw++] = fill[em_next(&seed) % 7];
+    for (int j = 0; j < nw; j++)
+      len += (size_t)snprintf(t + len, cap - len, "%s%s", j ? " " : "", w[j]);
+    len += (size_t)snprintf(t + len, cap - len, ".\n");
+  }
+  return t;
+}
+
+START_TEST(em_recovers_a_synthetic_spinners_table) {
+  const char *th = "UTF-8\nagency|1\n(noun)|company|bureau\nbig|1\n(adj)|large|huge\n"
+                   "said|1\n(verb)|stated|noted\nstart|1\n(verb)|begin|launch\n"
+                   "team|1\n(noun)|squad|crew\n";
+  char *clean = em_text(1, 400, 0);
+  unspin_dict *d = tu_build_dict(dir, "g.undict", clean, th, 3);
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  unspin_spun_learner *l;
+  ck_assert_int_eq(unspin_spun_learner_new(&l, e, NULL), UNSPIN_OK);
+  for (unsigned s = 2; s < 6; s++) {
+    char *spun = em_text(s, 100, 1);
+    ck_assert_int_eq(unspin_spun_learner_add_text(l, spun, strlen(spun), "spun", NULL), UNSPIN_OK);
+    free(spun);
+  }
+  ck_assert_int_eq(unspin_spun_learner_run(l, 100, NULL, NULL, NULL), UNSPIN_OK);
+  char *path = tu_path(dir, "em.profile");
+  ck_assert_int_eq(unspin_spun_learner_write(l, path, NULL), UNSPIN_OK);
+  size_t len;
+  char *text = tu_read(path, &len);
+  ck_assert_ptr_nonnull(text);
+  unspin_profile *p;
+  unspin_error err;
+  ck_assert_msg(unspin_profile_parse(&p, text, len, path, &err) == UNSPIN_OK, "%s", err.message);
+  for (int k = 0; k < 4; k++) {
+    double rho = us_profile_rho(p, em_keys[k][0], strlen(em_keys[k][0]), NULL);
+    ck_assert_msg(rho > 0.8, "%s replaced with rho %g\n%s", em_keys[k][0], rho, text);
+    for (int j = 1; j < 3; j++) { /* each synonym is learned as its key's */
+      size_t first, n = us_profile_links(p, em_keys[k][j], strlen(em_keys[k][j]), &first);
+      int found = 0;
+      for (size_t i = 0; i < n; i++) {
+        const char *key;
+        size_t klen, at;
+        us_profile_link(p, first + i, &key, &klen, &at);
+        found |= klen == strlen(em_keys[k][0]) && !memcmp(key, em_keys[k][0], klen);
+      }
+      ck_assert_msg(found, "%s -> %s not learned\n%s", em_keys[k][0], em_keys[k][j], text);
+    }
+  }
+  ck_assert_msg(us_profile_rho(p, "team", 4, NULL) == 0, "team is kept\n%s", text);
+  unspin_profile_free(p);
+  free(text);
+  free(path);
+  unspin_spun_learner_free(l);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  free(clean);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("learn");
   TCase *tc = tcase_create("core");
@@ -202,6 +297,7 @@ int main(void) {
   tcase_add_test(tc, pairs_with_other_lines_align_as_a_whole);
   tcase_add_test(tc, merged_shards_equal_one_run);
   tcase_add_test(tc, errors_name_the_input);
+  tcase_add_test(tc, em_recovers_a_synthetic_spinners_table);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

@@ -222,6 +222,37 @@ printf 'UTF-8\nagency|1\n(noun)|company|bureau\nmay|1\n(verb)|could|might\n' >"$
 expect_status 0 "story build with a thesaurus" -- unspin build --thesaurus "$T/th.dat" -o "$T/story-th.undict" "$T/story.txt"
 expect_status 1 "detect spun" -- unspin -d "$T/story-th.undict" --detect "$T/story.txt" "$T/spun.txt"
 grep -q "spun.txt: spun " "$T/out" && ok || bad "detect prints spun"
+# --- learning a spinner from spun text alone (EM) ---------------------------------
+# The story dictionary (with its thesaurus) is the general model here; the
+# spun texts never write "agency", which it expects, and write "company"
+# and "bureau", which its thesaurus links to it, where "agency" would stand.
+printf 'The spy company joined the cyber defense group.\nThe spy bureau said the move risks inflaming tensions.\n' >"$T/em1.txt"
+printf 'The spy bureau joined the group in Could 2008.\nThe spy company said the group risks tensions.\n' >"$T/em2.txt"
+# (thirty words against the general model: its prior must weigh more than
+# the corpus, --param theta_strength=4, docs/model.md §8)
+expect_status 0 "learn from spun text" -- unspin learn --no-default-dict -d "$T/story-th.undict" --param theta_strength=4 -o "$T/em.profile" "$T/em1.txt" "$T/em2.txt"
+head -1 "$T/em.profile" | grep -q '^# unspin profile 2$' && ok || bad "EM profile header: $(head -1 "$T/em.profile")"
+expect_err "iteration 1: log-likelihood" "EM reports the log-likelihood per iteration"
+awk -F'\t' '$1 == "agency" && $3 > 3 && /\tcompany\t/ && /\tbureau\t/' "$T/em.profile" | grep -q . && ok || bad "EM finds agency replaced by company and bureau: $(cat "$T/em.profile")"
+awk -F'\t' '$1 == "spy" && $3 == 0' "$T/em.profile" | grep -q . && ok || bad "EM keeps a word with no link: $(grep '^spy' "$T/em.profile")"
+# sharded: the statistics of two shards, summed, give the profile of one run
+expect_status 0 "stats shard 1" -- unspin learn --no-default-dict -d "$T/story-th.undict" --stats-out "$T/s1.stats" "$T/em1.txt"
+expect_status 0 "stats shard 2" -- unspin learn --no-default-dict -d "$T/story-th.undict" --stats-out "$T/s2.stats" "$T/em2.txt"
+expect_status 0 "learn from summed stats" -- unspin learn --no-default-dict -d "$T/story-th.undict" --param theta_strength=4 -o "$T/em-shards.profile" --stats-in "$T/s2.stats" --stats-in "$T/s1.stats"
+same "$T/em.profile" "$T/em-shards.profile" "sharded statistics give the profile of one run"
+# the learned table restores
+expect_status 0 "restore with an EM profile" -- unspin -d "$T/story-th.undict" --profile "$T/em.profile" "$T/spun.txt"
+grep -q "^The spy agency joined" "$T/out" && ok || bad "EM profile restoration: $(cat "$T/out")"
+# errors name the file and line
+sed '3s/.*/l\tonly one/' "$T/s1.stats" >"$T/bad.stats"
+expect_status 2 "malformed statistics" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" --stats-in "$T/bad.stats"
+expect_err "bad.stats: line 3: expected" "malformed statistics message"
+printf 'not statistics\n' >"$T/bad2.stats"
+expect_status 2 "not statistics" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" --stats-in "$T/bad2.stats"
+expect_err "bad2.stats: line 1: not spun-text statistics" "not statistics message"
+expect_status 2 "learn without a dictionary" -- unspin learn --no-default-dict -o "$T/x.profile" "$T/em1.txt"
+expect_err "learning from spun text needs a dictionary" "learn without a dictionary message"
+
 expect_status 2 "detect missing" -- unspin --detect "$T/missing.txt"
 # a file called clean comes out unchanged unless --always: context fillers
 # alone (no word list) do not make the verdict
@@ -232,6 +263,12 @@ expect_status 0 "clean verdict" -- unspin --no-default-dict -d "$T/story.undict"
 same "$T/ctx.txt" "$T/out" "a file called clean is written unchanged"
 expect_status 0 "always" -- unspin --no-default-dict -d "$T/story.undict" --param context=0 --always "$T/ctx.txt"
 grep -q "spy agency joined" "$T/out" && ok || bad "--always restores a file called clean"
+[ ! -s "$T/err" ] && ok || bad "--always: no note on stderr: $(cat "$T/err")"
+expect_status 0 "clean verdict, the note" -- unspin --no-default-dict -d "$T/story.undict" --param context=0 "$T/ctx.txt"
+expect_err "ctx.txt: judged clean (estimated share of spun words 0.0[0-9]*); written out unchanged (--always restores it anyway)" "a file left unchanged says so"
+expect_status 0 "clean verdict, -q" -- unspin -q --no-default-dict -d "$T/story.undict" --param context=0 "$T/ctx.txt"
+[ ! -s "$T/err" ] && ok || bad "-q: no note: $(cat "$T/err")"
+same "$T/ctx.txt" "$T/out" "-q output unchanged"
 expect_status 2 "bad profile" -- unspin --profile "$T/bad.txt" "$T/spun.txt"
 expect_err "bad.txt: byte offset 3: invalid UTF-8" "bad profile message"
 expect_status 2 "unknown param" -- unspin --param nonsense=1 "$T/spun.txt"
@@ -266,8 +303,10 @@ expect_status 2 "odd pairs" -- unspin learn -o "$T/x.profile" --pairs "$T/o1.txt
 expect_err "ORIG SPUN pairs" "odd pairs message"
 expect_status 2 "missing pair file" -- unspin learn -o "$T/x.profile" --pairs "$T/o1.txt" "$T/nope.txt"
 expect_err "nope.txt" "missing pair file message"
-expect_status 2 "learn without a mode" -- unspin learn -o "$T/x.profile" "$T/s1.txt"
-expect_err "learn needs --pairs" "learn without a mode message"
+expect_status 2 "learn --pairs and --merge" -- unspin learn -o "$T/x.profile" --pairs --merge "$T/s1.txt"
+expect_err "learn takes --pairs or --merge, not both" "learn with two modes message"
+expect_status 2 "stats with pairs" -- unspin learn -o "$T/x.profile" --stats-out "$T/x.stats" --pairs "$T/o1.txt" "$T/s1.txt"
+expect_err "are for learning from spun text" "stats with pairs message"
 expect_status 2 "merge a plain list" -- unspin learn -o "$T/x.profile" --merge "$T/spinner.profile"
 expect_err "spinner.profile: a plain key|synonym list has no counts" "merge a plain list message"
 printf '# unspin profile 2\nagency\t1\t2\tfirm\t2\n' >"$T/bad.profile"
