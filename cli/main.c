@@ -775,10 +775,11 @@ static int learn_spun(const char *out, const char *stats_out, char **stats_in, s
   for (size_t i = 0; i < dicts.n && !rc; i++)
     if (unspin_engine_add_dict(engine, dicts.v[i], UNSPIN_ROLE_GENERAL) != UNSPIN_OK)
       rc = fail(NULL, "too many dictionaries");
-  if (!rc && *UNSPIN_HUNSPELL_DICT)
-    rc = load_hunspell(engine, UNSPIN_HUNSPELL_DICT);
-  if (!rc && *UNSPIN_WORDNET_DIR)
-    rc = load_exceptions(engine, UNSPIN_WORDNET_DIR);
+  const char *hunspell = UNSPIN_HUNSPELL_DICT, *wordnet = UNSPIN_WORDNET_DIR;
+  if (!rc && *hunspell)
+    rc = load_hunspell(engine, hunspell);
+  if (!rc && *wordnet)
+    rc = load_exceptions(engine, wordnet);
   for (size_t i = 0; i < nparams && !rc; i++)
     rc = set_param(engine, params[i]);
   if (!rc && unspin_spun_learner_new(&l, engine, &err) != UNSPIN_OK)
