@@ -1270,7 +1270,8 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
   }
   if (!rc && out->n) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
-    keep_likeliest(out);
+    if (!out->gather) /* learning weighs every link itself */
+      keep_likeliest(out);
   }
   return rc;
 }

@@ -75,8 +75,8 @@ typedef struct us_cands {
   const us_profile_doc *doc; /* the profiles' keys as an earlier pass of this document
                               * replaced and kept them (rho's data), or NULL */
   us_profile_doc *collect;   /* where this pass counts them, or NULL */
-  us_pairs *gather; /* unless NULL, the pass only proposes: each (spun, original)
-                     * pair of the word lists' candidates is added here */
+  const struct us_gather *gather; /* unless NULL, the pass only proposes: each span's
+                                   * word-list originals are reported to it (gather.h) */
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

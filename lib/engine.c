@@ -44,8 +44,7 @@ static const us_channel default_channel = {
 
 #define DEFAULT_BEAM 4
 #define DEFAULT_KEY_RHO 0.05
-#define DEFAULT_KEY_STRENGTH 2.0
-#define DEFAULT_THETA_STRENGTH 1.0
+#define DEFAULT_KEY_STRENGTH 10.0
 #define DEFAULT_LM_SCALE 0.7
 #define DEFAULT_DOMAIN_WEIGHT 0.6
 #define DEFAULT_BACKOFF_WEIGHT 0.7
@@ -95,7 +94,6 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   e->beam = DEFAULT_BEAM;
   e->key_rho = DEFAULT_KEY_RHO;
   e->key_strength = DEFAULT_KEY_STRENGTH;
-  e->theta_strength = DEFAULT_THETA_STRENGTH;
   *out = e;
   return UNSPIN_OK;
 }
@@ -211,8 +209,7 @@ unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double
     e->key_rho = v;
   } else if (!strcmp(name, "key_strength") && v > 0 && v <= 1000) {
     e->key_strength = v;
-  } else if (!strcmp(name, "theta_strength") && v > 0 && v <= 1000) {
-    e->theta_strength = v;
+
   } else if (!strcmp(name, "beam") && v >= 1 && v <= 256) {
     e->beam = (int)v;
   } else {
@@ -278,8 +275,6 @@ unspin_status unspin_engine_get_param(const unspin_engine *e, const char *name, 
     *v = e->key_rho;
   else if (!strcmp(name, "key_strength"))
     *v = e->key_strength;
-  else if (!strcmp(name, "theta_strength"))
-    *v = e->theta_strength;
   else if (!strcmp(name, "beam"))
     *v = e->beam;
   else
@@ -534,6 +529,75 @@ static int count_keys(const unspin_engine *e, const us_word *w, size_t n, const 
   return 0;
 }
 
+/* The log-probability of words seq[0..nseq) in place of the sentence's
+ * words [i, i + len), and of the word after them, given the two before. */
+static double local_logp(const unspin_engine *e, const us_word *w, size_t n, size_t i, size_t len,
+                         const us_lm_word *seq, size_t nseq) {
+  us_lm_word h[2 + US_MAX_SPAN + 1];
+  size_t nh = 0;
+  for (size_t k = i >= 2 ? i - 2 : 0; k < i; k++)
+    h[nh++] = w[k].lm;
+  double lp = 0;
+  for (size_t k = 0; k < nseq; k++) {
+    lp += us_lm_logprob(&e->lm, h, nh, &seq[k]);
+    h[nh++] = seq[k];
+  }
+  if (i + len < n)
+    lp += us_lm_logprob(&e->lm, h, nh, &w[i + len].lm);
+  return lp;
+}
+
+/* Reports each span's word-list originals to cands->gather, the
+ * US_GATHER_TOP likeliest in context.  Returns 0, or -1 when memory runs
+ * out. */
+static int gather_sentence(const unspin_engine *e, const us_word *w, size_t n,
+                           const us_cands *cands) {
+  us_buf spun = US_BUF_INIT;
+  int rc = 0;
+  for (size_t a = 0, b; a < cands->n && !rc; a = b) {
+    const us_cand *first = &cands->v[a];
+    for (b = a + 1; b < cands->n && cands->v[b].start == first->start &&
+                    cands->v[b].len == first->len;
+         b++)
+      ;
+    const char *orig[US_GATHER_TOP];
+    size_t olen[US_GATHER_TOP], no = 0;
+    double delta[US_GATHER_TOP], plain = 0;
+    us_lm_word sw[US_MAX_SPAN];
+    for (size_t k = 0; k < first->len; k++)
+      sw[k] = w[first->start + k].lm;
+    int have_plain = 0;
+    for (size_t k = a; k < b; k++) {
+      const us_cand *c = &cands->v[k];
+      if (c->source != US_SRC_THESAURUS && c->source != US_SRC_MORPHOLOGY)
+        continue;
+      if (!have_plain) {
+        plain = local_logp(e, w, n, first->start, first->len, sw, first->len);
+        have_plain = 1;
+      }
+      double d = e->lm_scale * (local_logp(e, w, n, c->start, c->len, c->w, c->nwords) - plain);
+      size_t at = no < US_GATHER_TOP ? no++ : US_GATHER_TOP;
+      if (at == US_GATHER_TOP && d <= delta[US_GATHER_TOP - 1])
+        continue;
+      if (at == US_GATHER_TOP)
+        at = US_GATHER_TOP - 1;
+      while (at > 0 && delta[at - 1] < d) {
+        orig[at] = orig[at - 1];
+        olen[at] = olen[at - 1];
+        delta[at] = delta[at - 1];
+        at--;
+      }
+      orig[at] = cands->text.data + c->text_off;
+      olen[at] = c->text_len;
+      delta[at] = d;
+    }
+    if (no && !(rc = us_join_keys(w + first->start, first->len, &spun)))
+      rc = cands->gather->span(cands->gather->ctx, spun.data, spun.len, orig, olen, delta, no);
+  }
+  us_buf_free(&spun);
+  return rc ? -1 : 0;
+}
+
 /* Decodes one sentence's words [w, w + n) and appends to r->out the input
  * from *copied up to each restored span, then the span's restored wording;
  * *copied advances past each span.  Each substitution made is added to
@@ -559,14 +623,8 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
       (!cands->gather && us_decode(e, n, cands, &dec)))
     goto done;
-  if (cands->gather) { /* proposing only: the word lists' pairs */
-    for (size_t k = 0; k < cands->n; k++) {
-      const us_cand *c = &cands->v[k];
-      if ((c->source == US_SRC_THESAURUS || c->source == US_SRC_MORPHOLOGY) &&
-          record_pair(cands->gather, w + c->start, c, cands))
-        goto done;
-    }
-    rc = 0;
+  if (cands->gather) { /* proposing only */
+    rc = gather_sentence(e, w, n, cands);
     goto done;
   }
   r->pass.llr += dec.best - dec.plain;
@@ -782,7 +840,8 @@ static int affected(const us_pass *old, const us_pair_wordings *wordings,
 static int restore_pass(const unspin_engine *e, unspin_result *r, const char *text, size_t len,
                         const us_pairs *before, us_pairs *made, const us_pass *old,
                         const us_pair_wordings *wordings, const us_kept_words *seen,
-                        const us_profile_doc *doc, us_profile_doc *collect, us_pairs *gather) {
+                        const us_profile_doc *doc, us_profile_doc *collect,
+                        const us_gather *gather) {
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
@@ -987,7 +1046,7 @@ done:
 
 /* The word lists' candidates over a text (for learning from spun text):
  * a pass that proposes and does not decode. */
-int us_engine_gather(const unspin_engine *e, const char *text, size_t len, us_pairs *links,
+int us_engine_gather(const unspin_engine *e, const char *text, size_t len, const us_gather *g,
                      us_pairs *occ, size_t *words) {
   unspin_result *r = calloc(1, sizeof *r);
   if (!r)
@@ -999,7 +1058,7 @@ int us_engine_gather(const unspin_engine *e, const char *text, size_t len, us_pa
       r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
     }
     keep_acronyms(r);
-    rc = restore_pass(e, r, text, len, NULL, NULL, NULL, NULL, NULL, NULL, NULL, links) ||
+    rc = restore_pass(e, r, text, len, NULL, NULL, NULL, NULL, NULL, NULL, NULL, g) ||
                  us_count_phrases(r, occ, words)
              ? -1
              : 0;

@@ -63,8 +63,6 @@ struct unspin_engine {
   double key_rho;      /* learning from spun text: the prior mean of rho of a word-list
                         * original (spinem.c) */
   double key_strength; /* that prior's strength in pseudo-counts */
-  double theta_strength; /* the originals' rates' prior (the general model's unigrams), in
-                          * corpora (spinem.c) */
 };
 
 #endif

@@ -1,27 +1,27 @@
 /* spinem.c - learning a spinner's table from spun text alone, by EM over
- * the phrase counts of many spun documents (docs/model.md §8).
+ * the spans of many spun documents (docs/model.md §8).
  *
- * The statistics are additive: the words counted, each phrase's count in
- * the spun text, and the links the general word lists propose between a
- * spun wording and an original.  Shards counted apart and summed give the
- * statistics of one run (unspin learn --stats-out / --stats-in).
+ * The statistics are additive: the words counted, each word's count in the
+ * spun text, and every span the general word lists propose originals for,
+ * with each original's local language-model log-ratio against the span
+ * (how much better the original fits between its neighbours).  Shards
+ * counted apart and summed give the statistics of one run (unspin learn
+ * --stats-out / --stats-in); they are put in a canonical order before EM,
+ * so the same statistics give the same profile to the last digit.
  *
- * The model is the spinner's generative story at the level of counts.  An
- * original phrase x occurs with rate theta_x, whose prior is the general
- * language model's unigram probability p_x with the strength of the
- * engine's theta_strength times the corpus (news does not write as the general model expects, but
- * a spinner moves whole words: "within" three times as often as expected
- * and "in" a third less are one substitution, not two accidents).  The
- * spinner replaces an occurrence of key k with probability rho_k and then
- * writes synonym s with probability q(s | k).  So a spun phrase s is either
- * an original kept, theta_s (1 - rho_s), or a replacement, theta_k rho_k
- * q(s | k) for each linked key.  The E-step shares each phrase's count
- * among its sources in proportion; the M-step re-estimates theta, rho and
- * q from the shares with their priors (rho's Beta as the engine's key_rho
- * and key_strength, q's a Dirichlet of total mass one over the key's
- * links).  The iterations stop when the log-likelihood of the counts
- * changes by less than a relative 1e-5 (with the priors it need not rise
- * at every step: the maximum sought is the posterior's). */
+ * The model is the spinner's generative story at each span.  The spinner
+ * replaces an occurrence of key k with probability rho_k and writes
+ * synonym s with probability q(s | k); the language model says how likely
+ * k is where s stands against s itself (the span's log-ratio delta_k).  So
+ * a spun span s is an original kept, weight 1 - rho_s, or key k replaced,
+ * weight exp(delta_k) rho_k q(s | k).  The E-step shares each span among
+ * its sources in proportion; the M-step re-estimates rho (Beta prior of
+ * mean key_rho and strength key_strength) and q (a Dirichlet of total mass
+ * one over the key's links) from the shares, pooled over every document:
+ * a key the text never keeps and whose synonyms it fits in context is
+ * replaced.  The iterations stop when the log-likelihood of the spans
+ * changes by less than a relative 1e-5 (it rises at each step up to the
+ * priors' pull). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -47,8 +47,6 @@
 typedef struct phrase {
   size_t off, len; /* into pool */
   double o;        /* count in the spun text */
-  double p;        /* the general model's unigram probability */
-  double theta;    /* the originals' rate (unnormalised: expected count) */
   double rho;      /* P(replaced | occurrence) */
   double kept, repl; /* this iteration's expected originals kept and replaced */
   double qsum;     /* the key's links' counts summed */
@@ -61,6 +59,16 @@ typedef struct link {
   double q;    /* q(s | k) */
 } link;
 
+/* One span: its spun phrase and its originals, entries [first, first + n). */
+typedef struct span {
+  size_t s, first, n;
+} span;
+
+typedef struct entry {
+  size_t link;
+  double delta; /* the original's local log-ratio against the span */
+} entry;
+
 struct unspin_spun_learner {
   const unspin_engine *e;
   us_buf pool;
@@ -72,6 +80,10 @@ struct unspin_spun_learner {
   size_t nlk, lkcap;
   size_t *lslot; /* link index + 1 */
   size_t nlslots;
+  span *sp;
+  size_t nsp, spcap;
+  entry *en;
+  size_t nen, encap;
   double words;
   double ll; /* the last iteration's log-likelihood */
 };
@@ -138,19 +150,46 @@ static size_t phrase_of(unspin_spun_learner *l, const char *s, size_t len, int a
   return l->nph - 1;
 }
 
-static int add_link(unspin_spun_learner *l, size_t s, size_t k) {
+/* The index of link (s, k), added if new; SIZE_MAX when memory runs out. */
+static size_t link_of(unspin_spun_learner *l, size_t s, size_t k) {
   if ((l->nlk + 1) * 2 > l->nlslots && grow_slots(&l->lslot, &l->nlslots, l->nlk, link_hash, l))
-    return -1;
+    return SIZE_MAX;
   size_t at = mix(s, k) & (l->nlslots - 1);
   for (; l->lslot[at]; at = (at + 1) & (l->nlslots - 1))
     if (l->lk[l->lslot[at] - 1].s == s && l->lk[l->lslot[at] - 1].k == k)
-      return 0;
+      return l->lslot[at] - 1;
   link *v = us_grow(l->lk, &l->lkcap, l->nlk + 1, sizeof *v, 1024);
   if (!v)
-    return -1;
+    return SIZE_MAX;
   l->lk = v;
   l->lk[l->nlk] = (link){s, k, 0, 0};
   l->lslot[at] = ++l->nlk;
+  return l->nlk - 1;
+}
+
+/* Adds a span: spun phrase `spun` and n originals with their log-ratios. */
+static int add_span(void *ctx, const char *spun, size_t slen, const char *const *orig,
+                    const size_t *olen, const double *delta, size_t n) {
+  unspin_spun_learner *l = ctx;
+  size_t s = phrase_of(l, spun, slen, 1);
+  if (s == SIZE_MAX)
+    return -1;
+  span *v = us_grow(l->sp, &l->spcap, l->nsp + 1, sizeof *v, 1024);
+  if (!v)
+    return -1;
+  l->sp = v;
+  entry *x = us_grow(l->en, &l->encap, l->nen + n, sizeof *x, 4096);
+  if (!x)
+    return -1;
+  l->en = x;
+  l->sp[l->nsp] = (span){s, l->nen, 0};
+  for (size_t i = 0; i < n; i++) {
+    size_t k = phrase_of(l, orig[i], olen[i], 1), li;
+    if (k == SIZE_MAX || (li = link_of(l, s, k)) == SIZE_MAX)
+      return -1;
+    l->en[l->nen++] = (entry){li, delta[i]};
+  }
+  l->sp[l->nsp++].n = n;
   return 0;
 }
 
@@ -172,17 +211,9 @@ void unspin_spun_learner_free(unspin_spun_learner *l) {
   free(l->pslot);
   free(l->lk);
   free(l->lslot);
+  free(l->sp);
+  free(l->en);
   free(l);
-}
-
-/* Adds the link (spun, key) and makes sure both phrases are counted. */
-static int add_pair(unspin_spun_learner *l, const char *s, size_t slen, const char *k,
-                    size_t klen) {
-  size_t si = phrase_of(l, s, slen, 1);
-  if (si == SIZE_MAX)
-    return -1;
-  size_t ki = phrase_of(l, k, klen, 1);
-  return ki == SIZE_MAX || add_link(l, si, ki) ? -1 : 0;
 }
 
 unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *text, size_t len,
@@ -195,15 +226,11 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
     return us_fail(err, UNSPIN_ERR_LIMIT, (int64_t)US_MAX_INPUT,
                    "%s: %zu bytes exceed the limit of %zu bytes per text", name, len,
                    US_MAX_INPUT);
-  us_pairs links = US_PAIRS_INIT, occ = US_PAIRS_INIT;
+  us_pairs occ = US_PAIRS_INIT;
   size_t words = 0;
-  int rc = us_engine_gather(l->e, text, len, &links, &occ, &words);
-  for (size_t i = 0; i < links.n && !rc; i++) {
-    const struct us_pair *x = &links.entry[i];
-    const char *s = links.text.data + x->off;
-    rc = add_pair(l, s, x->spun_len, s + x->spun_len + 1, x->orig_len);
-  }
-  /* every word is counted; longer phrases only as a link's ends */
+  us_gather g = {add_span, l};
+  int rc = us_engine_gather(l->e, text, len, &g, &occ, &words);
+  /* every word is counted; longer phrases only as a span's or key's */
   for (size_t i = 0; i < occ.n && !rc; i++) {
     const struct us_pair *x = &occ.entry[i];
     const char *s = occ.text.data + x->off + 1;
@@ -214,9 +241,76 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
       rc = -1;
   }
   l->words += (double)words;
-  us_pairs_free(&links);
   us_pairs_free(&occ);
   return rc ? us_nomem(err) : UNSPIN_OK;
+}
+
+/* Reads a log-ratio field: a finite number. */
+static int parse_delta(const char *f, size_t flen, double *out) {
+  char num[64];
+  if (!flen || flen >= sizeof num)
+    return -1;
+  memcpy(num, f, flen);
+  num[flen] = '\0';
+  char *end;
+  errno = 0;
+  double v = strtod(num, &end);
+  if (*end || errno || !isfinite(v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* One line of statistics (without its line ending): 0, -1 when memory runs
+ * out, or 1 with *why set. */
+static int stats_line(unspin_spun_learner *l, const char *s, size_t n, const char **why) {
+  const char *f[2 + 2 * US_GATHER_TOP + 1];
+  size_t fl[2 + 2 * US_GATHER_TOP + 1], nf = 0, maxf = sizeof f / sizeof *f;
+  for (size_t i = 0, st = 0; i <= n; i++)
+    if (i == n || s[i] == '\t') {
+      if (nf == maxf)
+        return (*why = "too many fields"), 1;
+      f[nf] = s + st;
+      fl[nf++] = i - st;
+      st = i + 1;
+    }
+  double c;
+  if (nf == 2 && fl[0] == 5 && !memcmp(f[0], "words", 5)) {
+    if (us_parse_count(f[1], fl[1], &c))
+      return (*why = "the words are not a count"), 1;
+    l->words += c;
+    return 0;
+  }
+  if (nf == 3 && fl[0] == 1 && f[0][0] == 'p') {
+    if (!fl[1])
+      return (*why = "an empty phrase"), 1;
+    if (us_parse_count(f[2], fl[2], &c))
+      return (*why = "the phrase's count is not a count"), 1;
+    size_t i = phrase_of(l, f[1], fl[1], 1);
+    if (i == SIZE_MAX)
+      return -1;
+    l->ph[i].o += c;
+    return 0;
+  }
+  if (nf >= 4 && nf % 2 == 0 && fl[0] == 1 && f[0][0] == 's') {
+    const char *orig[US_GATHER_TOP];
+    size_t olen[US_GATHER_TOP], no = 0;
+    double delta[US_GATHER_TOP];
+    if (!fl[1])
+      return (*why = "an empty phrase"), 1;
+    for (size_t i = 2; i < nf; i += 2, no++) {
+      if (!fl[i])
+        return (*why = "an empty phrase"), 1;
+      if (parse_delta(f[i + 1], fl[i + 1], &delta[no]))
+        return (*why = "a log-ratio is not a number"), 1;
+      orig[no] = f[i];
+      olen[no] = fl[i];
+    }
+    return add_span(l, f[1], fl[1], orig, olen, delta, no) ? -1 : 0;
+  }
+  return (*why = "expected words<TAB>N, p<TAB>PHRASE<TAB>COUNT or "
+                 "s<TAB>SPUN(<TAB>ORIGINAL<TAB>LOG-RATIO)..."),
+         1;
 }
 
 unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l, const char *data, size_t len,
@@ -235,52 +329,19 @@ unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l, const char *
   size_t line = 0;
   for (size_t at = 0; at < len;) {
     const char *nl = memchr(data + at, '\n', len - at);
-    size_t end = nl ? (size_t)(nl - data) : len, n = end - at;
+    size_t end = nl ? (size_t)(nl - data) : len, n = end - at, line_at = at;
     const char *s = data + at;
     line++;
-    size_t line_at = at;
     at = end + 1;
     if (n && s[n - 1] == '\r')
       n--;
     if (line == 1 || !n || s[0] == '#')
       continue;
-    const char *f[3] = {0};
-    size_t fl[3] = {0}, nf = 0;
-    for (size_t i = 0, st0 = 0; i <= n && nf <= 3; i++)
-      if (i == n || s[i] == '\t') {
-        if (nf < 3) {
-          f[nf] = s + st0;
-          fl[nf] = i - st0;
-        }
-        nf++;
-        st0 = i + 1;
-      }
     const char *why = NULL;
-    double c;
-    if (nf == 2 && fl[0] == 5 && !memcmp(f[0], "words", 5)) {
-      if (us_parse_count(f[1], fl[1], &c))
-        why = "the words are not a count";
-      else
-        l->words += c;
-    } else if (nf == 3 && fl[0] == 1 && f[0][0] == 'p') {
-      size_t i;
-      if (!fl[1])
-        why = "an empty phrase";
-      else if (us_parse_count(f[2], fl[2], &c))
-        why = "the phrase's count is not a count";
-      else if ((i = phrase_of(l, f[1], fl[1], 1)) == SIZE_MAX)
-        return us_nomem(err);
-      else
-        l->ph[i].o += c;
-    } else if (nf == 3 && fl[0] == 1 && f[0][0] == 'l') {
-      if (!fl[1] || !fl[2])
-        why = "an empty phrase";
-      else if (add_pair(l, f[1], fl[1], f[2], fl[2]))
-        return us_nomem(err);
-    } else {
-      why = "expected words<TAB>N, p<TAB>PHRASE<TAB>COUNT or l<TAB>SPUN<TAB>KEY";
-    }
-    if (why)
+    int rc = stats_line(l, s, n, &why);
+    if (rc < 0)
+      return us_nomem(err);
+    if (rc)
       return us_fail(err, UNSPIN_ERR_FORMAT, (int64_t)line_at, "%s: line %zu: %s", name, line,
                      why);
   }
@@ -312,13 +373,12 @@ static unspin_status write_file(const char *path, const us_buf *body, unspin_err
   return st;
 }
 
-static int appendf(us_buf *b, const char *fmt, const char *s1, const char *s2, double v) {
+static int put_str(us_buf *b, const char *s) { return us_buf_append(b, s, strlen(s)); }
+
+static int put_num(us_buf *b, double v) {
   char num[64];
-  snprintf(num, sizeof num, "%.17g", v);
-  return us_buf_append(b, fmt, strlen(fmt)) || us_buf_append(b, s1, strlen(s1)) ||
-         (s2 && (us_buf_putc(b, '\t') || us_buf_append(b, s2, strlen(s2)))) ||
-         (v >= 0 && (us_buf_putc(b, '\t') || us_buf_append(b, num, strlen(num)))) ||
-         us_buf_putc(b, '\n');
+  snprintf(num, sizeof num, "\t%.17g", v);
+  return put_str(b, num);
 }
 
 unspin_status unspin_spun_learner_write_stats(const unspin_spun_learner *l, const char *path,
@@ -326,64 +386,58 @@ unspin_status unspin_spun_learner_write_stats(const unspin_spun_learner *l, cons
   if (!l || !path)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_spun_learner_write_stats: NULL");
   us_buf b = US_BUF_INIT;
-  char num[64];
-  snprintf(num, sizeof num, "%.17g", l->words);
-  int bad = us_buf_append(&b, STATS_HEADER "\nwords\t", sizeof STATS_HEADER + 6) ||
-            us_buf_append(&b, num, strlen(num)) || us_buf_putc(&b, '\n');
+  int bad = put_str(&b, STATS_HEADER "\nwords") || put_num(&b, l->words) || us_buf_putc(&b, '\n');
   for (size_t i = 0; i < l->nph && !bad; i++)
-    bad = appendf(&b, "p\t", l->pool.data + l->ph[i].off, NULL, l->ph[i].o);
-  for (size_t i = 0; i < l->nlk && !bad; i++)
-    bad = appendf(&b, "l\t", l->pool.data + l->ph[l->lk[i].s].off,
-                  l->pool.data + l->ph[l->lk[i].k].off, -1);
+    bad = put_str(&b, "p\t") || put_str(&b, l->pool.data + l->ph[i].off) ||
+          put_num(&b, l->ph[i].o) || us_buf_putc(&b, '\n');
+  for (size_t i = 0; i < l->nsp && !bad; i++) {
+    const span *x = &l->sp[i];
+    bad = put_str(&b, "s\t") || put_str(&b, l->pool.data + l->ph[x->s].off);
+    for (size_t j = x->first; j < x->first + x->n && !bad; j++)
+      bad = us_buf_putc(&b, '\t') ||
+            put_str(&b, l->pool.data + l->ph[l->lk[l->en[j].link].k].off) ||
+            put_num(&b, l->en[j].delta);
+    bad = bad || us_buf_putc(&b, '\n');
+  }
   unspin_status st = bad ? us_nomem(err) : write_file(path, &b, err);
   us_buf_free(&b);
   return st;
 }
 
-/* One EM iteration; returns the log-likelihood of the counts under the
- * parameters it started from. */
+/* One EM iteration; returns the log-likelihood of the spans under the
+ * parameters it started from (against keeping every span). */
 static double iterate(unspin_spun_learner *l) {
   const unspin_engine *e = l->e;
   double a = e->key_rho * e->key_strength, b = (1 - e->key_rho) * e->key_strength;
-  for (size_t i = 0; i < l->nph; i++)
-    l->ph[i].kept = l->ph[i].repl = 0;
+  for (size_t i = 0; i < l->nph; i++) {
+    l->ph[i].kept = l->ph[i].o;
+    l->ph[i].repl = 0;
+  }
   for (size_t i = 0; i < l->nlk; i++)
     l->lk[i].c = 0;
-  /* E-step: each spun phrase's count shared among its sources */
-  double ll = 0, total = 0;
-  for (size_t i = 0; i < l->nph; i++)
-    total += l->ph[i].theta;
-  /* the links are sorted by spun phrase (unspin_spun_learner_run sorts
-   * them once) */
-  size_t li = 0;
-  for (size_t s = 0; s < l->nph; s++) {
-    phrase *x = &l->ph[s];
-    size_t first = li;
-    while (li < l->nlk && l->lk[li].s == s)
-      li++;
-    if (x->o <= 0)
-      continue;
-    double w0 = x->theta * (1 - x->rho), sum = w0;
-    for (size_t k = first; k < li; k++) {
-      const phrase *y = &l->ph[l->lk[k].k];
-      sum += y->theta * y->rho * l->lk[k].q;
+  double ll = 0;
+  for (size_t i = 0; i < l->nsp; i++) { /* E-step: each span shared among its sources */
+    const span *x = &l->sp[i];
+    double w[US_GATHER_TOP], sum = 1 - l->ph[x->s].rho;
+    for (size_t j = 0; j < x->n; j++) {
+      const entry *en = &l->en[x->first + j];
+      const link *lk = &l->lk[en->link];
+      w[j] = exp(en->delta < 50 ? en->delta : 50) * l->ph[lk->k].rho * lk->q;
+      sum += w[j];
     }
-    if (sum <= 0)
-      continue;
-    ll += x->o * log(sum / total);
-    x->kept += x->o * w0 / sum;
-    for (size_t k = first; k < li; k++) {
-      const phrase *y = &l->ph[l->lk[k].k];
-      double c = x->o * y->theta * y->rho * l->lk[k].q / sum;
-      l->lk[k].c += c;
-      l->ph[l->lk[k].k].repl += c;
+    ll += log(sum);
+    for (size_t j = 0; j < x->n; j++) {
+      link *lk = &l->lk[l->en[x->first + j].link];
+      double r = w[j] / sum;
+      lk->c += r;
+      l->ph[lk->k].repl += r;
+      l->ph[x->s].kept -= r;
     }
   }
-  /* M-step */
-  double prior = l->e->theta_strength * l->words;
-  for (size_t i = 0; i < l->nph; i++) {
+  for (size_t i = 0; i < l->nph; i++) { /* M-step */
     phrase *x = &l->ph[i];
-    x->theta = x->kept + x->repl + prior * x->p;
+    if (x->kept < 0)
+      x->kept = 0; /* a phrase counted short (across a sentence end) */
     x->rho = x->m ? (x->repl + a) / (x->kept + x->repl + a + b) : 0;
     x->qsum = 0;
   }
@@ -409,14 +463,46 @@ static int by_text(const void *x, const void *y) {
   return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* Puts the phrases in the order of their text, whatever order the texts
- * and statistics came in, so that the same statistics give the same
- * profile to the last digit (EM's sums run in this order). */
+static int by_ends(const void *x, const void *y) {
+  const link *a = x, *b = y;
+  return a->s != b->s ? (a->s > b->s) - (a->s < b->s) : (a->k > b->k) - (a->k < b->k);
+}
+
+/* Spans compared by phrase, then entries; qsort has no context, so each
+ * ref carries its entries. */
+typedef struct span_ref {
+  span x;
+  const entry *en;
+} span_ref;
+
+static int by_span(const void *p, const void *q) {
+  const span_ref *a = p, *b = q;
+  if (a->x.s != b->x.s)
+    return (a->x.s > b->x.s) - (a->x.s < b->x.s);
+  if (a->x.n != b->x.n)
+    return (a->x.n > b->x.n) - (a->x.n < b->x.n);
+  for (size_t i = 0; i < a->x.n; i++) {
+    const entry *u = &a->en[a->x.first + i], *v = &b->en[b->x.first + i];
+    if (u->link != v->link)
+      return (u->link > v->link) - (u->link < v->link);
+    if (u->delta != v->delta)
+      return (u->delta > v->delta) - (u->delta < v->delta);
+  }
+  return 0;
+}
+
+/* Puts phrases, links and spans in a canonical order (by text), whatever
+ * order the texts and statistics came in, so that the same statistics give
+ * the same profile to the last digit (EM's sums run in this order). */
 static int canonical_order(unspin_spun_learner *l) {
+  size_t nmax = l->nph > l->nlk ? l->nph : l->nlk;
   phrase_ref *v = malloc((l->nph + 1) * sizeof *v);
-  size_t *where = malloc((l->nph + 1) * sizeof *where);
+  size_t *where = malloc((nmax + 1) * sizeof *where);
   phrase *ph = malloc((l->nph + 1) * sizeof *ph);
-  int rc = v && where && ph ? 0 : -1;
+  link *lk = malloc((l->nlk + 1) * sizeof *lk);
+  span_ref *sr = malloc((l->nsp + 1) * sizeof *sr);
+  entry *en = malloc((l->nen + 1) * sizeof *en);
+  int rc = v && where && ph && lk && sr && en ? 0 : -1;
   for (size_t i = 0; i < l->nph && !rc; i++)
     v[i] = (phrase_ref){l->pool.data + l->ph[i].off, l->ph[i].len, i};
   if (!rc && l->nph)
@@ -425,27 +511,57 @@ static int canonical_order(unspin_spun_learner *l) {
     ph[i] = l->ph[v[i].i];
     where[v[i].i] = i;
   }
-  if (!rc) {
-    if (l->nph)
-      memcpy(l->ph, ph, l->nph * sizeof *ph);
-    for (size_t i = 0; i < l->nlk; i++) {
-      l->lk[i].s = where[l->lk[i].s];
-      l->lk[i].k = where[l->lk[i].k];
-    }
-    free(l->pslot);
-    l->pslot = NULL;
-    l->npslots = 0;
-    rc = grow_slots(&l->pslot, &l->npslots, l->nph, phrase_hash, l);
+  if (rc)
+    goto done;
+  if (l->nph)
+    memcpy(l->ph, ph, l->nph * sizeof *ph);
+  for (size_t i = 0; i < l->nsp; i++)
+    l->sp[i].s = where[l->sp[i].s];
+  for (size_t i = 0; i < l->nlk; i++) {
+    l->lk[i].s = where[l->lk[i].s];
+    l->lk[i].k = where[l->lk[i].k];
+    lk[i] = l->lk[i];
+    lk[i].c = (double)i; /* the old index, carried through the sort */
   }
+  if (l->nlk)
+    qsort(lk, l->nlk, sizeof *lk, by_ends);
+  for (size_t i = 0; i < l->nlk; i++) {
+    where[(size_t)lk[i].c] = i;
+    lk[i].c = 0;
+  }
+  if (l->nlk)
+    memcpy(l->lk, lk, l->nlk * sizeof *lk);
+  for (size_t i = 0; i < l->nen; i++)
+    l->en[i].link = where[l->en[i].link];
+  for (size_t i = 0; i < l->nsp; i++)
+    sr[i] = (span_ref){l->sp[i], l->en};
+  if (l->nsp)
+    qsort(sr, l->nsp, sizeof *sr, by_span);
+  size_t ne = 0;
+  for (size_t i = 0; i < l->nsp; i++) {
+    if (sr[i].x.n)
+      memcpy(en + ne, l->en + sr[i].x.first, sr[i].x.n * sizeof *en);
+    l->sp[i] = (span){sr[i].x.s, ne, sr[i].x.n};
+    ne += sr[i].x.n;
+  }
+  if (ne)
+    memcpy(l->en, en, ne * sizeof *en);
+  free(l->pslot);
+  l->pslot = NULL;
+  l->npslots = 0;
+  free(l->lslot);
+  l->lslot = NULL;
+  l->nlslots = 0;
+  rc = grow_slots(&l->pslot, &l->npslots, l->nph, phrase_hash, l) ||
+       grow_slots(&l->lslot, &l->nlslots, l->nlk, link_hash, l);
+done:
   free(v);
   free(where);
   free(ph);
-  return rc;
-}
-
-static int by_spun(const void *x, const void *y) {
-  const link *a = x, *b = y;
-  return a->s != b->s ? (a->s > b->s) - (a->s < b->s) : (a->k > b->k) - (a->k < b->k);
+  free(lk);
+  free(sr);
+  free(en);
+  return rc ? -1 : 0;
 }
 
 unspin_status unspin_spun_learner_run(unspin_spun_learner *l, int max_iter,
@@ -457,23 +573,12 @@ unspin_status unspin_spun_learner_run(unspin_spun_learner *l, int max_iter,
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "learn: no words to learn from");
   if (canonical_order(l))
     return us_nomem(err);
-  /* the link index is rebuilt if more is added later */
-  free(l->lslot);
-  l->lslot = NULL;
-  l->nlslots = 0;
-  if (l->nlk)
-    qsort(l->lk, l->nlk, sizeof *l->lk, by_spun);
-  double a = l->e->key_rho;
-  for (size_t i = 0; i < l->nph; i++) {
-    phrase *x = &l->ph[i];
-    x->p = exp(us_unigram_logp(l->e, l->pool.data + x->off, x->len));
-    x->theta = x->o + l->e->theta_strength * l->words * x->p;
-    x->m = 0;
-  }
+  for (size_t i = 0; i < l->nph; i++)
+    l->ph[i].m = 0;
   for (size_t i = 0; i < l->nlk; i++)
     l->ph[l->lk[i].k].m++;
   for (size_t i = 0; i < l->nph; i++)
-    l->ph[i].rho = l->ph[i].m ? a : 0;
+    l->ph[i].rho = l->ph[i].m ? l->e->key_rho : 0;
   for (size_t i = 0; i < l->nlk; i++)
     l->lk[i].q = 1.0 / l->ph[l->lk[i].k].m;
   double last = -INFINITY;
@@ -482,12 +587,11 @@ unspin_status unspin_spun_learner_run(unspin_spun_learner *l, int max_iter,
     if (report)
       report(ctx, it, ll);
     l->ll = ll;
-    if (fabs(ll - last) < 1e-5 * fabs(ll))
+    if (fabs(ll - last) <= 1e-5 * fabs(ll))
       break;
     last = ll;
   }
-  /* rebuild the index for later additions */
-  return grow_slots(&l->lslot, &l->nlslots, l->nlk, link_hash, l) ? us_nomem(err) : UNSPIN_OK;
+  return UNSPIN_OK;
 }
 
 unspin_status unspin_spun_learner_write(const unspin_spun_learner *l, const char *path,

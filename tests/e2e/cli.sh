@@ -228,9 +228,7 @@ grep -q "spun.txt: spun " "$T/out" && ok || bad "detect prints spun"
 # and "bureau", which its thesaurus links to it, where "agency" would stand.
 printf 'The spy company joined the cyber defense group.\nThe spy bureau said the move risks inflaming tensions.\n' >"$T/em1.txt"
 printf 'The spy bureau joined the group in Could 2008.\nThe spy company said the group risks tensions.\n' >"$T/em2.txt"
-# (thirty words against the general model: its prior must weigh more than
-# the corpus, --param theta_strength=4, docs/model.md §8)
-expect_status 0 "learn from spun text" -- unspin learn --no-default-dict -d "$T/story-th.undict" --param theta_strength=4 -o "$T/em.profile" "$T/em1.txt" "$T/em2.txt"
+expect_status 0 "learn from spun text" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/em.profile" "$T/em1.txt" "$T/em2.txt"
 head -1 "$T/em.profile" | grep -q '^# unspin profile 2$' && ok || bad "EM profile header: $(head -1 "$T/em.profile")"
 expect_err "iteration 1: log-likelihood" "EM reports the log-likelihood per iteration"
 awk -F'\t' '$1 == "agency" && $3 > 3 && /\tcompany\t/ && /\tbureau\t/' "$T/em.profile" | grep -q . && ok || bad "EM finds agency replaced by company and bureau: $(cat "$T/em.profile")"
@@ -238,7 +236,7 @@ awk -F'\t' '$1 == "spy" && $3 == 0' "$T/em.profile" | grep -q . && ok || bad "EM
 # sharded: the statistics of two shards, summed, give the profile of one run
 expect_status 0 "stats shard 1" -- unspin learn --no-default-dict -d "$T/story-th.undict" --stats-out "$T/s1.stats" "$T/em1.txt"
 expect_status 0 "stats shard 2" -- unspin learn --no-default-dict -d "$T/story-th.undict" --stats-out "$T/s2.stats" "$T/em2.txt"
-expect_status 0 "learn from summed stats" -- unspin learn --no-default-dict -d "$T/story-th.undict" --param theta_strength=4 -o "$T/em-shards.profile" --stats-in "$T/s2.stats" --stats-in "$T/s1.stats"
+expect_status 0 "learn from summed stats" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/em-shards.profile" --stats-in "$T/s2.stats" --stats-in "$T/s1.stats"
 same "$T/em.profile" "$T/em-shards.profile" "sharded statistics give the profile of one run"
 # the learned table restores
 expect_status 0 "restore with an EM profile" -- unspin -d "$T/story-th.undict" --profile "$T/em.profile" "$T/spun.txt"
