@@ -43,7 +43,8 @@ static const char usage_text[] =
     "                       (coloured on a terminal unless NO_COLOR is set)\n"
     "      --json           one JSON object per file: verdict, score, per-token detail\n"
     "      --detect         print one line per file, FILE: spun SCORE or FILE: clean SCORE;\n"
-    "                       exit 0 if all are clean, 1 if any is spun\n"
+    "                       exit 0 if all are clean, 1 if any is spun (SCORE, as the\n"
+    "                       JSON's score: the estimated share of spun words)\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
     "      --always         restore every file, also those the verdict calls clean\n"
     "                       (by default a clean file is written out unchanged,\n"
@@ -835,7 +836,7 @@ static int cmd_learn(int argc, char **argv) {
   int use_default = 1;
   const char *out = NULL, *stats_out = NULL, *params[32];
   int pairs = 0, merge = 0, c, rc = 0;
-  char **files = NULL, *stats_in[64];
+  char **files = NULL, **stats_in = NULL;
   size_t nfiles = 0, nstats = 0, nparams = 0;
   optind = 1;
   while ((c = getopt_long(argc, argv, "o:d:", longopts, NULL)) != -1) {
@@ -847,13 +848,25 @@ static int cmd_learn(int argc, char **argv) {
       merge = 1;
     else if (c == 'S')
       stats_out = optarg;
-    else if (c == 'I' && nstats < sizeof stats_in / sizeof *stats_in)
+    else if (c == 'I') {
+      char **v = realloc(stats_in, (nstats + 1) * sizeof *v);
+      if (!v) {
+        rc = fail(NULL, "out of memory");
+        goto done;
+      }
+      stats_in = v;
       stats_in[nstats++] = optarg;
-    else if (c == 'P' && nparams < sizeof params / sizeof *params)
-      params[nparams++] = optarg;
-    else if (c == 'd' && ndict_paths < UNSPIN_MAX_DICTS)
-      dict_paths[ndict_paths++] = optarg;
-    else if (c == 'n')
+    } else if (c == 'P' || c == 'd') {
+      int param = c == 'P';
+      if (param ? nparams == sizeof params / sizeof *params : ndict_paths == UNSPIN_MAX_DICTS) {
+        rc = fail(NULL, param ? "at most 32 --param options" : "too many -d options");
+        goto done;
+      }
+      if (param)
+        params[nparams++] = optarg;
+      else
+        dict_paths[ndict_paths++] = optarg;
+    } else if (c == 'n')
       use_default = 0;
     else if (c == 'l') {
       pairs = 1;
@@ -941,6 +954,7 @@ static int cmd_learn(int argc, char **argv) {
             unspin_learner_skipped(l));
   unspin_learner_free(l);
 done:
+  free(stats_in);
   for (size_t i = 0; i < nfiles; i++)
     free(files[i]);
   free(files);

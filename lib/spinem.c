@@ -51,6 +51,7 @@ typedef struct phrase {
   double kept, repl; /* this iteration's expected originals kept and replaced */
   double qsum;     /* the key's links' counts summed */
   unsigned m;      /* links from this key */
+  size_t text;     /* the last text whose spans named it, + 1 */
 } phrase;
 
 typedef struct link {
@@ -85,6 +86,7 @@ struct unspin_spun_learner {
   entry *en;
   size_t nen, encap;
   double words;
+  size_t texts; /* texts added */
   double ll; /* the last iteration's log-likelihood */
 };
 
@@ -174,6 +176,7 @@ static int add_span(void *ctx, const char *spun, size_t slen, const char *const 
   size_t s = phrase_of(l, spun, slen, 1);
   if (s == SIZE_MAX)
     return -1;
+  l->ph[s].text = l->texts;
   span *v = us_grow(l->sp, &l->spcap, l->nsp + 1, sizeof *v, 1024);
   if (!v)
     return -1;
@@ -187,6 +190,7 @@ static int add_span(void *ctx, const char *spun, size_t slen, const char *const 
     size_t k = phrase_of(l, orig[i], olen[i], 1), li;
     if (k == SIZE_MAX || (li = link_of(l, s, k)) == SIZE_MAX)
       return -1;
+    l->ph[k].text = l->texts;
     l->en[l->nen++] = (entry){li, delta[i]};
   }
   l->sp[l->nsp++].n = n;
@@ -229,15 +233,19 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
   us_pairs occ = US_PAIRS_INIT;
   size_t words = 0;
   us_gather g = {add_span, l};
+  l->texts++; /* add_span marks the phrases this text's spans name */
   int rc = us_engine_gather(l->e, text, len, &g, &occ, &words);
-  /* every word is counted; longer phrases only as a span's or key's */
+  /* every word is counted; longer phrases only where this text's spans
+   * name them (so that the counts do not depend on the texts' order, and
+   * shards add up to one run) */
   for (size_t i = 0; i < occ.n && !rc; i++) {
     const struct us_pair *x = &occ.entry[i];
     const char *s = occ.text.data + x->off + 1;
-    size_t at = phrase_of(l, s, x->orig_len, !memchr(s, ' ', x->orig_len));
-    if (at != SIZE_MAX)
+    int word = !memchr(s, ' ', x->orig_len);
+    size_t at = phrase_of(l, s, x->orig_len, word);
+    if (at != SIZE_MAX && (word || l->ph[at].text == l->texts))
       l->ph[at].o += (double)x->count;
-    else if (!memchr(s, ' ', x->orig_len))
+    else if (word)
       rc = -1;
   }
   l->words += (double)words;
