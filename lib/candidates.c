@@ -99,7 +99,8 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
                uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
                double channel) {
   /* A flat list's term is too loose a link for the general model to choose
-   * among its dozens of originals; a domain dictionary must have seen it.
+   * among its dozens of originals; a domain dictionary must have seen it
+   * (unless a learning pass gathers: EM over many texts weighs each link).
    * (Identity and context candidates come with relation 0.) */
   if (rel == US_REL_LISTED && !c->gather && !domain_knows(e, text, tlen))
     return 0;
@@ -193,7 +194,9 @@ static int list_candidates(const unspin_engine *e, const us_word *words, uint32_
   return 0;
 }
 
-double us_unigram_logp(const unspin_engine *e, const char *text, size_t len) {
+/* The language model's unigram log-probability of a phrase (its words'
+ * summed). */
+static double unigram(const unspin_engine *e, const char *text, size_t len) {
   double lp = 0;
   for (const char *p = text, *end = text + len; p < end;) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
@@ -228,7 +231,7 @@ static int spinner_candidates(const unspin_engine *e, const us_word *words, size
        * P_source(w) / P_model(w) (unigram rescaling); against keeping the
        * span, that is the key's words' factors over the span's */
       double src_span = nl ? us_profile_source_logp(prof, spun.data, spun.len) : NAN;
-      double uni_span = src_span == src_span ? us_unigram_logp(e, spun.data, spun.len) : 0;
+      double uni_span = src_span == src_span ? unigram(e, spun.data, spun.len) : 0;
       for (size_t k = 0; k < nl && !rc; k++) {
         const char *key;
         size_t klen, ki;
@@ -236,7 +239,7 @@ static int spinner_candidates(const unspin_engine *e, const us_word *words, size
         double logp = log(us_profile_rho_at(prof, ki, key, klen, c->doc)) +
                       us_profile_logq_at(prof, first + k, key, klen, spun.data, spun.len, c->doc);
         if (src_span == src_span)
-          logp += e->lm_scale * (us_profile_source_logp(prof, key, klen) - us_unigram_logp(e, key, klen) -
+          logp += e->lm_scale * (us_profile_source_logp(prof, key, klen) - unigram(e, key, klen) -
                                  src_span + uni_span);
         rc = add(c, e, words, (uint32_t)i, (uint8_t)len, US_SRC_PROFILE, US_REL_PROFILE, key, klen,
                  logp);

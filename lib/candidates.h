@@ -93,10 +93,6 @@ int us_function_word(const unspin_engine *e, const char *w, size_t len);
  * a span's spun wording.  Returns 0, or -1 when memory runs out. */
 int us_join_keys(const us_word *w, size_t n, us_buf *out);
 
-/* The language model's unigram log-probability of a phrase (its words'
- * summed). */
-double us_unigram_logp(const unspin_engine *e, const char *text, size_t len);
-
 void us_cands_free(us_cands *c);
 
 #endif

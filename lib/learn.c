@@ -4,7 +4,6 @@
  * often it occurred and how often it was replaced (docs/model.md §2,
  * docs/profile-format.md).  Counts are sums over documents, so profiles
  * learned on shards merge by adding them. */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -480,42 +479,34 @@ unspin_status unspin_learner_write(unspin_learner *l, const char *path, unspin_e
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_learner_write: NULL argument");
   if (reduce(l))
     return us_nomem(err);
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 5);
-  if (!tmp)
-    return us_nomem(err);
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp", 5);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    unspin_status st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", tmp, strerror(errno));
-    free(tmp);
-    return st;
-  }
-  fprintf(f, "# unspin profile 2\n"
-             "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"
-             "# (docs/profile-format.md)\n");
-  for (size_t i = 0; i < l->n;) {
+  us_buf b = US_BUF_INIT;
+  char num[80];
+  static const char header[] =
+      "# unspin profile 2\n"
+      "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"
+      "# (docs/profile-format.md)\n";
+  int bad = us_buf_append(&b, header, sizeof header - 1);
+  for (size_t i = 0; i < l->n && !bad;) {
     size_t j = i + 1;
     while (j < l->n && l->v[j].key_off == l->v[i].key_off)
       j++;
     /* totals first: a key with replacements and its synonyms, or a word
      * of the originals with its occurrences alone */
     if (l->v[i].total) {
-      fprintf(f, "%s\t%.17g\t%.17g", l->pool.data + l->v[i].key_off, l->v[i].a, l->v[i].b);
-      for (size_t k = i + 1; k < j; k++)
-        fprintf(f, "\t%s\t%.17g", l->pool.data + l->v[k].syn_off, l->v[k].a);
-      fputc('\n', f);
+      const char *key = l->pool.data + l->v[i].key_off;
+      snprintf(num, sizeof num, "\t%.17g\t%.17g", l->v[i].a, l->v[i].b);
+      bad = us_buf_append(&b, key, strlen(key)) || us_buf_append(&b, num, strlen(num));
+      for (size_t k = i + 1; k < j && !bad; k++) {
+        const char *syn = l->pool.data + l->v[k].syn_off;
+        snprintf(num, sizeof num, "\t%.17g", l->v[k].a);
+        bad = us_buf_putc(&b, '\t') || us_buf_append(&b, syn, strlen(syn)) ||
+              us_buf_append(&b, num, strlen(num));
+      }
+      bad = bad || us_buf_putc(&b, '\n');
     }
     i = j;
   }
-  int bad = ferror(f);
-  bad |= fclose(f) != 0;
-  unspin_status st = UNSPIN_OK;
-  if (bad || rename(tmp, path)) {
-    st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", bad ? tmp : path, strerror(errno));
-    remove(tmp);
-  }
-  free(tmp);
+  unspin_status st = bad ? us_nomem(err) : us_write_through(path, &b, err);
+  us_buf_free(&b);
   return st;
 }

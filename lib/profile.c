@@ -190,7 +190,7 @@ static int parse_plain(unspin_profile *p, key_index *ix, const char *s, size_t l
   return 0;
 }
 
-int us_parse_count(const char *f, size_t flen, double *out) {
+int us_parse_real(const char *f, size_t flen, double *out) {
   char num[64];
   if (!flen || flen >= sizeof num)
     return -1;
@@ -199,11 +199,46 @@ int us_parse_count(const char *f, size_t flen, double *out) {
   char *end;
   errno = 0;
   double v = strtod(num, &end);
-  if (*end || errno || !isfinite(v) || v < 0)
+  if (*end || errno || !isfinite(v))
     return -1;
   *out = v;
   return 0;
 }
+
+int us_parse_count(const char *f, size_t flen, double *out) {
+  double v;
+  if (us_parse_real(f, flen, &v) || v < 0)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* Writes `body` to path through a temporary file beside it. */
+unspin_status us_write_through(const char *path, const us_buf *body, unspin_error *err) {
+  size_t plen = strlen(path);
+  char *tmp = malloc(plen + 5);
+  if (!tmp)
+    return us_nomem(err);
+  memcpy(tmp, path, plen);
+  memcpy(tmp + plen, ".tmp", 5);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) {
+    unspin_status st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", tmp, strerror(errno));
+    free(tmp);
+    return st;
+  }
+  int bad = body->len && fwrite(body->data, 1, body->len, f) != body->len;
+  bad |= fclose(f) != 0;
+  unspin_status st = UNSPIN_OK;
+  if (bad || rename(tmp, path)) {
+    st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", bad ? tmp : path, strerror(errno));
+    remove(tmp);
+  }
+  free(tmp);
+  return st;
+}
+
+
 
 /* One line of a counted profile: key, occurrences, replaced, then synonym
  * and count pairs (none for a word the spinner never replaced).  Returns 0, -1 when memory runs out, or 1 with `why`

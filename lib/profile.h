@@ -73,6 +73,13 @@ double us_profile_rho(const unspin_profile *p, const char *key, size_t len,
  * Returns 0, or -1 when it is not one. */
 int us_parse_count(const char *f, size_t flen, double *out);
 
+/* Reads any finite number filling the field, as us_parse_count. */
+int us_parse_real(const char *f, size_t flen, double *out);
+
+/* Writes `body` to path through PATH.tmp beside it, renamed over path once
+ * whole (learned profiles and statistics); an error names the file. */
+unspin_status us_write_through(const char *path, const us_buf *body, unspin_error *err);
+
 /* Iteration over the counts, for merging: keys (sorted) with their
  * occurrences and replacements, and links with their key's index, synonym
  * and count. */

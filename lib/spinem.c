@@ -22,7 +22,6 @@
  * replaced.  The iterations stop when the log-likelihood of the spans
  * changes by less than a relative 1e-5 (it rises at each step up to the
  * priors' pull). */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,22 +252,6 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
   return rc ? us_nomem(err) : UNSPIN_OK;
 }
 
-/* Reads a log-ratio field: a finite number. */
-static int parse_delta(const char *f, size_t flen, double *out) {
-  char num[64];
-  if (!flen || flen >= sizeof num)
-    return -1;
-  memcpy(num, f, flen);
-  num[flen] = '\0';
-  char *end;
-  errno = 0;
-  double v = strtod(num, &end);
-  if (*end || errno || !isfinite(v))
-    return -1;
-  *out = v;
-  return 0;
-}
-
 /* One line of statistics (without its line ending): 0, -1 when memory runs
  * out, or 1 with *why set. */
 static int stats_line(unspin_spun_learner *l, const char *s, size_t n, const char **why) {
@@ -309,7 +292,7 @@ static int stats_line(unspin_spun_learner *l, const char *s, size_t n, const cha
     for (size_t i = 2; i < nf; i += 2, no++) {
       if (!fl[i])
         return (*why = "an empty phrase"), 1;
-      if (parse_delta(f[i + 1], fl[i + 1], &delta[no]))
+      if (us_parse_real(f[i + 1], fl[i + 1], &delta[no]))
         return (*why = "a log-ratio is not a number"), 1;
       orig[no] = f[i];
       olen[no] = fl[i];
@@ -356,31 +339,6 @@ unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l, const char *
   return UNSPIN_OK;
 }
 
-/* Writes `body` to path through a temporary file beside it. */
-static unspin_status write_file(const char *path, const us_buf *body, unspin_error *err) {
-  size_t plen = strlen(path);
-  char *tmp = malloc(plen + 5);
-  if (!tmp)
-    return us_nomem(err);
-  memcpy(tmp, path, plen);
-  memcpy(tmp + plen, ".tmp", 5);
-  FILE *f = fopen(tmp, "wb");
-  if (!f) {
-    unspin_status st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", tmp, strerror(errno));
-    free(tmp);
-    return st;
-  }
-  int bad = body->len && fwrite(body->data, 1, body->len, f) != body->len;
-  bad |= fclose(f) != 0;
-  unspin_status st = UNSPIN_OK;
-  if (bad || rename(tmp, path)) {
-    st = us_fail(err, UNSPIN_ERR_IO, -1, "%s: %s", bad ? tmp : path, strerror(errno));
-    remove(tmp);
-  }
-  free(tmp);
-  return st;
-}
-
 static int put_str(us_buf *b, const char *s) { return us_buf_append(b, s, strlen(s)); }
 
 static int put_num(us_buf *b, double v) {
@@ -407,7 +365,7 @@ unspin_status unspin_spun_learner_write_stats(const unspin_spun_learner *l, cons
             put_num(&b, l->en[j].delta);
     bad = bad || us_buf_putc(&b, '\n');
   }
-  unspin_status st = bad ? us_nomem(err) : write_file(path, &b, err);
+  unspin_status st = bad ? us_nomem(err) : us_write_through(path, &b, err);
   us_buf_free(&b);
   return st;
 }
@@ -654,7 +612,7 @@ unspin_status unspin_spun_learner_write(const unspin_spun_learner *l, const char
   }
   free(start);
   free(order);
-  unspin_status st = bad ? us_nomem(err) : write_file(path, &b, err);
+  unspin_status st = bad ? us_nomem(err) : us_write_through(path, &b, err);
   us_buf_free(&b);
   return st;
 }
