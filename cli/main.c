@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,8 @@ static const char usage_text[] =
     "                       (by default a clean file is written out unchanged,\n"
     "                       which a line on standard error says)\n"
     "  -q, --quiet          no such line\n"
+    "  -j, --jobs N         restore the files in N threads over one engine (output\n"
+    "                       in input order; each file's output is held until its turn)\n"
     "      --profile FILE   a spinner's table: a profile from learn, or a plain list\n"
     "                       key|syn1|syn2|... (repeatable; docs/profile-format.md)\n"
     "      --hunspell PATH  hunspell dictionary PATH.aff/PATH.dic for stems\n"
@@ -79,11 +83,55 @@ static const char *prog = "unspin";
  * judged: there is a verdict (a dictionary or profile is loaded) */
 static int quiet, judged;
 
+/* With -j N, a worker thread writes a file's output and messages into its
+ * own sink, and the main thread copies the sinks out in input order. */
+typedef struct sink {
+  char *out, *err;
+  size_t out_len, out_cap, err_len, err_cap;
+  int failed; /* memory ran out */
+} sink;
+
+static _Thread_local sink *cur_sink;
+
+static void sink_put(sink *k, int err, const char *data, size_t len) {
+  char **b = err ? &k->err : &k->out;
+  size_t *n = err ? &k->err_len : &k->out_len, *cap = err ? &k->err_cap : &k->out_cap;
+  if (*n + len > *cap) {
+    size_t c = *cap ? *cap : 4096;
+    while (c < *n + len)
+      c *= 2;
+    char *v = realloc(*b, c);
+    if (!v) {
+      k->failed = 1;
+      return;
+    }
+    *b = v;
+    *cap = c;
+  }
+  memcpy(*b + *n, data, len);
+  *n += len;
+}
+
+/* A message on standard error (or the thread's sink). */
+static void note(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  if (!cur_sink) {
+    vfprintf(stderr, fmt, ap);
+  } else {
+    char line[8192];
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    if (n > 0)
+      sink_put(cur_sink, 1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+  }
+  va_end(ap);
+}
+
 static int fail(const char *file, const char *msg) {
   if (file)
-    fprintf(stderr, "%s: %s: %s\n", prog, file, msg);
+    note("%s: %s: %s\n", prog, file, msg);
   else
-    fprintf(stderr, "%s: %s\n", prog, msg);
+    note("%s: %s\n", prog, msg);
   return EXIT_ERROR;
 }
 
@@ -144,6 +192,10 @@ static int read_input(const char *path, char **data, size_t *len) {
 }
 
 static int write_output(const char *data, size_t len) {
+  if (cur_sink) {
+    sink_put(cur_sink, 0, data, len);
+    return cur_sink->failed ? fail(NULL, "out of memory") : 0;
+  }
   if (len && fwrite(data, 1, len, stdout) != len)
     return fail(NULL, "cannot write to standard output");
   return 0;
@@ -343,13 +395,11 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
   if (rc)
     return rc;
   if (t.invalid)
-    fprintf(stderr,
-            "%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
+    note("%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
             "passed through unchanged)\n",
             prog, path, (long long)t.first_invalid, t.invalid, t.invalid == 1 ? "" : "s");
   if ((mode == OUT_TEXT || mode == OUT_DIFF) && judged && !t.spun_window && !always && !quiet)
-    fprintf(stderr,
-            "%s: %s: judged clean (estimated share of spun words %.3f); written out "
+    note("%s: %s: judged clean (estimated share of spun words %.3f); written out "
             "unchanged (--always restores it anyway)\n",
             prog, strcmp(path, "-") ? path : "(standard input)",
             t.tokens ? t.weighted_score / (double)t.tokens : 0.0);
@@ -361,10 +411,104 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
                 : unspin_engine_get_param(engine, "threshold", &threshold) == UNSPIN_OK &&
                       score >= threshold;
   *spun |= is_spun;
-  if (printf("%s: %s %.3f\n", strcmp(path, "-") ? path : "(standard input)",
-             is_spun ? "spun" : "clean", score) < 0)
-    return fail(NULL, "cannot write to standard output");
-  return 0;
+  const char *name = strcmp(path, "-") ? path : "(standard input)";
+  size_t n = strlen(name) + 32;
+  char *line = malloc(n);
+  if (!line)
+    return fail(path, "out of memory");
+  snprintf(line, n, "%s: %s %.3f\n", name, is_spun ? "spun" : "clean", score);
+  int wrc = write_output(line, strlen(line));
+  free(line);
+  return wrc;
+}
+
+/* -j N: files restored by N worker threads over the one engine, written
+ * out in input order.  Each file's output is held until its turn (memory
+ * grows with the files in flight, not with the windows of one file).
+ * After a file that fails, no further output is written, as with one
+ * thread. */
+typedef struct jobs {
+  const unspin_engine *engine;
+  char **files;
+  size_t n, next;
+  out_mode mode;
+  int always, stop;
+  struct job_slot {
+    sink s;
+    int rc, spun, done;
+  } *slot;
+  pthread_mutex_t mu;
+  pthread_cond_t cv;
+} jobs;
+
+static void *worker(void *arg) {
+  jobs *j = arg;
+  for (;;) {
+    pthread_mutex_lock(&j->mu);
+    size_t i = j->next < j->n && !j->stop ? j->next++ : j->n;
+    pthread_mutex_unlock(&j->mu);
+    if (i == j->n)
+      return NULL;
+    struct job_slot *s = &j->slot[i];
+    cur_sink = &s->s;
+    int rc = restore_file(j->engine, j->files[i], j->mode, j->always, &s->spun);
+    cur_sink = NULL;
+    pthread_mutex_lock(&j->mu);
+    s->rc = rc;
+    s->done = 1;
+    pthread_cond_broadcast(&j->cv);
+    pthread_mutex_unlock(&j->mu);
+  }
+}
+
+static int restore_parallel(const unspin_engine *engine, char **files, size_t n, out_mode mode,
+                            int always, long nthreads, int *spun) {
+  jobs j = {.engine = engine, .files = files, .n = n, .mode = mode, .always = always};
+  pthread_t *t = malloc((size_t)nthreads * sizeof *t);
+  if (!t || !(j.slot = calloc(n, sizeof *j.slot))) {
+    free(t);
+    return fail(NULL, "out of memory");
+  }
+  pthread_mutex_init(&j.mu, NULL);
+  pthread_cond_init(&j.cv, NULL);
+  long started = 0;
+  while (started < nthreads && (size_t)started < n &&
+         !pthread_create(&t[started], NULL, worker, &j))
+    started++;
+  int rc = 0;
+  if (!started) {
+    rc = fail(NULL, "cannot start worker threads");
+    j.stop = 1;
+  }
+  for (size_t i = 0; i < n && !rc; i++) {
+    pthread_mutex_lock(&j.mu);
+    while (!j.slot[i].done)
+      pthread_cond_wait(&j.cv, &j.mu);
+    pthread_mutex_unlock(&j.mu);
+    struct job_slot *s = &j.slot[i];
+    if (s->s.out_len && fwrite(s->s.out, 1, s->s.out_len, stdout) != s->s.out_len)
+      s->rc = fail(NULL, "cannot write to standard output");
+    if (s->s.err_len)
+      fwrite(s->s.err, 1, s->s.err_len, stderr);
+    *spun |= s->spun;
+    if (s->s.failed && !s->rc)
+      s->rc = fail(files[i], "out of memory");
+    rc = s->rc;
+  }
+  pthread_mutex_lock(&j.mu);
+  j.stop = 1;
+  pthread_mutex_unlock(&j.mu);
+  for (long k = 0; k < started; k++)
+    pthread_join(t[k], NULL);
+  for (size_t i = 0; i < n; i++) {
+    free(j.slot[i].s.out);
+    free(j.slot[i].s.err);
+  }
+  free(j.slot);
+  free(t);
+  pthread_mutex_destroy(&j.mu);
+  pthread_cond_destroy(&j.cv);
+  return rc;
 }
 
 static int load_profile(const char *path, unspin_profile **out) {
@@ -429,6 +573,8 @@ static int set_param(unspin_engine *engine, const char *arg) {
   return 0;
 }
 
+static int parse_count(const char *s, long min, long max, long *out);
+
 static int cmd_restore(int argc, char **argv) {
   static const struct option longopts[] = {
       {"dict", required_argument, NULL, 'd'}, {"no-default-dict", no_argument, NULL, 'n'},
@@ -438,7 +584,8 @@ static int cmd_restore(int argc, char **argv) {
       {"wordnet", required_argument, NULL, 'W'},  {"always", no_argument, NULL, 'A'},
       {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
       {"version", no_argument, NULL, 'V'},    {"quiet", no_argument, NULL, 'q'},
-      {NULL, 0, NULL, 0}};
+      {"jobs", required_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+  long njobs = 1;
   unspin_options opts;
   unspin_options_init(&opts);
   dict_list dicts = {0};
@@ -449,9 +596,15 @@ static int cmd_restore(int argc, char **argv) {
   int use_default = 1, c, rc = 0, spun = 0;
   out_mode mode = OUT_TEXT;
   const char *hunspell = UNSPIN_HUNSPELL_DICT, *wordnet = UNSPIN_WORDNET_DIR;
-  while ((c = getopt_long(argc, argv, "d:hVq", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "d:hVqj:", longopts, NULL)) != -1) {
     switch (c) {
     case 'q': quiet = 1; break;
+    case 'j':
+      if (parse_count(optarg, 1, 256, &njobs)) {
+        rc = fail(optarg, "-j takes a number of threads from 1 to 256");
+        goto done;
+      }
+      break;
     case 'd':
       if ((rc = load_dict(&dicts, optarg)))
         goto done;
@@ -517,8 +670,12 @@ static int cmd_restore(int argc, char **argv) {
   judged = dicts.n || nprofiles;
   if (optind == argc && !rc)
     rc = restore_file(engine, "-", mode, always, &spun);
-  for (int i = optind; i < argc && !rc; i++)
-    rc = restore_file(engine, argv[i], mode, always, &spun);
+  if (njobs > 1 && argc - optind > 1 && !rc)
+    rc = restore_parallel(engine, argv + optind, (size_t)(argc - optind), mode, always, njobs,
+                          &spun);
+  else
+    for (int i = optind; i < argc && !rc; i++)
+      rc = restore_file(engine, argv[i], mode, always, &spun);
   unspin_engine_free(engine);
   if (!rc)
     rc = finish_output();

@@ -222,6 +222,20 @@ printf 'UTF-8\nagency|1\n(noun)|company|bureau\nmay|1\n(verb)|could|might\n' >"$
 expect_status 0 "story build with a thesaurus" -- unspin build --thesaurus "$T/th.dat" -o "$T/story-th.undict" "$T/story.txt"
 expect_status 1 "detect spun" -- unspin -d "$T/story-th.undict" --detect "$T/story.txt" "$T/spun.txt"
 grep -q "spun.txt: spun " "$T/out" && ok || bad "detect prints spun"
+# --- -j N: files in worker threads, output in input order ----------------------
+for m in "" --detect --json --diff; do
+  unspin -d "$T/story.undict" --profile "$T/spinner.profile" $m "$T/spun.txt" "$T/story.txt" "$T/crlf.txt" "$T/spun.txt" "$T/bad.txt" >"$T/j1.out" 2>"$T/j1.err"; r1=$?
+  unspin -j 3 -d "$T/story.undict" --profile "$T/spinner.profile" $m "$T/spun.txt" "$T/story.txt" "$T/crlf.txt" "$T/spun.txt" "$T/bad.txt" >"$T/j3.out" 2>"$T/j3.err"; r3=$?
+  [ "$r1" = "$r3" ] && cmp -s "$T/j1.out" "$T/j3.out" && cmp -s "$T/j1.err" "$T/j3.err" && ok || bad "-j 3 $m differs from one thread (exit $r1/$r3)"
+done
+grep -q "^The spy agency joined" "$T/j3.out" && ok || bad "-j restores: $(head -1 "$T/j3.out")"
+# a failing file stops the output where one thread would
+unspin -j 2 -d "$T/story.undict" "$T/crlf.txt" "$T/missing.txt" "$T/bom.txt" >"$T/out" 2>"$T/err"; got=$?
+[ "$got" = 2 ] && same "$T/crlf.txt" "$T/out" "-j stops after a failing file" || bad "-j with a missing file: exit $got"
+expect_err "missing.txt: No such file" "-j names the failing file"
+expect_status 2 "-j 0" -- unspin -j 0 "$T/crlf.txt"
+expect_err "-j takes a number of threads from 1 to 256" "-j 0 message"
+
 # --- learning a spinner from spun text alone (EM) ---------------------------------
 # The story dictionary (with its thesaurus) is the general model here; the
 # spun texts never write "agency", which it expects, and write "company"
