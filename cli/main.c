@@ -31,7 +31,7 @@ static const char usage_text[] =
     "       unspin learn -o PROFILE --pairs-from LIST\n"
     "       unspin learn -o PROFILE --merge PROFILE...\n"
     "       unspin learn [-o PROFILE] [--stats-out STATS] [--stats-in STATS]...\n"
-    "                    [-d DICT]... [--no-default-dict] [SPUN...]\n"
+    "                    [-d DICT]... [--no-default-dict] [-j N] [SPUN...]\n"
     "\n"
     "Restores text that an article spinner rewrote with synonyms.  Each FILE\n"
     "(or standard input) is written to standard output in turn.\n"
@@ -904,6 +904,89 @@ static int read_pair_list(const char *list, char ***v, size_t *n) {
   return rc;
 }
 
+/* learn -j N: texts counted by N threads, each into a learner of its own,
+ * merged into the first in a fixed order (EM puts the statistics in a
+ * canonical order, so the profile is the one of a single thread). */
+typedef struct learn_jobs {
+  const unspin_engine *engine;
+  unspin_spun_learner **l;
+  char **files;
+  size_t n, next, done;
+  int rc;
+  pthread_mutex_t mu;
+} learn_jobs;
+
+typedef struct learn_worker {
+  learn_jobs *j;
+  size_t k; /* its learner */
+} learn_worker;
+
+static void *learn_thread(void *arg) {
+  learn_worker *w = arg;
+  learn_jobs *j = w->j;
+  for (;;) {
+    pthread_mutex_lock(&j->mu);
+    size_t i = j->next < j->n && !j->rc ? j->next++ : j->n;
+    pthread_mutex_unlock(&j->mu);
+    if (i == j->n)
+      return NULL;
+    char *data;
+    size_t len;
+    unspin_error err;
+    int rc = read_input(j->files[i], &data, &len);
+    if (!rc && unspin_spun_learner_add_text(j->l[w->k], data, len, j->files[i], &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+    free(data); /* NULL when it could not be read */
+    pthread_mutex_lock(&j->mu);
+    if (rc && !j->rc)
+      j->rc = rc;
+    progress(++j->done, j->n);
+    pthread_mutex_unlock(&j->mu);
+  }
+}
+
+static int learn_texts(const unspin_engine *engine, unspin_spun_learner *l, char **files,
+                       size_t nfiles, long njobs) {
+  size_t nt = (size_t)njobs < nfiles ? (size_t)njobs : nfiles;
+  unspin_spun_learner **ls = calloc(nt, sizeof *ls);
+  pthread_t *t = calloc(nt, sizeof *t);
+  learn_worker *w = calloc(nt, sizeof *w);
+  learn_jobs j = {.engine = engine, .l = ls, .files = files, .n = nfiles};
+  unspin_error err;
+  int rc = ls && t && w ? 0 : fail(NULL, "out of memory");
+  if (!rc)
+    ls[0] = l;
+  for (size_t k = 1; k < nt && !rc; k++)
+    if (unspin_spun_learner_new(&ls[k], engine, &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+  pthread_mutex_init(&j.mu, NULL);
+  size_t started = 0;
+  j.rc = rc;
+  for (; started < nt && !rc; started++) {
+    w[started] = (learn_worker){&j, started};
+    if (pthread_create(&t[started], NULL, learn_thread, &w[started])) {
+      pthread_mutex_lock(&j.mu);
+      j.rc = rc = fail(NULL, "cannot start worker threads");
+      pthread_mutex_unlock(&j.mu);
+      break;
+    }
+  }
+  for (size_t k = 0; k < started; k++)
+    pthread_join(t[k], NULL);
+  progress_end();
+  rc = j.rc;
+  for (size_t k = 1; k < nt && !rc; k++)
+    if (unspin_spun_learner_merge(l, ls[k], &err) != UNSPIN_OK)
+      rc = fail(NULL, err.message);
+  for (size_t k = 1; ls && k < nt; k++)
+    unspin_spun_learner_free(ls[k]);
+  pthread_mutex_destroy(&j.mu);
+  free(ls);
+  free(t);
+  free(w);
+  return rc;
+}
+
 static void report_iteration(void *ctx, int iter, double ll) {
   (void)ctx;
   fprintf(stderr, "%s: learn: iteration %d: log-likelihood %.6g\n", prog, iter, ll);
@@ -913,7 +996,8 @@ static void report_iteration(void *ctx, int iter, double ll) {
  * prior, EM over the texts' (and --stats-in) statistics. */
 static int learn_spun(const char *out, const char *stats_out, char **stats_in, size_t nstats,
                       char **files, size_t nfiles, const char **params, size_t nparams,
-                      const char **dict_paths, size_t ndict_paths, int use_default) {
+                      const char **dict_paths, size_t ndict_paths, int use_default,
+                      long njobs) {
   dict_list dicts = {0};
   const char *def = use_default ? default_dict_path() : NULL;
   unspin_engine *engine = NULL;
@@ -951,16 +1035,8 @@ static int learn_spun(const char *out, const char *stats_out, char **stats_in, s
       rc = fail(NULL, err.message);
     free(data);
   }
-  for (size_t i = 0; i < nfiles && !rc; i++) {
-    char *data;
-    size_t len;
-    progress(i, nfiles);
-    if ((rc = read_input(files[i], &data, &len)))
-      break;
-    if (unspin_spun_learner_add_text(l, data, len, files[i], &err) != UNSPIN_OK)
-      rc = fail(NULL, err.message);
-    free(data);
-  }
+  if (!rc && nfiles)
+    rc = learn_texts(engine, l, files, nfiles, njobs);
   if (nfiles) {
     progress(nfiles, nfiles);
     progress_end();
@@ -987,7 +1063,9 @@ static int cmd_learn(int argc, char **argv) {
                                            {"param", required_argument, NULL, 'P'},
                                            {"dict", required_argument, NULL, 'd'},
                                            {"no-default-dict", no_argument, NULL, 'n'},
+                                           {"jobs", required_argument, NULL, 'j'},
                                            {NULL, 0, NULL, 0}};
+  long njobs = 1;
   const char *dict_paths[UNSPIN_MAX_DICTS];
   size_t ndict_paths = 0;
   int use_default = 1;
@@ -996,9 +1074,15 @@ static int cmd_learn(int argc, char **argv) {
   char **files = NULL, **stats_in = NULL;
   size_t nfiles = 0, nstats = 0, nparams = 0;
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:d:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:d:j:", longopts, NULL)) != -1) {
     if (c == 'o')
       out = optarg;
+    else if (c == 'j') {
+      if (parse_count(optarg, 1, 256, &njobs)) {
+        rc = fail(optarg, "-j takes a number of threads from 1 to 256");
+        goto done;
+      }
+    }
     else if (c == 'p')
       pairs = 1;
     else if (c == 'm')
@@ -1043,8 +1127,8 @@ static int cmd_learn(int argc, char **argv) {
     rc = fail(NULL, "learn takes --pairs or --merge, not both");
     goto done;
   }
-  if (!spun && (stats_out || nstats || nparams || ndict_paths || !use_default)) {
-    rc = fail(NULL, "--stats-out, --stats-in, --param and -d are for learning from spun text");
+  if (!spun && (stats_out || nstats || nparams || ndict_paths || !use_default || njobs > 1)) {
+    rc = fail(NULL, "--stats-out, --stats-in, --param, -d and -j are for learning from spun text");
     goto done;
   }
   for (int i = optind; i < argc; i++) {
@@ -1062,7 +1146,7 @@ static int cmd_learn(int argc, char **argv) {
       rc = fail(NULL, "learn needs spun files or --stats-in STATS");
     else
       rc = learn_spun(out, stats_out, stats_in, nstats, files, nfiles, params, nparams,
-                      dict_paths, ndict_paths, use_default);
+                      dict_paths, ndict_paths, use_default, njobs);
     goto done;
   }
   if (!nfiles || (pairs && nfiles % 2)) {

@@ -406,6 +406,12 @@ UNSPIN_EXPORT unspin_status unspin_spun_learner_new(unspin_spun_learner **out,
 UNSPIN_EXPORT unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *text,
                                                          size_t len, const char *name,
                                                          unspin_error *err);
+/** Adds the statistics of learner `src` (fed other texts, perhaps in another
+ * thread) to l; src is unchanged.  What l then learns is what one learner fed
+ * both learns. */
+UNSPIN_EXPORT unspin_status unspin_spun_learner_merge(unspin_spun_learner *l,
+                                                      const unspin_spun_learner *src,
+                                                      unspin_error *err);
 /** Adds statistics that unspin_spun_learner_write_stats wrote; a malformed
  * line gives UNSPIN_ERR_FORMAT naming `name`, the line and its offset. */
 UNSPIN_EXPORT unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l,

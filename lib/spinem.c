@@ -219,6 +219,37 @@ void unspin_spun_learner_free(unspin_spun_learner *l) {
   free(l);
 }
 
+unspin_status unspin_spun_learner_merge(unspin_spun_learner *l, const unspin_spun_learner *src,
+                                        unspin_error *err) {
+  if (!l || !src || l == src)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_spun_learner_merge: bad argument");
+  for (size_t i = 0; i < src->nph; i++) {
+    const phrase *x = &src->ph[i];
+    size_t at = phrase_of(l, src->pool.data + x->off, x->len, 1);
+    if (at == SIZE_MAX)
+      return us_nomem(err);
+    l->ph[at].o += x->o;
+  }
+  for (size_t i = 0; i < src->nsp; i++) {
+    const span *x = &src->sp[i];
+    const char *orig[US_GATHER_TOP];
+    size_t olen[US_GATHER_TOP];
+    double delta[US_GATHER_TOP];
+    for (size_t j = 0; j < x->n; j++) {
+      const entry *en = &src->en[x->first + j];
+      const phrase *k = &src->ph[src->lk[en->link].k];
+      orig[j] = src->pool.data + k->off;
+      olen[j] = k->len;
+      delta[j] = en->delta;
+    }
+    const phrase *sp = &src->ph[x->s];
+    if (add_span(l, src->pool.data + sp->off, sp->len, orig, olen, delta, x->n))
+      return us_nomem(err);
+  }
+  l->words += src->words;
+  return UNSPIN_OK;
+}
+
 unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *text, size_t len,
                                            const char *name, unspin_error *err) {
   if (!l || (len && !text))

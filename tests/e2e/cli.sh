@@ -252,6 +252,14 @@ expect_status 0 "stats shard 1" -- unspin learn --no-default-dict -d "$T/story-t
 expect_status 0 "stats shard 2" -- unspin learn --no-default-dict -d "$T/story-th.undict" --stats-out "$T/s2.stats" "$T/em2.txt"
 expect_status 0 "learn from summed stats" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/em-shards.profile" --stats-in "$T/s2.stats" --stats-in "$T/s1.stats"
 same "$T/em.profile" "$T/em-shards.profile" "sharded statistics give the profile of one run"
+# threads: each counts into a learner of its own, merged: the profile of one thread
+printf 'The spy company said the group in Could risks tensions.\n' >"$T/em3.txt"
+expect_status 0 "learn -j 2" -- unspin learn -j 2 --no-default-dict -d "$T/story-th.undict" -o "$T/em-j1.profile" "$T/em1.txt" "$T/em2.txt" "$T/em3.txt"
+expect_status 0 "learn -j 1" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/em-j2.profile" "$T/em1.txt" "$T/em2.txt" "$T/em3.txt"
+same "$T/em-j1.profile" "$T/em-j2.profile" "learn -j 2 gives the profile of one thread"
+expect_status 2 "learn -j with a missing file" -- unspin learn -j 2 --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" "$T/em1.txt" "$T/nope.txt" "$T/em2.txt"
+expect_err "nope.txt: No such file" "learn -j names the missing file"
+expect_status 2 "learn -j with pairs" -- unspin learn -j 2 -o "$T/x.profile" --pairs "$T/o1.txt" "$T/s1.txt"
 # the learned table restores
 expect_status 0 "restore with an EM profile" -- unspin -d "$T/story-th.undict" --profile "$T/em.profile" "$T/spun.txt"
 grep -q "^The spy agency joined" "$T/out" && ok || bad "EM profile restoration: $(cat "$T/out")"
