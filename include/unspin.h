@@ -402,7 +402,8 @@ typedef struct unspin_spun_learner unspin_spun_learner;
  * Free it with unspin_spun_learner_free. */
 UNSPIN_EXPORT unspin_status unspin_spun_learner_new(unspin_spun_learner **out,
                                                     const unspin_engine *e, unspin_error *err);
-/** Counts one spun text (`name` names it in messages). */
+/** Counts one spun text (`name` names it in messages).  A NUL byte or invalid
+ * UTF-8 gives UNSPIN_ERR_FORMAT naming the byte offset, as unspin_learner_add_pair. */
 UNSPIN_EXPORT unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *text,
                                                          size_t len, const char *name,
                                                          unspin_error *err);

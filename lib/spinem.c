@@ -260,6 +260,11 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
     return us_fail(err, UNSPIN_ERR_LIMIT, (int64_t)US_MAX_INPUT,
                    "%s: %zu bytes exceed the limit of %zu bytes per text", name, len,
                    US_MAX_INPUT);
+  /* as learning from pairs: a NUL byte or invalid UTF-8 is an error naming
+   * the offset (a damaged page should not teach the table) */
+  unspin_status st = us_check_text(text, len, name, err);
+  if (st != UNSPIN_OK)
+    return st;
   us_pairs occ = US_PAIRS_INIT;
   size_t words = 0;
   us_gather g = {add_span, l};

@@ -260,6 +260,12 @@ same "$T/em-j1.profile" "$T/em-j2.profile" "learn -j 2 gives the profile of one 
 expect_status 2 "learn -j with a missing file" -- unspin learn -j 2 --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" "$T/em1.txt" "$T/nope.txt" "$T/em2.txt"
 expect_err "nope.txt: No such file" "learn -j names the missing file"
 expect_status 2 "learn -j with pairs" -- unspin learn -j 2 -o "$T/x.profile" --pairs "$T/o1.txt" "$T/s1.txt"
+printf 'The spy company\000 said.\n' >"$T/em-nul.txt"
+expect_status 2 "learn from a text with a NUL byte" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" "$T/em1.txt" "$T/em-nul.txt"
+expect_err "em-nul.txt: byte offset 15: NUL byte" "NUL byte in a spun text message"
+: >"$T/em-empty.txt"
+expect_status 2 "learn from an empty text" -- unspin learn --no-default-dict -d "$T/story-th.undict" -o "$T/x.profile" "$T/em-empty.txt"
+expect_err "no words to learn from" "empty text message"
 # the learned table restores
 expect_status 0 "restore with an EM profile" -- unspin -d "$T/story-th.undict" --profile "$T/em.profile" "$T/spun.txt"
 grep -q "^The spy agency joined" "$T/out" && ok || bad "EM profile restoration: $(cat "$T/out")"
