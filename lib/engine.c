@@ -702,6 +702,16 @@ static void keep_acronyms(unspin_result *r) {
   }
 }
 
+/* Marks the words a spinner could have written (spinnable(), less the
+ * acronyms keep_acronyms() leaves to the author). */
+static void mark_spinnable(const unspin_engine *e, unspin_result *r, const char *text) {
+  for (size_t i = 0; i < r->tokens.n; i++) {
+    const us_token *t = &r->tokens.v[i];
+    r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
+  }
+  keep_acronyms(r);
+}
+
 /* The document's score, its verdict, and each word's spin probability from
  * every source's ratio with the document's score as the prior (never below
  * the channel's), so a restored word is at least even.  Without spinner
@@ -962,11 +972,7 @@ static int review_pass(const unspin_engine *e, const unspin_result *r, const us_
  * substitution in it is the token's times the document's, which is small.
  * The score stays the first pass's. */
 static int restore(const unspin_engine *e, unspin_result *r, const char *text, size_t len) {
-  for (size_t i = 0; i < r->tokens.n; i++) { /* once: each pass and the estimate read it */
-    const us_token *t = &r->tokens.v[i];
-    r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
-  }
-  keep_acronyms(r);
+  mark_spinnable(e, r, text); /* once: each pass and the estimate read it */
   us_pairs made = US_PAIRS_INIT;
   us_pair_wordings wordings = {0};
   us_pass old = {0};
@@ -1053,11 +1059,7 @@ int us_engine_gather(const unspin_engine *e, const char *text, size_t len, const
     return -1;
   int rc = -1;
   if (us_tokenize(text, len, &r->tokens, NULL) == UNSPIN_OK && !describe_tokens(r, text)) {
-    for (size_t i = 0; i < r->tokens.n; i++) {
-      const us_token *t = &r->tokens.v[i];
-      r->spinnable[i] = (uint8_t)spinnable(e, text + t->start, t->end - t->start, t->kind);
-    }
-    keep_acronyms(r);
+    mark_spinnable(e, r, text);
     rc = restore_pass(e, r, text, len, NULL, NULL, NULL, NULL, NULL, NULL, NULL, g) ||
                  us_count_phrases(r, occ, words)
              ? -1

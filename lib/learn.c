@@ -481,10 +481,7 @@ unspin_status unspin_learner_write(unspin_learner *l, const char *path, unspin_e
     return us_nomem(err);
   us_buf b = US_BUF_INIT;
   char num[80];
-  static const char header[] =
-      "# unspin profile 2\n"
-      "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"
-      "# (docs/profile-format.md)\n";
+  static const char header[] = US_PROFILE_WRITTEN_HEAD "\n";
   int bad = us_buf_append(&b, header, sizeof header - 1);
   for (size_t i = 0; i < l->n && !bad;) {
     size_t j = i + 1;

@@ -401,18 +401,14 @@ unspin_status unspin_profile_parse(unspin_profile **out, const char *data, size_
     }
     p->counted = 1;
   }
-  while (at < len && !fail) {
-    const char *nl = memchr(data + at, '\n', len - at);
-    size_t end = nl ? (size_t)(nl - data) : len, l = end - at;
+  const char *s;
+  size_t l;
+  while (!fail && (line_at = at, s = us_next_line(data, len, &at, &l))) {
     line++;
-    line_at = at;
-    if (l && data[at + l - 1] == '\r')
-      l--;
     if (!p->counted)
-      fail = parse_plain(p, &ix, data + at, l, &tmp);
-    else if (l && data[at] != '#')
-      fail = parse_counted(p, &ix, data + at, l, &tmp, &why);
-    at = end + 1;
+      fail = parse_plain(p, &ix, s, l, &tmp);
+    else if (l && *s != '#')
+      fail = parse_counted(p, &ix, s, l, &tmp, &why);
   }
   us_buf_free(&tmp);
   free(ix.slot);

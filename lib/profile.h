@@ -76,6 +76,13 @@ int us_parse_count(const char *f, size_t flen, double *out);
 /* Reads any finite number filling the field, as us_parse_count. */
 int us_parse_real(const char *f, size_t flen, double *out);
 
+/* The first lines a learner writes, up to the end of the third (which
+ * each learner may extend before its newline). */
+#define US_PROFILE_WRITTEN_HEAD                                                                    \
+  "# unspin profile 2\n"                                                                          \
+  "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"                   \
+  "# (docs/profile-format.md)"
+
 /* Writes `body` to path through PATH.tmp beside it, renamed over path once
  * whole (learned profiles and statistics); an error names the file. */
 unspin_status us_write_through(const char *path, const us_buf *body, unspin_error *err);

@@ -86,7 +86,6 @@ struct unspin_spun_learner {
   size_t nen, encap;
   double words;
   size_t texts; /* texts added */
-  double ll; /* the last iteration's log-likelihood */
 };
 
 static uint64_t mix(uint64_t a, uint64_t b) { return (a * 0x9E3779B97F4A7C15ull) ^ (b + (a >> 29)); }
@@ -353,15 +352,9 @@ unspin_status unspin_spun_learner_add_stats(unspin_spun_learner *l, const char *
   if (len < hl || memcmp(data, STATS_HEADER, hl) || (len > hl && data[hl] != '\n' && data[hl] != '\r'))
     return us_fail(err, UNSPIN_ERR_FORMAT, 0, "%s: line 1: not spun-text statistics (\"%s\")",
                    name, STATS_HEADER);
-  size_t line = 0;
-  for (size_t at = 0; at < len;) {
-    const char *nl = memchr(data + at, '\n', len - at);
-    size_t end = nl ? (size_t)(nl - data) : len, n = end - at, line_at = at;
-    const char *s = data + at;
+  size_t line = 0, at = 0, line_at = 0, n;
+  for (const char *s; (line_at = at, s = us_next_line(data, len, &at, &n));) {
     line++;
-    at = end + 1;
-    if (n && s[n - 1] == '\r')
-      n--;
     if (line == 1 || !n || s[0] == '#')
       continue;
     const char *why = NULL;
@@ -588,7 +581,6 @@ unspin_status unspin_spun_learner_run(unspin_spun_learner *l, int max_iter,
     double ll = iterate(l);
     if (report)
       report(ctx, it, ll);
-    l->ll = ll;
     if (fabs(ll - last) <= 1e-5 * fabs(ll))
       break;
     last = ll;
@@ -601,10 +593,8 @@ unspin_status unspin_spun_learner_write(const unspin_spun_learner *l, const char
   if (!l || !path)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_spun_learner_write: NULL argument");
   us_buf b = US_BUF_INIT;
-  const char *head = "# unspin profile 2\n"
-                     "# key, occurrences, replaced, then synonym and count pairs; tab-separated\n"
-                     "# (docs/profile-format.md); learned from spun text\n";
-  int bad = us_buf_append(&b, head, strlen(head));
+  static const char head[] = US_PROFILE_WRITTEN_HEAD "; learned from spun text\n";
+  int bad = us_buf_append(&b, head, sizeof head - 1);
   /* each key with the links it keeps; the links are sorted by spun
    * phrase, so a key's are gathered by a pass over them per key with
    * any: an index of each key's links first */

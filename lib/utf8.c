@@ -78,3 +78,15 @@ unspin_status us_check_text(const char *data, size_t len, const char *name, unsp
                    (long long)bad);
   return UNSPIN_OK;
 }
+
+const char *us_next_line(const char *data, size_t len, size_t *at, size_t *n) {
+  if (*at >= len)
+    return NULL;
+  const char *s = data + *at, *nl = memchr(s, '\n', len - *at);
+  size_t end = nl ? (size_t)(nl - data) : len;
+  *n = end - *at;
+  if (*n && s[*n - 1] == '\r')
+    --*n;
+  *at = end + 1;
+  return s;
+}

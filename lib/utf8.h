@@ -18,4 +18,10 @@ size_t us_utf8_invalid(const char *s, size_t len, int64_t *first);
  * first fault, "NAME: byte offset N: invalid UTF-8" or "...: NUL byte". */
 unspin_status us_check_text(const char *data, size_t len, const char *name, unspin_error *err);
 
+/* The line of data that starts at *at, without its ending (LF, or CR LF):
+ * returns its start and stores its length in *n, moving *at past the LF;
+ * NULL once *at reaches len.  For the line-based formats (profiles,
+ * statistics). */
+const char *us_next_line(const char *data, size_t len, size_t *at, size_t *n);
+
 #endif
