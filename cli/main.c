@@ -1,9 +1,9 @@
 /* main.c - the unspin command: parses options, reads input, calls libunspin,
  * writes output and chooses the exit status.  No text processing lives here. */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,13 +11,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "unspin.h"
 
-#define EXIT_ERROR 2
-#define READ_CHUNK ((size_t)1 << 20)
-/* Bytes analysed at a time: a file is restored in windows of at most this
- * size, cut at paragraph or line ends (memory stays bounded). */
-#define WINDOW ((size_t)1 << 20)
 
 static const char usage_text[] =
     "Usage: unspin [OPTIONS] [FILE... | -]\n"
@@ -31,7 +27,8 @@ static const char usage_text[] =
     "       unspin learn -o PROFILE --pairs-from LIST\n"
     "       unspin learn -o PROFILE --merge PROFILE...\n"
     "       unspin learn [-o PROFILE] [--stats-out STATS] [--stats-in STATS]...\n"
-    "                    [-d DICT]... [--no-default-dict] [-j N] [SPUN...]\n"
+    "                    [-d DICT]... [--no-default-dict] [-j N]\n"
+    "                    [--jsonl [--text-field NAME]] [SPUN...]\n"
     "\n"
     "Restores text that an article spinner rewrote with synonyms.  Each FILE\n"
     "(or standard input) is written to standard output in turn.\n"
@@ -44,10 +41,16 @@ static const char usage_text[] =
     "      --diff           mark each restoration inline, [-spun-]{+original+}\n"
     "                       (coloured on a terminal unless NO_COLOR is set)\n"
     "      --json           one JSON object per file: verdict, score, per-token detail\n"
+    "      --jsonl          read JSON Lines records and write one line per record: its\n"
+    "                       fields, then verdict, score, restored and edits\n"
+    "                       (a malformed record gives an error record; docs/jsonl.md)\n"
+    "      --text-field NAME  the records' text field (default: text)\n"
+    "      --max-record MIB  longest record line (default 64; longer: an error record)\n"
     "      --detect         print one line per file, FILE: spun SCORE or FILE: clean SCORE;\n"
     "                       exit 0 if all are clean, 1 if any is spun (SCORE, as the\n"
     "                       JSON's score: the estimated share of spun words)\n"
     "      --strict         treat invalid UTF-8 as an error instead of passing it through\n"
+    "                       (--jsonl: stop at the first malformed record)\n"
     "      --always         restore every file, also those the verdict calls clean\n"
     "                       (by default a clean file is written out unchanged,\n"
     "                       which a line on standard error says)\n"
@@ -62,7 +65,7 @@ static const char usage_text[] =
     "                       (default: the system's; --wordnet= for none)\n"
     "      --param NAME=VALUE  set a model parameter (see docs/model.md)\n"
     "  -h, --help           show this help\n"
-    "  -V, --version        show the version\n"
+    "  -V, --version        show the version and the dictionaries it loads\n"
     "\n"
     "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
     "dictionary, with the inverted synonym lists of MyThes thesauri and of flat\n"
@@ -73,147 +76,37 @@ static const char usage_text[] =
     "ORIG<TAB>SPUN lines) and writes it as a counted profile; learn --merge adds\n"
     "up profiles learned on shards.  learn SPUN... estimates it from spun text\n"
     "alone, by EM against the general model and word lists; --stats-out writes\n"
-    "the texts' statistics instead, and --stats-in adds statistics of shards.\n"
+    "the texts' statistics instead, and --stats-in adds statistics of shards;\n"
+    "with --jsonl the SPUN files are JSON Lines records.\n"
     "\n"
     "Exit status: 0 on success (with --detect: all clean), 1 with --detect when\n"
     "a file is spun, 2 on error.\n";
 
-static const char *prog = "unspin";
 /* -q: no note on standard error when the verdict leaves a file unchanged;
  * judged: there is a verdict (a dictionary or profile is loaded) */
 static int quiet, judged;
 
-/* With -j N, a worker thread writes a file's output and messages into its
- * own sink, and the main thread copies the sinks out in input order. */
-typedef struct sink {
-  char *out, *err;
-  size_t out_len, out_cap, err_len, err_cap;
-  int failed; /* memory ran out */
-} sink;
-
-static _Thread_local sink *cur_sink;
-
-static void sink_put(sink *k, int err, const char *data, size_t len) {
-  char **b = err ? &k->err : &k->out;
-  size_t *n = err ? &k->err_len : &k->out_len, *cap = err ? &k->err_cap : &k->out_cap;
-  if (*n + len > *cap) {
-    size_t c = *cap ? *cap : 4096;
-    while (c < *n + len)
-      c *= 2;
-    char *v = realloc(*b, c);
-    if (!v) {
-      k->failed = 1;
-      return;
-    }
-    *b = v;
-    *cap = c;
-  }
-  memcpy(*b + *n, data, len);
-  *n += len;
-}
-
-/* A message on standard error (or the thread's sink). */
-static void note(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  if (!cur_sink) {
-    vfprintf(stderr, fmt, ap);
-  } else {
-    char line[8192];
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    if (n > 0)
-      sink_put(cur_sink, 1, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
-  }
-  va_end(ap);
-}
-
-static int fail(const char *file, const char *msg) {
-  if (file)
-    note("%s: %s: %s\n", prog, file, msg);
-  else
-    note("%s: %s\n", prog, msg);
-  return EXIT_ERROR;
-}
-
-/* Opens an input ("-" is standard input); a directory is an error. */
-static int open_input(const char *path, FILE **f) {
-  *f = stdin;
-  if (!strcmp(path, "-"))
-    return 0;
-  struct stat st;
-  if (stat(path, &st))
-    return fail(path, strerror(errno));
-  if (S_ISDIR(st.st_mode))
-    return fail(path, "is a directory");
-  if (!(*f = fopen(path, "rb")))
-    return fail(path, strerror(errno));
-  return 0;
-}
-
-static void close_input(FILE *f) {
-  if (f != stdin)
-    fclose(f);
-}
-
-/* Reads a whole input into a malloc'ed buffer. */
-static int read_input(const char *path, char **data, size_t *len) {
-  FILE *f;
-  *data = NULL;
-  *len = 0;
-  if (open_input(path, &f))
-    return EXIT_ERROR;
-  size_t cap = 0;
-  char *buf = NULL;
-  for (;;) {
-    if (cap - *len < READ_CHUNK) {
-      char *p = realloc(buf, cap + READ_CHUNK);
-      if (!p) {
-        free(buf);
-        close_input(f);
-        return fail(path, "out of memory");
-      }
-      buf = p;
-      cap += READ_CHUNK;
-    }
-    size_t n = fread(buf + *len, 1, cap - *len, f);
-    *len += n;
-    if (n == 0)
-      break;
-  }
-  int bad = ferror(f);
-  int e = errno;
-  close_input(f);
-  if (bad) {
-    free(buf);
-    return fail(path, strerror(e));
-  }
-  *data = buf;
-  return 0;
-}
-
-static int write_output(const char *data, size_t len) {
-  if (cur_sink) {
-    sink_put(cur_sink, 0, data, len);
-    return cur_sink->failed ? fail(NULL, "out of memory") : 0;
-  }
-  if (len && fwrite(data, 1, len, stdout) != len)
-    return fail(NULL, "cannot write to standard output");
-  return 0;
-}
-
-static int finish_output(void) {
-  if (fflush(stdout) || ferror(stdout))
-    return fail("standard output", strerror(errno ? errno : EIO));
-  return 0;
-}
-
-/* The default dictionary: $UNSPIN_DEFAULT_DICT, else the installed one,
- * else the one in the build tree; NULL if none exists. */
+/* The default dictionary: $UNSPIN_DEFAULT_DICT, else the one installed
+ * beside the command (the install tree moved as a whole, as onto the nodes
+ * of a cluster), else the one installed where the build put it, else the
+ * one in the build tree; NULL if none exists. */
 static const char *default_dict_path(void) {
   const char *env = getenv("UNSPIN_DEFAULT_DICT");
   if (env && *env)
     return env;
-  static const char *const candidates[] = {UNSPIN_INSTALLED_DICT, UNSPIN_BUILD_TREE_DICT};
+  static char beside[4096];
+  ssize_t n = readlink("/proc/self/exe", beside, sizeof beside - 1);
+  char *slash = NULL;
+  for (ssize_t i = 0; i < n; i++)
+    slash = beside[i] == '/' ? beside + i : slash;
+  static char resolved[PATH_MAX];
+  if (slash && (size_t)(slash + 1 - beside) + sizeof UNSPIN_RELATIVE_DICT <= sizeof beside)
+    memcpy(slash + 1, UNSPIN_RELATIVE_DICT, sizeof UNSPIN_RELATIVE_DICT);
+  else
+    beside[0] = '\0';
+  if (!beside[0] || !realpath(beside, resolved))
+    resolved[0] = '\0';
+  const char *const candidates[] = {resolved, UNSPIN_INSTALLED_DICT, UNSPIN_BUILD_TREE_DICT};
   for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
     struct stat st;
     if (!stat(candidates[i], &st) && S_ISREG(st.st_mode))
@@ -224,6 +117,7 @@ static const char *default_dict_path(void) {
 
 typedef struct dict_list {
   unspin_dict **v;
+  const char **path; /* where each was loaded from */
   size_t n;
   size_t ndomain; /* the first ndomain are the user's; the rest general */
 } dict_list;
@@ -234,12 +128,16 @@ static int load_dict(dict_list *l, const char *path) {
   if (unspin_dict_open(&d, path, UNSPIN_DICT_DEFAULT, &err) != UNSPIN_OK)
     return fail(NULL, err.message);
   unspin_dict **v = realloc(l->v, (l->n + 1) * sizeof *v);
-  if (!v) {
+  const char **p = v ? realloc(l->path, (l->n + 1) * sizeof *p) : NULL;
+  char *copy = p ? strdup(path) : NULL;
+  l->v = v ? v : l->v;
+  l->path = p ? p : l->path;
+  if (!copy) {
     unspin_dict_free(d);
     return fail(NULL, "out of memory");
   }
-  v[l->n++] = d;
-  l->v = v;
+  v[l->n] = d;
+  p[l->n++] = copy;
   return 0;
 }
 
@@ -262,9 +160,26 @@ static int load_sibling_model(dict_list *l, const char *def) {
 }
 
 static void free_dicts(dict_list *l) {
-  for (size_t i = 0; i < l->n; i++)
+  for (size_t i = 0; i < l->n; i++) {
     unspin_dict_free(l->v[i]);
+    free((char *)l->path[i]);
+  }
   free(l->v);
+  free(l->path);
+}
+
+/* --version: the program's version and the dictionaries it would load,
+ * with their identities, so that the nodes of a cluster can be checked
+ * for the same model. */
+static int print_version(const dict_list *l) {
+  printf("unspin %s\n", unspin_version_string());
+  for (size_t i = 0; i < l->n; i++)
+    printf("%s: %s (id %016llx, order %d)\n",
+           unspin_dict_is_backoff(l->v[i]) ? "model" : "dictionary", l->path[i],
+           (unsigned long long)unspin_dict_id(l->v[i]), unspin_dict_order(l->v[i]));
+  if (!l->n)
+    printf("dictionary: none\n");
+  return finish_output();
 }
 
 typedef enum { OUT_TEXT, OUT_DETECT, OUT_DIFF, OUT_JSON } out_mode;
@@ -288,27 +203,6 @@ static int write_result(const unspin_result *res, const char *path, out_mode mod
   int rc = write_output(buf, len);
   unspin_free(buf);
   return rc;
-}
-
-/* Where to end a window of the first `len` bytes: after the last blank
- * line in its second half, else the last newline, else the last space,
- * else the last UTF-8 character boundary, so that windows never split a
- * paragraph that fits, nor a character. */
-static size_t window_cut(const char *buf, size_t len) {
-  size_t half = len / 2;
-  for (size_t i = len; i-- > half + 1;)
-    if (buf[i] == '\n' && buf[i - 1] == '\n')
-      return i + 1;
-  for (size_t i = len; i-- > half;)
-    if (buf[i] == '\n')
-      return i + 1;
-  for (size_t i = len; i-- > half;)
-    if (buf[i] == ' ' || buf[i] == '\t')
-      return i + 1;
-  size_t i = len;
-  while (i > half && ((unsigned char)buf[i] & 0xC0) == 0x80)
-    i--;
-  return i;
 }
 
 /* What the windows of one file add up to. */
@@ -430,84 +324,44 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
 typedef struct jobs {
   const unspin_engine *engine;
   char **files;
-  size_t n, next;
   out_mode mode;
-  int always, stop;
+  int always;
   struct job_slot {
     sink s;
-    int rc, spun, done;
+    int rc, spun;
   } *slot;
-  pthread_mutex_t mu;
-  pthread_cond_t cv;
 } jobs;
 
-static void *worker(void *arg) {
-  jobs *j = arg;
-  for (;;) {
-    pthread_mutex_lock(&j->mu);
-    size_t i = j->next < j->n && !j->stop ? j->next++ : j->n;
-    pthread_mutex_unlock(&j->mu);
-    if (i == j->n)
-      return NULL;
-    struct job_slot *s = &j->slot[i];
-    cur_sink = &s->s;
-    int rc = restore_file(j->engine, j->files[i], j->mode, j->always, &s->spun);
-    cur_sink = NULL;
-    pthread_mutex_lock(&j->mu);
-    s->rc = rc;
-    s->done = 1;
-    pthread_cond_broadcast(&j->cv);
-    pthread_mutex_unlock(&j->mu);
-  }
+static void restore_work(void *ctx, size_t i, size_t worker) {
+  jobs *j = ctx;
+  (void)worker;
+  struct job_slot *s = &j->slot[i];
+  cur_sink = &s->s;
+  s->rc = restore_file(j->engine, j->files[i], j->mode, j->always, &s->spun);
+  cur_sink = NULL;
+}
+
+static int restore_done(void *ctx, size_t i) {
+  jobs *j = ctx;
+  struct job_slot *s = &j->slot[i];
+  int rc = sink_flush(&s->s, j->files[i]);
+  return s->rc ? s->rc : rc;
 }
 
 static int restore_parallel(const unspin_engine *engine, char **files, size_t n, out_mode mode,
                             int always, long nthreads, int *spun) {
-  jobs j = {.engine = engine, .files = files, .n = n, .mode = mode, .always = always};
-  pthread_t *t = malloc((size_t)nthreads * sizeof *t);
-  if (!t || !(j.slot = calloc(n, sizeof *j.slot))) {
-    free(t);
+  jobs j = {.engine = engine, .files = files, .mode = mode, .always = always};
+  if (!(j.slot = calloc(n, sizeof *j.slot)))
     return fail(NULL, "out of memory");
-  }
-  pthread_mutex_init(&j.mu, NULL);
-  pthread_cond_init(&j.cv, NULL);
-  long started = 0;
-  while (started < nthreads && (size_t)started < n &&
-         !pthread_create(&t[started], NULL, worker, &j))
-    started++;
-  int rc = 0;
-  if (!started) {
+  int rc = par_run(n, (size_t)nthreads, restore_work, restore_done, &j);
+  if (rc < 0)
     rc = fail(NULL, "cannot start worker threads");
-    j.stop = 1;
-  }
-  for (size_t i = 0; i < n && !rc; i++) {
-    pthread_mutex_lock(&j.mu);
-    while (!j.slot[i].done)
-      pthread_cond_wait(&j.cv, &j.mu);
-    pthread_mutex_unlock(&j.mu);
-    struct job_slot *s = &j.slot[i];
-    if (s->s.out_len && fwrite(s->s.out, 1, s->s.out_len, stdout) != s->s.out_len)
-      s->rc = fail(NULL, "cannot write to standard output");
-    if (s->s.err_len)
-      fwrite(s->s.err, 1, s->s.err_len, stderr);
-    *spun |= s->spun;
-    if (s->s.failed && !s->rc)
-      s->rc = fail(files[i], "out of memory");
-    rc = s->rc;
-  }
-  pthread_mutex_lock(&j.mu);
-  j.stop = 1;
-  pthread_mutex_unlock(&j.mu);
-  for (long k = 0; k < started; k++)
-    pthread_join(t[k], NULL);
   for (size_t i = 0; i < n; i++) {
+    *spun |= j.slot[i].spun;
     free(j.slot[i].s.out);
     free(j.slot[i].s.err);
   }
   free(j.slot);
-  free(t);
-  pthread_mutex_destroy(&j.mu);
-  pthread_cond_destroy(&j.cv);
   return rc;
 }
 
@@ -584,8 +438,12 @@ static int cmd_restore(int argc, char **argv) {
       {"wordnet", required_argument, NULL, 'W'},  {"always", no_argument, NULL, 'A'},
       {"diff", no_argument, NULL, 'F'},            {"json", no_argument, NULL, 'J'},
       {"version", no_argument, NULL, 'V'},    {"quiet", no_argument, NULL, 'q'},
-      {"jobs", required_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
-  long njobs = 1;
+      {"jobs", required_argument, NULL, 'j'}, {"jsonl", no_argument, NULL, 'L'},
+      {"text-field", required_argument, NULL, 'T'},
+      {"max-record", required_argument, NULL, 'M'}, {NULL, 0, NULL, 0}};
+  long njobs = 1, max_record_mib = 64;
+  int jsonl = 0, version = 0;
+  const char *text_field = "text";
   unspin_options opts;
   unspin_options_init(&opts);
   dict_list dicts = {0};
@@ -615,6 +473,14 @@ static int cmd_restore(int argc, char **argv) {
     case 'D': mode = OUT_DETECT; break;
     case 'F': mode = OUT_DIFF; break;
     case 'J': mode = OUT_JSON; break;
+    case 'L': jsonl = 1; break;
+    case 'T': text_field = optarg; break;
+    case 'M':
+      if (parse_count(optarg, 1, 4096, &max_record_mib)) {
+        rc = fail(optarg, "--max-record takes a number of MiB from 1 to 4096");
+        goto done;
+      }
+      break;
     case 's': opts.flags |= UNSPIN_OPT_STRICT_UTF8; break;
     case 'A': opts.flags |= UNSPIN_OPT_RESTORE_CLEAN; break;
     case 'p':
@@ -634,9 +500,13 @@ static int cmd_restore(int argc, char **argv) {
       nprofiles++;
       break;
     case 'h': fputs(usage_text, stdout); goto done;
-    case 'V': printf("unspin %s\n", unspin_version_string()); goto done;
+    case 'V': version = 1; break;
     default: fputs(usage_text, stderr); rc = EXIT_ERROR; goto done;
     }
+  }
+  if (jsonl && mode != OUT_TEXT) {
+    rc = fail(NULL, "--jsonl writes records: not with --json, --diff or --detect");
+    goto done;
   }
   dicts.ndomain = dicts.n;
   const char *def = use_default ? default_dict_path() : NULL;
@@ -644,6 +514,10 @@ static int cmd_restore(int argc, char **argv) {
     goto done;
   if (def && (rc = load_sibling_model(&dicts, def)))
     goto done;
+  if (version) {
+    rc = print_version(&dicts);
+    goto done;
+  }
   unspin_engine *engine;
   unspin_error err;
   if (unspin_engine_new(&engine, &opts, &err) != UNSPIN_OK) {
@@ -668,9 +542,17 @@ static int cmd_restore(int argc, char **argv) {
     rc = set_param(engine, params[i]);
   int always = !!(opts.flags & UNSPIN_OPT_RESTORE_CLEAN);
   judged = dicts.n || nprofiles;
-  if (optind == argc && !rc)
+  jsonl_options jo = {.text_field = text_field, .strict = !!(opts.flags & UNSPIN_OPT_STRICT_UTF8),
+                      .quiet = quiet, .max_record = (size_t)max_record_mib << 20,
+                      .njobs = njobs};
+  if (jsonl) {
+    if (optind == argc && !rc)
+      rc = jsonl_restore(engine, "-", &jo);
+    for (int i = optind; i < argc && !rc; i++)
+      rc = jsonl_restore(engine, argv[i], &jo);
+  } else if (optind == argc && !rc)
     rc = restore_file(engine, "-", mode, always, &spun);
-  if (njobs > 1 && argc - optind > 1 && !rc)
+  else if (njobs > 1 && argc - optind > 1 && !rc)
     rc = restore_parallel(engine, argv + optind, (size_t)(argc - optind), mode, always, njobs,
                           &spun);
   else
@@ -844,17 +726,6 @@ done:
   return rc;
 }
 
-/* A progress line on a terminal, overwritten in place. */
-static void progress(size_t done, size_t total) {
-  if (isatty(STDERR_FILENO))
-    fprintf(stderr, "\r%s learn: %zu/%zu", prog, done, total);
-}
-
-static void progress_end(void) {
-  if (isatty(STDERR_FILENO))
-    fputc('\n', stderr);
-}
-
 /* Reads LIST: one pair a line, ORIG<TAB>SPUN (or two fields separated by
  * spaces when there is no tab); blank lines and lines starting with # are
  * skipped.  Appends the paths to *v (malloc'ed strings). */
@@ -911,79 +782,71 @@ typedef struct learn_jobs {
   const unspin_engine *engine;
   unspin_spun_learner **l;
   char **files;
-  size_t n, next, done;
-  int rc;
-  pthread_mutex_t mu;
+  size_t n;
+  int *rc;
 } learn_jobs;
 
-typedef struct learn_worker {
-  learn_jobs *j;
-  size_t k; /* its learner */
-} learn_worker;
+/* Counts one text into worker w's learner (w > 0 made on first use). */
+static int learn_add(void *ctx, size_t w, const char *name, const char *text, size_t len) {
+  learn_jobs *j = ctx;
+  unspin_error err;
+  if (!j->l[w] && unspin_spun_learner_new(&j->l[w], j->engine, &err) != UNSPIN_OK)
+    return fail(NULL, err.message);
+  if (unspin_spun_learner_add_text(j->l[w], text, len, name, &err) != UNSPIN_OK)
+    return fail(NULL, err.message);
+  return 0;
+}
 
-static void *learn_thread(void *arg) {
-  learn_worker *w = arg;
-  learn_jobs *j = w->j;
-  for (;;) {
-    pthread_mutex_lock(&j->mu);
-    size_t i = j->next < j->n && !j->rc ? j->next++ : j->n;
-    pthread_mutex_unlock(&j->mu);
-    if (i == j->n)
-      return NULL;
-    char *data;
-    size_t len;
-    unspin_error err;
-    int rc = read_input(j->files[i], &data, &len);
-    if (!rc && unspin_spun_learner_add_text(j->l[w->k], data, len, j->files[i], &err) != UNSPIN_OK)
+static void learn_work(void *ctx, size_t i, size_t w) {
+  learn_jobs *j = ctx;
+  char *data;
+  size_t len;
+  j->rc[i] = read_input(j->files[i], &data, &len);
+  if (!j->rc[i])
+    j->rc[i] = learn_add(j, w, j->files[i], data, len);
+  free(data); /* NULL when it could not be read */
+}
+
+static int learn_done(void *ctx, size_t i) {
+  learn_jobs *j = ctx;
+  progress("learn", i + 1, j->n);
+  return j->rc[i];
+}
+
+/* Merges the workers' learners into the first and frees them. */
+static int learn_merge(unspin_spun_learner **ls, size_t nt, int rc) {
+  unspin_error err;
+  for (size_t k = 1; k < nt; k++) {
+    if (!rc && ls[k] && unspin_spun_learner_merge(ls[0], ls[k], &err) != UNSPIN_OK)
       rc = fail(NULL, err.message);
-    free(data); /* NULL when it could not be read */
-    pthread_mutex_lock(&j->mu);
-    if (rc && !j->rc)
-      j->rc = rc;
-    progress(++j->done, j->n);
-    pthread_mutex_unlock(&j->mu);
+    unspin_spun_learner_free(ls[k]);
   }
+  return rc;
 }
 
 static int learn_texts(const unspin_engine *engine, unspin_spun_learner *l, char **files,
-                       size_t nfiles, long njobs) {
-  size_t nt = (size_t)njobs < nfiles ? (size_t)njobs : nfiles;
+                       size_t nfiles, long njobs, const jsonl_options *jo) {
+  size_t nt = (size_t)njobs < nfiles || jo ? (size_t)njobs : nfiles;
   unspin_spun_learner **ls = calloc(nt, sizeof *ls);
-  pthread_t *t = calloc(nt, sizeof *t);
-  learn_worker *w = calloc(nt, sizeof *w);
-  learn_jobs j = {.engine = engine, .l = ls, .files = files, .n = nfiles};
-  unspin_error err;
-  int rc = ls && t && w ? 0 : fail(NULL, "out of memory");
-  if (!rc)
+  int *rcs = calloc(nfiles, sizeof *rcs);
+  learn_jobs j = {.engine = engine, .l = ls, .files = files, .n = nfiles, .rc = rcs};
+  int rc = ls && rcs ? 0 : fail(NULL, "out of memory");
+  if (!rc && jo) { /* the records of each file in turn */
     ls[0] = l;
-  for (size_t k = 1; k < nt && !rc; k++)
-    if (unspin_spun_learner_new(&ls[k], engine, &err) != UNSPIN_OK)
-      rc = fail(NULL, err.message);
-  pthread_mutex_init(&j.mu, NULL);
-  size_t started = 0;
-  j.rc = rc;
-  for (; started < nt && !rc; started++) {
-    w[started] = (learn_worker){&j, started};
-    if (pthread_create(&t[started], NULL, learn_thread, &w[started])) {
-      pthread_mutex_lock(&j.mu);
-      j.rc = rc = fail(NULL, "cannot start worker threads");
-      pthread_mutex_unlock(&j.mu);
-      break;
+    for (size_t i = 0; i < nfiles && !rc; i++) {
+      progress("learn", i, nfiles);
+      rc = jsonl_each_text(files[i], jo, learn_add, &j);
     }
+  } else if (!rc) {
+    ls[0] = l;
+    rc = par_run(nfiles, nt, learn_work, learn_done, &j);
+    if (rc < 0)
+      rc = fail(NULL, "cannot start worker threads");
+    progress_end();
   }
-  for (size_t k = 0; k < started; k++)
-    pthread_join(t[k], NULL);
-  progress_end();
-  rc = j.rc;
-  for (size_t k = 1; k < nt && !rc; k++)
-    if (unspin_spun_learner_merge(l, ls[k], &err) != UNSPIN_OK)
-      rc = fail(NULL, err.message);
-  for (size_t k = 1; ls && k < nt; k++)
-    unspin_spun_learner_free(ls[k]);
-  pthread_mutex_destroy(&j.mu);
+  rc = ls ? learn_merge(ls, nt, rc) : rc;
   free(ls);
-  free(t);
-  free(w);
+  free(rcs);
   return rc;
 }
 
@@ -997,7 +860,7 @@ static void report_iteration(void *ctx, int iter, double ll) {
 static int learn_spun(const char *out, const char *stats_out, char **stats_in, size_t nstats,
                       char **files, size_t nfiles, const char **params, size_t nparams,
                       const char **dict_paths, size_t ndict_paths, int use_default,
-                      long njobs) {
+                      long njobs, const jsonl_options *jo) {
   dict_list dicts = {0};
   const char *def = use_default ? default_dict_path() : NULL;
   unspin_engine *engine = NULL;
@@ -1036,9 +899,9 @@ static int learn_spun(const char *out, const char *stats_out, char **stats_in, s
     free(data);
   }
   if (!rc && nfiles)
-    rc = learn_texts(engine, l, files, nfiles, njobs);
+    rc = learn_texts(engine, l, files, nfiles, njobs, jo);
   if (nfiles) {
-    progress(nfiles, nfiles);
+    progress("learn", nfiles, nfiles);
     progress_end();
   }
   if (!rc && stats_out && unspin_spun_learner_write_stats(l, stats_out, &err) != UNSPIN_OK)
@@ -1064,19 +927,32 @@ static int cmd_learn(int argc, char **argv) {
                                            {"dict", required_argument, NULL, 'd'},
                                            {"no-default-dict", no_argument, NULL, 'n'},
                                            {"jobs", required_argument, NULL, 'j'},
+                                           {"jsonl", no_argument, NULL, 'L'},
+                                           {"text-field", required_argument, NULL, 'T'},
+                                           {"strict", no_argument, NULL, 's'},
+                                           {"quiet", no_argument, NULL, 'q'},
                                            {NULL, 0, NULL, 0}};
   long njobs = 1;
   const char *dict_paths[UNSPIN_MAX_DICTS];
   size_t ndict_paths = 0;
   int use_default = 1;
   const char *out = NULL, *stats_out = NULL, *params[32];
-  int pairs = 0, merge = 0, c, rc = 0;
+  int pairs = 0, merge = 0, c, rc = 0, jsonl = 0;
   char **files = NULL, **stats_in = NULL;
   size_t nfiles = 0, nstats = 0, nparams = 0;
+  jsonl_options jo = {.text_field = "text", .max_record = (size_t)64 << 20};
   optind = 1;
-  while ((c = getopt_long(argc, argv, "o:d:j:", longopts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:d:j:q", longopts, NULL)) != -1) {
     if (c == 'o')
       out = optarg;
+    else if (c == 'L')
+      jsonl = 1;
+    else if (c == 'T')
+      jo.text_field = optarg;
+    else if (c == 's')
+      jo.strict = 1;
+    else if (c == 'q')
+      jo.quiet = 1;
     else if (c == 'j') {
       if (parse_count(optarg, 1, 256, &njobs)) {
         rc = fail(optarg, "-j takes a number of threads from 1 to 256");
@@ -1127,8 +1003,10 @@ static int cmd_learn(int argc, char **argv) {
     rc = fail(NULL, "learn takes --pairs or --merge, not both");
     goto done;
   }
-  if (!spun && (stats_out || nstats || nparams || ndict_paths || !use_default || njobs > 1)) {
-    rc = fail(NULL, "--stats-out, --stats-in, --param, -d and -j are for learning from spun text");
+  if (!spun && (stats_out || nstats || nparams || ndict_paths || !use_default || njobs > 1 ||
+                jsonl)) {
+    rc = fail(NULL, "--stats-out, --stats-in, --param, -d, -j and --jsonl are for learning from "
+                    "spun text");
     goto done;
   }
   for (int i = optind; i < argc; i++) {
@@ -1141,12 +1019,20 @@ static int cmd_learn(int argc, char **argv) {
     files = nv;
     nfiles++;
   }
+  jo.njobs = njobs;
+  if (jsonl && !nfiles) { /* the records on standard input */
+    if (!(files = malloc(sizeof *files)) || !(files[0] = strdup("-"))) {
+      rc = fail(NULL, "out of memory");
+      goto done;
+    }
+    nfiles = 1;
+  }
   if (spun) {
     if (!nfiles && !nstats)
       rc = fail(NULL, "learn needs spun files or --stats-in STATS");
     else
       rc = learn_spun(out, stats_out, stats_in, nstats, files, nfiles, params, nparams,
-                      dict_paths, ndict_paths, use_default, njobs);
+                      dict_paths, ndict_paths, use_default, njobs, jsonl ? &jo : NULL);
     goto done;
   }
   if (!nfiles || (pairs && nfiles % 2)) {
@@ -1162,7 +1048,7 @@ static int cmd_learn(int argc, char **argv) {
   }
   size_t steps = pairs ? nfiles / 2 : nfiles;
   for (size_t i = 0; i < steps && !rc; i++) {
-    progress(i, steps);
+    progress("learn", i, steps);
     if (pairs) {
       char *o, *sp;
       size_t ol, sl;
@@ -1186,7 +1072,7 @@ static int cmd_learn(int argc, char **argv) {
       unspin_profile_free(p);
     }
   }
-  progress(steps, steps);
+  progress("learn", steps, steps);
   progress_end();
   if (!rc && unspin_learner_write(l, out, &err) != UNSPIN_OK)
     rc = fail(NULL, err.message);

@@ -130,6 +130,12 @@ UNSPIN_EXPORT uint64_t unspin_dict_token_total(const unspin_dict *dict);
  * merging refuse it. */
 UNSPIN_EXPORT int unspin_dict_is_backoff(const unspin_dict *dict);
 
+/** Returns the dictionary's identity: a 64-bit checksum of its header,
+ * which holds the checksums of all its tables, so two files with the same
+ * identity hold the same model (0 for NULL).  Lets the nodes of a cluster
+ * check that they load the same dictionary. */
+UNSPIN_EXPORT uint64_t unspin_dict_id(const unspin_dict *dict);
+
 /** What a dictionary knows about one n-gram; all zero when it is absent. */
 typedef struct unspin_ngram_stats {
   uint64_t count;       /**< occurrences of the n-gram */
@@ -592,6 +598,14 @@ UNSPIN_EXPORT const char *unspin_result_token_original(const unspin_result *r, s
 
 /** The number of spans restored. */
 UNSPIN_EXPORT size_t unspin_result_restored_count(const unspin_result *r);
+
+/** Steps through the restored spans in text order.  Set `*pos` to 0
+ * before the first call; each call that returns 1 stores the next span's
+ * input bytes [`*start`, `*end`) and its original wording (owned by the
+ * result, NUL-terminated, `len` may be NULL) and advances `*pos`.
+ * Returns 0 when no span is left.  Reads the result only: thread-safe. */
+UNSPIN_EXPORT int unspin_result_next_edit(const unspin_result *r, size_t *pos, size_t *start,
+                                          size_t *end, const char **original, size_t *len);
 
 /** Where a candidate original comes from. */
 typedef enum unspin_source {

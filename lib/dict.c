@@ -244,6 +244,8 @@ uint64_t unspin_dict_ngram_types(const unspin_dict *d, int n) {
 
 uint64_t unspin_dict_token_total(const unspin_dict *d) { return d ? d->h->token_total : 0; }
 
+uint64_t unspin_dict_id(const unspin_dict *d) { return d ? d->h->header_checksum : 0; }
+
 int unspin_dict_is_backoff(const unspin_dict *d) {
   return d && (d->h->flags & US_DICT_BACKOFF) ? 1 : 0;
 }

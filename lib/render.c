@@ -95,35 +95,16 @@ static int render_json(const unspin_result *r, const char *name, us_buf *b) {
   return fail || put(b, "]}\n");
 }
 
-/* The input bytes of restored span starting at token i: to the end of the
- * last following token that the span merged (original ""). */
-static size_t span_end(const unspin_result *r, size_t i) {
-  size_t j = i;
-  while (j + 1 < r->tokens.n && r->pass.orig_off[j + 1] >= 0 &&
-         !r->pass.originals.data[r->pass.orig_off[j + 1]])
-    j++;
-  return r->tokens.v[j].end;
-}
-
 /* The text with each restoration as [-spun-]{+original+}, coloured when asked. */
 static int render_diff(const unspin_result *r, int color, us_buf *b) {
-  size_t in = 0, out = 0; /* positions in the input and in the output text */
-  const char *input = r->input.data, *output = r->out.data;
+  size_t in = 0, pos = 0, a, z, olen;
+  const char *input = r->input.data, *orig;
   int fail = 0;
-  for (size_t i = 0; i < r->tokens.n && !fail; i++) {
-    if (r->pass.orig_off[i] < 0 || !r->pass.originals.data[r->pass.orig_off[i]])
-      continue;
-    size_t a = r->tokens.v[i].start, z = span_end(r, i);
-    const char *orig = r->pass.originals.data + r->pass.orig_off[i];
-    size_t olen = strlen(orig);
-    /* everything up to the span is the same in input and output */
-    size_t same = a - in;
-    fail = us_buf_append(b, input + in, same);
-    out += same;
-    fail = fail || put(b, color ? "\x1b[31m[-" : "[-") || us_buf_append(b, input + a, z - a) ||
-           put(b, color ? "-]\x1b[0m\x1b[32m{+" : "-]{+") || us_buf_append(b, output + out, olen) ||
+  while (!fail && unspin_result_next_edit(r, &pos, &a, &z, &orig, &olen)) {
+    fail = us_buf_append(b, input + in, a - in) || put(b, color ? "\x1b[31m[-" : "[-") ||
+           us_buf_append(b, input + a, z - a) ||
+           put(b, color ? "-]\x1b[0m\x1b[32m{+" : "-]{+") || us_buf_append(b, orig, olen) ||
            put(b, color ? "+}\x1b[0m" : "+}");
-    out += olen;
     in = z;
   }
   return fail || us_buf_append(b, input + in, r->input.len - in);

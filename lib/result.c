@@ -148,6 +148,30 @@ const char *unspin_result_token_original(const unspin_result *r, size_t i, size_
 
 size_t unspin_result_restored_count(const unspin_result *r) { return r ? r->pass.restored : 0; }
 
+int unspin_result_next_edit(const unspin_result *r, size_t *pos, size_t *start, size_t *end,
+                            const char **original, size_t *len) {
+  if (!r || !pos || !start || !end || !original)
+    return 0;
+  const int64_t *off = r->pass.orig_off;
+  const char *o = r->pass.originals.data;
+  size_t i = *pos;
+  while (i < r->tokens.n && (off[i] < 0 || !o[off[i]]))
+    i++;
+  if (i >= r->tokens.n)
+    return 0;
+  /* the span runs to the last following token that it merged (original "") */
+  size_t j = i;
+  while (j + 1 < r->tokens.n && off[j + 1] >= 0 && !o[off[j + 1]])
+    j++;
+  *start = r->tokens.v[i].start;
+  *end = r->tokens.v[j].end;
+  *original = o + off[i];
+  if (len)
+    *len = strlen(*original);
+  *pos = j + 1;
+  return 1;
+}
+
 const char *unspin_source_name(unspin_source s) {
   switch (s) {
   case UNSPIN_SOURCE_IDENTITY: return "identity";

@@ -82,8 +82,11 @@ expect_err "adir: is a directory" "directory"
 expect_status 2 "unknown option" -- unspin --no-such-option
 expect_status 0 "help" -- "$UNSPIN" --help
 grep -q "Usage: unspin" "$T/out" && ok || bad "--help prints usage"
-expect_status 0 "version" -- "$UNSPIN" --version
+expect_status 0 "version" -- "$UNSPIN" --version --no-default-dict
 grep -Eq "^unspin [0-9]+\.[0-9]+\.[0-9]+$" "$T/out" && ok || bad "--version format"
+grep -q "^dictionary: none$" "$T/out" && ok || bad "--version without a dictionary: $(cat "$T/out")"
+expect_status 2 "version with a missing default dictionary" -- "$UNSPIN" --version
+expect_err "none: No such file" "--version names the missing default dictionary"
 if [ -w /dev/full ]; then
   expect_status 2 "write to a full device" -- sh -c "'$UNSPIN' --no-default-dict '$T/crlf.txt' >/dev/full"
   expect_err "standard output" "full device message"
@@ -183,6 +186,15 @@ expect_err "nope.undict" "missing dictionary message"
 expect_status 2 "damaged default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/flip.undict" "$UNSPIN" "$T/crlf.txt"
 expect_status 0 "default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/c1.undict" "$UNSPIN" "$T/crlf.txt"
 same "$T/crlf.txt" "$T/out" "pass-through with the default dictionary"
+# --version names the dictionaries it loads, with their identity (the same
+# model gives the same id, another model another)
+expect_status 0 "version names the default dictionary" -- env UNSPIN_DEFAULT_DICT="$T/c1.undict" "$UNSPIN" --version
+grep -Eq "^dictionary: $T/c1.undict \(id [0-9a-f]{16}, order [0-9]\)$" "$T/out" && ok || bad "--version dictionary line: $(cat "$T/out")"
+id1=$(sed -n 's/.*(id \([0-9a-f]*\),.*/\1/p' "$T/out")
+cp "$T/c1.undict" "$T/c1copy.undict"
+"$UNSPIN" --version --no-default-dict -d "$T/c1copy.undict" -d "$T/c2.undict" >"$T/out" 2>"$T/err"
+[ "$(sed -n 's/.*c1copy.undict (id \([0-9a-f]*\),.*/\1/p' "$T/out")" = "$id1" ] && ok || bad "--version: a copy has the same id: $(cat "$T/out")"
+grep "c2.undict" "$T/out" | grep -q "id $id1" && bad "--version: another dictionary has another id" || ok
 
 # --- restoration, detection and output modes ----------------------------------
 printf 'The spy agency joined the cyber defense group in May 2008.\nThe spy agency said the move risks inflaming tensions.\n' >"$T/story.txt"
@@ -235,6 +247,26 @@ unspin -j 2 -d "$T/story.undict" "$T/crlf.txt" "$T/missing.txt" "$T/bom.txt" >"$
 expect_err "missing.txt: No such file" "-j names the failing file"
 expect_status 2 "-j 0" -- unspin -j 0 "$T/crlf.txt"
 expect_err "-j takes a number of threads from 1 to 256" "-j 0 message"
+
+# --- --jsonl: one line per record, error records for malformed ones -----------
+# (tests/e2e/jsonl.py checks the records in detail; here the paths run under
+# valgrind and TSan too)
+{
+  printf '{"id":1,"text":"The spy company joined the cyber defense group in Could 2008."}\n'
+  printf '{"id":2,"text":5}\n{"id":3,"text":"trunc\n[1]\n{"id":4,"text":"a\\u0000b"}\n\n'
+  printf '{"id":5,"text":"The spy agency said it."}\n{"id":6,"body":"x"}\n{"id":7,"text":"bad \377"}\n'
+} >"$T/recs.jsonl"
+expect_status 0 "jsonl" -- unspin -d "$T/story.undict" --profile "$T/spinner.profile" --jsonl "$T/recs.jsonl"
+[ "$(wc -l <"$T/out")" -eq 8 ] && ok || bad "jsonl: one line per record: $(cat "$T/out")"
+head -1 "$T/out" | grep -q '^{"id":1,"text":"The spy company joined the cyber defense group in Could 2008.","verdict":"spun",.*"restored":"The spy agency joined the cyber defense group in May 2008.","edits":\[{"start":8,"end":15,"spun":"company","original":"agency"}' && ok || bad "jsonl record: $(head -1 "$T/out")"
+[ "$(grep -c '"error":' "$T/out")" -eq 6 ] && ok || bad "jsonl: six error records: $(cat "$T/out")"
+grep -q '^{"id":4,"line":5,"error":"\\"text\\" holds a NUL character' "$T/out" && ok || bad "jsonl: NUL error record names its line: $(cat "$T/out")"
+expect_err "recs.jsonl: 6 malformed records written as error records (the first at line 2)" "jsonl summary"
+cp "$T/out" "$T/jsonl1.out"
+expect_status 0 "jsonl -j 3" -- unspin -j 3 -d "$T/story.undict" --profile "$T/spinner.profile" --jsonl - <"$T/recs.jsonl"
+same "$T/jsonl1.out" "$T/out" "jsonl -j 3 gives the output of one thread"
+expect_status 2 "jsonl --strict" -- unspin --strict -d "$T/story.undict" --jsonl "$T/recs.jsonl"
+expect_err "recs.jsonl: line 2: \"text\" is a number, not a string" "jsonl --strict names the line"
 
 # --- learning a spinner from spun text alone (EM) ---------------------------------
 # The story dictionary (with its thesaurus) is the general model here; the

@@ -20,6 +20,18 @@ if [ -f "$BUILD/libunspin.3" ]; then
     [ -f "$PREFIX/share/man/$f" ] || { echo "not installed: $f"; exit 1; }
   done
 fi
+# the installed command finds the dictionary installed beside it (wherever
+# the tree was put) and names it
+if [ -f "$PREFIX/share/unspin/default.undict" ]; then
+  mv "$PREFIX" "$T/moved"
+  env -u UNSPIN_DEFAULT_DICT LD_LIBRARY_PATH="$T/moved/${LIBDIR#"$PREFIX"/}" \
+    "$T/moved/bin/unspin" --version >"$T/version"
+  dict=$(cd "$T/moved/share/unspin" && pwd -P)/default.undict
+  grep -q "^dictionary: $dict (id " "$T/version" ||
+    { echo "--version of the moved install tree: $(cat "$T/version")"; exit 1; }
+  echo "ok: the install tree carries its dictionary"
+  mv "$T/moved" "$PREFIX"
+fi
 readelf -d "$LIBDIR/libunspin.so" | grep -q 'SONAME.*libunspin\.so\.0' || { echo "no versioned SONAME"; exit 1; }
 want="Spy company, Korea.|5 tokens"
 check() { # check DESCRIPTION BINARY
