@@ -16,6 +16,8 @@ const char *prog = "unspin";
 _Thread_local sink *cur_sink;
 
 void sink_put(sink *k, int err, const char *data, size_t len) {
+  if (!len)
+    return; /* (data may be NULL) */
   char **b = err ? &k->err : &k->out;
   size_t *n = err ? &k->err_len : &k->out_len, *cap = err ? &k->err_cap : &k->out_cap;
   if (*n + len > *cap) {
