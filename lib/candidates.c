@@ -130,8 +130,12 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   double evidence = src == US_SRC_CONTEXT || src == US_SRC_PROFILE || rel == US_REL_LISTED
                         ? -INFINITY
                         : channel;
-  /* one edge per (span, text): keep the likeliest */
+  /* one edge per (span, text): keep the likeliest; a word list that
+   * gives the span's own words is no evidence about keeping them (and a
+   * word's cached candidates must not depend on which was added first) */
   us_cand *o = find_cand(c, start, len, text, tlen);
+  if (o && generic && o->source == US_SRC_IDENTITY)
+    return 0;
   if (o) {
     if (channel > o->channel) {
       o->channel = channel;
@@ -435,8 +439,8 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   return x;
 }
 
-/* word_stems through the cache `sc`: a word's stems are looked up once per
- * analysis pass. */
+/* word_stems through the cache `sc`: a word's stems are looked up once
+ * while the cache lasts. */
 static int stems_of(const unspin_engine *e, us_word_cache *sc, const char *w, us_buf *out) {
   size_t len = strlen(w);
   const struct us_word_cached *x = cache_find(sc, w, len);
@@ -519,7 +523,7 @@ done:
   return hops;
 }
 
-/* related_uncached, remembered for the pass (the same filler meets the
+/* related_uncached, remembered in the cache (the same filler meets the
  * same spun word again); -1 when memory runs out. */
 static int related(const unspin_engine *e, us_cands *c, const char *a, size_t alen, const char *b,
                    size_t blen) {
@@ -533,12 +537,12 @@ static int related(const unspin_engine *e, us_cands *c, const char *a, size_t al
   memcpy(key + sizeof alen, a, alen);
   memcpy(key + sizeof alen + alen, b, blen);
   int hops;
-  const struct us_word_cached *x = cache_find(&c->related_cache, key, klen);
+  const struct us_word_cached *x = cache_find(&c->caches->related, key, klen);
   if (x) {
     hops = x->nstems;
   } else {
-    hops = related_uncached(e, &c->stem_cache, a, alen, b, blen);
-    if (hops >= 0 && !cache_add(&c->related_cache, key, klen, "", 0, hops))
+    hops = related_uncached(e, &c->caches->stems, a, alen, b, blen);
+    if (hops >= 0 && !cache_add(&c->caches->related, key, klen, "", 0, hops))
       hops = -1;
   }
   if (key != small)
@@ -840,8 +844,8 @@ static int inflected_fillers(const unspin_engine *e, const us_word *words, uint3
   spun[sw->len] = '\0';
   us_buf st = US_BUF_INIT, lemmas = US_BUF_INIT, forms = US_BUF_INIT;
   int rc = 0;
-  int ns = stems_of(e, &c->stem_cache, spun, &st);
-  int nl = ns > 0 ? stems_of(e, &c->stem_cache, filler, &lemmas) : 0;
+  int ns = stems_of(e, &c->caches->stems, spun, &st);
+  int nl = ns > 0 ? stems_of(e, &c->caches->stems, filler, &lemmas) : 0;
   if (ns < 0 || nl < 0)
     rc = -1;
   /* only a lemma: an inflected filler ("been") has its own tense */
@@ -889,9 +893,9 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
     const char *w1 = us_dict_word(dict, x->w[0], &n1), *w2 = NULL;
     if (x->nw == 2)
       w2 = us_dict_word(dict, x->w[1], &n2);
-    int same = same_lexeme(e, &c->stem_cache, words[start].key, words[start].len, w1, n1);
+    int same = same_lexeme(e, &c->caches->stems, words[start].key, words[start].len, w1, n1);
     if (!same && len == 2)
-      same = same_lexeme(e, &c->stem_cache, words[start + 1].key, words[start + 1].len, w1, n1);
+      same = same_lexeme(e, &c->caches->stems, words[start + 1].key, words[start + 1].len, w1, n1);
     us_buf_clear(&text);
     if (same < 0 || us_buf_append(&text, w1, n1) ||
         (w2 && (us_buf_putc(&text, ' ') || us_buf_append(&text, w2, n2)))) {
@@ -1034,12 +1038,14 @@ static int by_rank(const void *a, const void *b) {
   return x->rank > y->rank ? -1 : x->rank < y->rank;
 }
 
-/* Remembers word w's stems and the likeliest of its word-list candidates,
- * out->v[from, to) (the same US_MAX_PER_SPAN that keep_likeliest keeps of
- * them), so that its next occurrences skip the lookups. */
+/* Remembers word w's stems and the US_MAX_PER_SPAN likeliest of its
+ * word-list candidates, out->v[from, to), sorted best first by channel and
+ * unigram probability, so that its next occurrences, in this document or a
+ * later one, skip the lookups (the caller keeps no more of them here: every
+ * occurrence gets the same candidates). */
 static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, const us_buf *stems,
                        int nst, size_t from, size_t to) {
-  us_word_cache *c = &out->cache;
+  us_word_cache *c = &out->caches->words;
   for (size_t k = from; k < to; k++) {
     us_cand *x = &out->v[k];
     x->rank = x->channel;
@@ -1070,7 +1076,7 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
 
 /* Appends a remembered word's candidates as starting at word i. */
 static int cache_replay(us_cands *out, const struct us_word_cached *x, uint32_t i) {
-  const us_word_cache *c = &out->cache;
+  const us_word_cache *c = &out->caches->words;
   for (size_t k = 0; k < x->n; k++) {
     us_cand *v = us_grow(out->v, &out->cap, out->n + 1, sizeof *v, 64);
     if (!v)
@@ -1179,7 +1185,20 @@ static void present_channel(const unspin_engine *e, const us_word *words, us_can
   }
 }
 
+static int candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out);
+
 int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
+  if (out->caches)
+    return candidates(e, words, n, out);
+  us_word_caches local = {0}; /* caches for this call alone */
+  out->caches = &local;
+  int rc = candidates(e, words, n, out);
+  us_word_caches_clear(&local);
+  out->caches = NULL;
+  return rc;
+}
+
+static int candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
   us_buf_clear(&out->text);
   us_buf spun = US_BUF_INIT, stems = US_BUF_INIT;
@@ -1211,13 +1230,13 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
     const struct us_word_cached *hit =
-        lists && words[i].spinnable ? cache_find(&out->cache, words[i].key, words[i].len) : NULL;
+        lists && words[i].spinnable ? cache_find(&out->caches->words, words[i].key, words[i].len) : NULL;
     int nst = 0;
     if (!lists) {
       /* no word lists read: no stems wanted */
     } else if (hit) {
       nst = hit->nstems;
-      if (us_buf_append(&stems, out->cache.text.data + hit->stems_off, hit->stems_len))
+      if (us_buf_append(&stems, out->caches->words.text.data + hit->stems_off, hit->stems_len))
         rc = -1;
     } else if ((e->morph || e->irregular) && words[i].spinnable && words[i].len >= 3 &&
                !memchr(words[i].key, '\'', words[i].len)) {
@@ -1243,6 +1262,10 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
         if (!rc && len == 1)
           rc = cache_store(e, out, &words[i], &stems, nst, lexical, out->n);
+        /* every occurrence of a word, in this document or another, gets the
+         * candidates the cache keeps of it (learning keeps them all) */
+        if (!rc && len == 1 && !out->gather && out->n - lexical > US_MAX_PER_SPAN)
+          out->n = lexical + US_MAX_PER_SPAN;
       }
       while (!rc && at < fills.n && (fills.v[at].start < i ||
                                      (fills.v[at].start == i && fills.v[at].len < len)))
@@ -1290,14 +1313,26 @@ int us_join_keys(const us_word *w, size_t n, us_buf *out) {
 void us_cands_free(us_cands *c) {
   free(c->v);
   us_buf_free(&c->text);
-  us_word_cache *caches[3] = {&c->cache, &c->stem_cache, &c->related_cache};
-  for (int i = 0; i < 3; i++) {
-    free(caches[i]->slot);
-    free(caches[i]->entry);
-    free(caches[i]->cands);
-    us_buf_free(&caches[i]->text);
-    memset(caches[i], 0, sizeof *caches[i]);
-  }
   c->v = NULL;
   c->n = c->cap = 0;
+}
+
+size_t us_word_caches_size(const us_word_caches *c) {
+  const us_word_cache *v[3] = {&c->words, &c->stems, &c->related};
+  size_t n = 0;
+  for (int i = 0; i < 3; i++)
+    n += v[i]->nslots * sizeof *v[i]->slot + v[i]->entries_cap * sizeof *v[i]->entry +
+         v[i]->cands_cap * sizeof *v[i]->cands + v[i]->text.cap;
+  return n;
+}
+
+void us_word_caches_clear(us_word_caches *c) {
+  us_word_cache *v[3] = {&c->words, &c->stems, &c->related};
+  for (int i = 0; i < 3; i++) {
+    free(v[i]->slot);
+    free(v[i]->entry);
+    free(v[i]->cands);
+    us_buf_free(&v[i]->text);
+    memset(v[i], 0, sizeof *v[i]);
+  }
 }

@@ -44,8 +44,8 @@ typedef struct us_cand {
   us_lm_word w[US_MAX_SPAN];
 } us_cand;
 
-/* The word-list candidates of single words already seen in this analysis:
- * they depend on the word's key alone, and words repeat. */
+/* The word-list candidates of single words already seen: they depend on
+ * the word's key and the engine alone, and words repeat. */
 typedef struct us_word_cache {
   uint32_t *slot;   /* open addressing: entry index + 1, 0 when empty */
   size_t nslots;
@@ -63,13 +63,19 @@ typedef struct us_word_cache {
   us_buf text;
 } us_word_cache;
 
+/* What the word lists give a word, which depends on the engine alone, not
+ * on the document: kept across analyses in the engine's pool (engine.c). */
+typedef struct us_word_caches {
+  us_word_cache words;   /* a word's stems and its likeliest word-list candidates */
+  us_word_cache stems;   /* stems of the words and fillers compared */
+  us_word_cache related; /* thesaurus relatedness of spun words and fillers (in nstems) */
+} us_word_caches;
+
 typedef struct us_cands {
   us_cand *v;
   size_t n, cap;
   us_buf text;
-  us_word_cache cache; /* lives as long as the us_cands: one analysis pass */
-  us_word_cache stem_cache; /* stems of the words and fillers compared, same lifetime */
-  us_word_cache related_cache; /* thesaurus relatedness of spun words and fillers (in nstems) */
+  us_word_caches *caches; /* the caller's; must not be NULL */
   const us_pairs *made; /* substitutions an earlier pass made in this document, or NULL */
   const us_kept_words *seen; /* what that pass kept and restored, or NULL */
   const us_profile_doc *doc; /* the profiles' keys as an earlier pass of this document
@@ -93,6 +99,11 @@ int us_function_word(const unspin_engine *e, const char *w, size_t len);
  * a span's spun wording.  Returns 0, or -1 when memory runs out. */
 int us_join_keys(const us_word *w, size_t n, us_buf *out);
 
+/* Frees the candidates (not the caches). */
 void us_cands_free(us_cands *c);
+
+/* The bytes a cache set holds, and emptying and freeing it. */
+size_t us_word_caches_size(const us_word_caches *c);
+void us_word_caches_clear(us_word_caches *c);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cache_pool.h"
 #include "candidates.h"
 #include "consistency.h"
 #include "decode.h"
@@ -76,6 +77,10 @@ unspin_status unspin_engine_new(unspin_engine **out, const unspin_options *opts,
   unspin_engine *e = calloc(1, sizeof *e);
   if (!e)
     return us_nomem(err);
+  if (!(e->caches = us_cache_pool_new())) {
+    free(e);
+    return us_nomem(err);
+  }
   unspin_options_init(&e->opts);
   if (opts) {
     /* Copy only the fields the caller's version of the struct has. */
@@ -134,6 +139,7 @@ unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
   e->roles[e->ndicts++] = role;
   e->ndomain += role == UNSPIN_ROLE_DOMAIN;
   update_lm(e);
+  us_cache_pool_clear(e->caches);
   return UNSPIN_OK;
 }
 
@@ -143,12 +149,14 @@ unspin_status unspin_engine_add_profile(unspin_engine *e, const unspin_profile *
   if (e->nprofiles == US_LM_MAX_DICTS)
     return UNSPIN_ERR_LIMIT;
   e->profiles[e->nprofiles++] = p;
+  us_cache_pool_clear(e->caches);
   return UNSPIN_OK;
 }
 
 unspin_status unspin_engine_set_param(unspin_engine *e, const char *name, double v) {
   if (!e || !name || v != v)
     return UNSPIN_ERR_INVALID_ARG;
+  us_cache_pool_clear(e->caches);
   us_channel *c = &e->channel;
   if (!strcmp(name, "spin_prior")) {
     if (v <= 0 || v >= 1)
@@ -292,6 +300,7 @@ unspin_status unspin_engine_load_hunspell(unspin_engine *e, const char *aff, con
     return rc;
   us_morph_free(e->morph);
   e->morph = m;
+  us_cache_pool_clear(e->caches);
   return UNSPIN_OK;
 }
 
@@ -304,6 +313,7 @@ unspin_status unspin_engine_load_exceptions(unspin_engine *e, const char *dir, u
     return rc;
   us_irregular_free(e->irregular);
   e->irregular = x;
+  us_cache_pool_clear(e->caches);
   return UNSPIN_OK;
 }
 
@@ -312,6 +322,7 @@ void unspin_engine_free(unspin_engine *e) {
     return;
   us_morph_free(e->morph);
   us_irregular_free(e->irregular);
+  us_cache_pool_free(e->caches);
   free(e);
 }
 
@@ -855,12 +866,18 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
+  /* learning keeps every candidate of a word's first occurrence, which a
+   * cache filled by other documents would not, and an engine copy with
+   * another channel has no pool: a set for this pass alone */
+  us_word_caches pass_caches = {0};
+  int pooled = !gather && e->caches;
+  cands.caches = pooled ? us_cache_pool_take(e->caches) : &pass_caches;
   cands.gather = gather;
   cands.made = before;
   cands.seen = seen;
   cands.doc = doc;
   cands.collect = collect;
-  int rc = w ? 0 : -1;
+  int rc = w && cands.caches ? 0 : -1;
   for (size_t i = 0; i <= r->tokens.n && !rc; i++) {
     const us_token *t = i < r->tokens.n ? &r->tokens.v[i] : NULL;
     if (nw && (!t || t->sentence != r->tokens.v[w[nw - 1].token].sentence ||
@@ -892,6 +909,10 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   if (!rc)
     rc = us_buf_append(&r->out, text + copied, len - copied);
   us_cands_free(&cands);
+  if ((!pooled || rc) && cands.caches) /* (a failed pass may leave a word half cached) */
+    us_word_caches_clear(cands.caches);
+  if (pooled)
+    us_cache_pool_give(e->caches, cands.caches);
   free(w);
   return rc;
 }
@@ -1010,6 +1031,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   double score = r->score;
   int spun = r->spun;
   unspin_engine adapted = *e;
+  adapted.caches = NULL; /* its channel differs: the pool's candidates are not its own */
   double prior = e->adapt * r->score;
   if (r->spun && prior > exp(e->channel.spin)) {
     if (prior > MAX_ADAPTED_PRIOR)

@@ -63,6 +63,7 @@ struct unspin_engine {
   double key_rho;      /* learning from spun text: the prior mean of rho of a word-list
                         * original (spinem.c) */
   double key_strength; /* that prior's strength in pseudo-counts */
+  struct us_cache_pool *caches; /* owned: word caches the analyses share in turn */
 };
 
 #endif

@@ -106,6 +106,57 @@ static unspin_profile *profile(const char *text) {
   return p;
 }
 
+/* The whole of what an analysis reports, rendered as JSON. */
+static char *analysis_json(const unspin_engine *e, const char *text) {
+  unspin_result *r;
+  free(restore(e, text, &r));
+  char *out;
+  ck_assert_int_eq(unspin_result_render(r, UNSPIN_FORMAT_JSON, 0, "t", &out, NULL), UNSPIN_OK);
+  unspin_result_free(r);
+  return out;
+}
+
+/* The engine keeps the word lists' candidates of the words it has seen
+ * (cache_pool.h): a document's analysis, candidates and scores included,
+ * is the same whatever the engine analysed before, and a changed
+ * parameter is not answered from what was kept under the old one. */
+START_TEST(an_analysis_does_not_depend_on_the_ones_before) {
+  unspin_dict *d = build_dict("story.undict", story, mythes);
+  const char *doc = "The spy company said the move risks inflaming tensions.\n"
+                    "The company joined the cyber defense group.\n";
+  const char *other = "The move said the spy company group risks the agency.\n";
+  unspin_engine *fresh = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  unspin_engine *used = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  if (have_en_us()) {
+    load_en_us(fresh);
+    load_en_us(used);
+  }
+  char *want = analysis_json(fresh, doc);
+  free(analysis_json(used, other));
+  free(analysis_json(used, doc));
+  char *got = analysis_json(used, doc);
+  ck_assert_str_eq(got, want);
+  free(got);
+  free(want);
+  /* a parameter of the channel, set after analyses: as on a new engine */
+  ck_assert_int_eq(unspin_engine_set_param(used, "morphology", -9.5), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_set_param(fresh, "morphology", -9.5), UNSPIN_OK);
+  unspin_engine *fresh2 = restoring_engine(d, UNSPIN_ROLE_DOMAIN);
+  if (have_en_us())
+    load_en_us(fresh2);
+  ck_assert_int_eq(unspin_engine_set_param(fresh2, "morphology", -9.5), UNSPIN_OK);
+  want = analysis_json(fresh2, other);
+  got = analysis_json(used, other);
+  ck_assert_str_eq(got, want);
+  free(got);
+  free(want);
+  unspin_engine_free(fresh2);
+  unspin_engine_free(fresh);
+  unspin_engine_free(used);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(clean_text_is_left_alone) {
   unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e;
@@ -1169,6 +1220,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, parameters_are_checked);
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);
+  tcase_add_test(tc, an_analysis_does_not_depend_on_the_ones_before);
   suite_add_tcase(s, tc);
   return s;
 }
