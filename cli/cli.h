@@ -47,6 +47,18 @@ int read_input(const char *path, char **data, size_t *len);
 int write_output(const char *data, size_t len);
 int finish_output(void);
 
+/* The verdict over a text's windows: each window's score weighted by its
+ * tokens; spun if its one window is, or if the weighted score of several
+ * reaches the engine's threshold. */
+typedef struct window_totals {
+  double weighted_score;
+  size_t tokens, windows;
+  int spun_window; /* a window was called spun */
+} window_totals;
+void totals_add(window_totals *t, const unspin_result *res);
+double totals_score(const window_totals *t);
+int totals_spun(const window_totals *t, const unspin_engine *engine);
+
 /* Where to end a window of the first `len` bytes of `buf` (see common.c). */
 size_t window_cut(const char *buf, size_t len);
 

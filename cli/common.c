@@ -146,6 +146,26 @@ int sink_flush(sink *k, const char *name) {
   return rc;
 }
 
+void totals_add(window_totals *t, const unspin_result *res) {
+  size_t n = unspin_result_token_count(res);
+  t->weighted_score += unspin_result_score(res) * (double)n;
+  t->tokens += n;
+  t->spun_window |= unspin_result_is_spun(res);
+  t->windows++;
+}
+
+double totals_score(const window_totals *t) {
+  return t->tokens ? t->weighted_score / (double)t->tokens : 0.0;
+}
+
+int totals_spun(const window_totals *t, const unspin_engine *engine) {
+  double threshold = 0;
+  if (t->windows == 1)
+    return t->spun_window;
+  return unspin_engine_get_param(engine, "threshold", &threshold) == UNSPIN_OK &&
+         totals_score(t) >= threshold;
+}
+
 /* Where to end a window of the first `len` bytes: after the last blank
  * line in its second half, else the last newline, else the last space,
  * else the last UTF-8 character boundary, so that windows never split a

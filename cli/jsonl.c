@@ -190,9 +190,7 @@ static void parse_record(const jsonl_options *o, record *r) {
 typedef struct text_result {
   sink restored;
   json_t *edits;
-  double weighted_score; /* window scores weighted by their tokens */
-  size_t tokens, windows;
-  int spun_window;
+  window_totals verdict;
 } text_result;
 
 /* Analyses [off, off + len) of a text: its restored bytes and its edits,
@@ -215,11 +213,7 @@ static int add_window(const unspin_engine *engine, const char *text, size_t off,
                           olen);
     bad = !e || json_array_append_new(t->edits, e);
   }
-  size_t n = unspin_result_token_count(res);
-  t->weighted_score += unspin_result_score(res) * (double)n;
-  t->tokens += n;
-  t->spun_window |= unspin_result_is_spun(res);
-  t->windows++;
+  totals_add(&t->verdict, res);
   unspin_result_free(res);
   if (bad)
     snprintf(why, whylen, "out of memory");
@@ -231,15 +225,13 @@ static char *result_fields_json(const unspin_engine *engine, const char *text, s
                                 char *why, size_t whylen) {
   text_result t = {.edits = json_array()};
   int rc = t.edits ? 0 : -1;
-  for (size_t off = 0; !rc && (off < len || !t.windows);) {
+  for (size_t off = 0; !rc && (off < len || !t.verdict.windows);) {
     size_t w = len - off <= WINDOW ? len - off : window_cut(text + off, WINDOW);
     rc = add_window(engine, text, off, w, &t, why, whylen);
     off += w;
   }
-  double score = t.tokens ? t.weighted_score / (double)t.tokens : 0.0, threshold = 0;
-  int spun = t.windows == 1 ? t.spun_window
-             : unspin_engine_get_param(engine, "threshold", &threshold) == UNSPIN_OK &&
-                 score >= threshold;
+  double score = totals_score(&t.verdict);
+  int spun = totals_spun(&t.verdict, engine);
   char *s = NULL;
   json_t *f = rc ? NULL
                  : json_pack("{sssfss%sO}", "verdict", spun ? "spun" : "clean", "score",

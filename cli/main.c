@@ -207,11 +207,9 @@ static int write_result(const unspin_result *res, const char *path, out_mode mod
 
 /* What the windows of one file add up to. */
 typedef struct file_totals {
-  double weighted_score; /* window scores weighted by their tokens */
-  size_t tokens, invalid, windows;
+  window_totals verdict;
+  size_t invalid;
   int64_t first_invalid;
-  int spun_window;
-  size_t restored; /* spans restored over the windows */
 } file_totals;
 
 /* Analyses window [off, off + len) of a file and writes its output. */
@@ -230,11 +228,7 @@ static int restore_window(const unspin_engine *engine, const char *path, out_mod
   if (bad && !t->invalid)
     t->first_invalid = first + (int64_t)off;
   t->invalid += bad;
-  size_t n = unspin_result_token_count(res);
-  t->weighted_score += unspin_result_score(res) * (double)n;
-  t->tokens += n;
-  t->spun_window |= unspin_result_is_spun(res);
-  t->restored += unspin_result_restored_count(res);
+  totals_add(&t->verdict, res);
   int rc = 0;
   if (mode != OUT_DETECT) {
     /* JSON: one object per window, named FILE@OFFSET after the first */
@@ -243,7 +237,6 @@ static int restore_window(const unspin_engine *engine, const char *path, out_mod
       snprintf(name, sizeof name, "%s@%llu", path, (unsigned long long)off);
     rc = write_result(res, off ? name : path, mode);
   }
-  t->windows++;
   unspin_result_free(res);
   return rc;
 }
@@ -274,7 +267,7 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
       rc = fail(path, strerror(errno ? errno : EIO));
       break;
     }
-    if (!len && t.windows)
+    if (!len && t.verdict.windows)
       break;
     size_t cut = eof && len <= WINDOW ? len : window_cut(buf, WINDOW);
     rc = restore_window(engine, path, mode, buf, cut, off, &t);
@@ -292,18 +285,17 @@ static int restore_file(const unspin_engine *engine, const char *path, out_mode 
     note("%s: %s: warning: invalid UTF-8 at byte offset %lld (%zu invalid sequence%s, "
             "passed through unchanged)\n",
             prog, path, (long long)t.first_invalid, t.invalid, t.invalid == 1 ? "" : "s");
-  if ((mode == OUT_TEXT || mode == OUT_DIFF) && judged && !t.spun_window && !always && !quiet)
+  if ((mode == OUT_TEXT || mode == OUT_DIFF) && judged && !t.verdict.spun_window && !always &&
+      !quiet)
     note("%s: %s: judged clean (estimated share of spun words %.3f); written out "
             "unchanged (--always restores it anyway)\n",
             prog, strcmp(path, "-") ? path : "(standard input)",
-            t.tokens ? t.weighted_score / (double)t.tokens : 0.0);
+            totals_score(&t.verdict));
   if (mode != OUT_DETECT)
     return 0;
   /* the file's score: its windows' scores weighted by their tokens */
-  double score = t.tokens ? t.weighted_score / (double)t.tokens : 0.0, threshold = 0;
-  int is_spun = t.windows == 1 ? t.spun_window
-                : unspin_engine_get_param(engine, "threshold", &threshold) == UNSPIN_OK &&
-                      score >= threshold;
+  double score = totals_score(&t.verdict);
+  int is_spun = totals_spun(&t.verdict, engine);
   *spun |= is_spun;
   const char *name = strcmp(path, "-") ? path : "(standard input)";
   size_t n = strlen(name) + 32;
