@@ -496,6 +496,8 @@ static int cmd_restore(int argc, char **argv) {
     default: fputs(usage_text, stderr); rc = EXIT_ERROR; goto done;
     }
   }
+  if (mode == OUT_DETECT) /* the verdict is all it writes */
+    opts.flags |= UNSPIN_OPT_DETECT_ONLY;
   if (jsonl && mode != OUT_TEXT) {
     rc = fail(NULL, "--jsonl writes records: not with --json, --diff or --detect");
     goto done;

@@ -276,6 +276,12 @@ UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
  * "clean" comes out unchanged (its tokens still get spin probabilities and
  * candidates): a restoration in text that was not spun can only be wrong. */
 #define UNSPIN_OPT_RESTORE_CLEAN (1u << 1)
+/** Stop at the verdict: the score and verdict are those of the full
+ * analysis, but the passes that only restore (the raised prior of a spun
+ * document, consistency) are skipped, the text comes out unchanged and no
+ * span is restored; tokens keep the first passes' spin probabilities and
+ * candidates.  What a detector needs, in less time for spun text. */
+#define UNSPIN_OPT_DETECT_ONLY (1u << 2)
 
 /** Analysis settings.  Initialise with unspin_options_init; later versions
  * add fields only at the end and set `struct_size`, so a caller compiled

@@ -1024,7 +1024,8 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * differs from the pass that made the verdict */
   const us_profile_doc *counts = e->nprofiles ? &doc : NULL;
   estimate_rate(e, r);
-  if (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN)) {
+  if ((e->opts.flags & UNSPIN_OPT_DETECT_ONLY) ||
+      (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN))) {
     rc = keep_input(r, text, len);
     goto done;
   }

@@ -157,6 +157,44 @@ START_TEST(an_analysis_does_not_depend_on_the_ones_before) {
 }
 END_TEST
 
+/* UNSPIN_OPT_DETECT_ONLY: the verdict and score of the full analysis, the
+ * text unchanged, nothing restored. */
+START_TEST(detect_only_stops_at_the_verdict) {
+  unspin_dict *d = build_dict("story.undict", story, NULL);
+  unspin_profile *p = profile("agency|company|firm\nmay|could\n");
+  unspin_options opts;
+  unspin_options_init(&opts);
+  opts.flags |= UNSPIN_OPT_DETECT_ONLY;
+  unspin_engine *full, *detect;
+  ck_assert_int_eq(unspin_engine_new(&full, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_new(&detect, &opts, NULL), UNSPIN_OK);
+  unspin_engine *both[2] = {full, detect};
+  for (int k = 0; k < 2; k++) {
+    ck_assert_int_eq(unspin_engine_add_dict(both[k], d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+    ck_assert_int_eq(unspin_engine_add_profile(both[k], p), UNSPIN_OK);
+  }
+  const char *texts[] = {"The spy company joined the group in Could 2008.",
+                         "The spy agency joined the group in May 2008."};
+  for (int t = 0; t < 2; t++) {
+    unspin_result *a, *b;
+    free(restore(full, texts[t], &a));
+    char *out = restore(detect, texts[t], &b);
+    ck_assert_int_eq(unspin_result_is_spun(a), unspin_result_is_spun(b));
+    ck_assert_double_eq(unspin_result_score(a), unspin_result_score(b));
+    ck_assert_str_eq(out, texts[t]);
+    ck_assert_uint_eq(unspin_result_restored_count(b), 0);
+    ck_assert_int_eq(unspin_result_is_spun(a), t == 0);
+    free(out);
+    unspin_result_free(a);
+    unspin_result_free(b);
+  }
+  unspin_engine_free(full);
+  unspin_engine_free(detect);
+  unspin_profile_free(p);
+  unspin_dict_free(d);
+}
+END_TEST
+
 START_TEST(clean_text_is_left_alone) {
   unspin_dict *d = build_dict("story.undict", story, mythes);
   unspin_engine *e;
@@ -1221,6 +1259,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, profiles_reject_invalid_utf8);
   tcase_add_test(tc, json_is_valid_and_complete);
   tcase_add_test(tc, an_analysis_does_not_depend_on_the_ones_before);
+  tcase_add_test(tc, detect_only_stops_at_the_verdict);
   suite_add_tcase(s, tc);
   return s;
 }
