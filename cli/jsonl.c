@@ -135,6 +135,13 @@ static void set_error(record *r, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
+  /* the error record must be valid UTF-8, also where the message was cut
+   * inside a character (a long --text-field) */
+  json_t *check = json_string(msg);
+  for (char *p = msg; !check && *p; p++)
+    if ((unsigned char)*p >= 0x80)
+      *p = '?';
+  json_decref(check);
   r->error = strdup(msg);
   if (!r->error)
     r->rc = fail(NULL, "out of memory");

@@ -194,6 +194,12 @@ check(rc == 0 and b"record longer than 1048576 bytes" in outs[11] and b'"line":1
 rc, out, err = run(MODEL + ["--jsonl", "--strict", path("hostile.jsonl")])
 check(rc == 2 and len(out.splitlines()) == 1 and b"hostile.jsonl: line 2: invalid JSON" in err,
       "--strict stops at line 2: %d %r" % (rc, err))
+# an error message cut inside a character (a long --text-field) stays valid UTF-8
+rc, out, _ = run(MODEL + ["--jsonl", "-q", "--text-field", "\u00e9" * 300], b'{"x":1}\n')
+try:
+    check(rc == 0 and "error" in json.loads(out), "a long field name's error record is JSON")
+except ValueError:
+    check(False, "a long field name's error record is JSON: %r" % out[:100])
 # nothing in, nothing out
 rc, out, err = run(MODEL + ["--jsonl"], b"")
 check(rc == 0 and out == b"" and err == b"", "empty input")
