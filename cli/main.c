@@ -69,7 +69,8 @@ static const char usage_text[] =
     "\n"
     "build counts the 1- to N-grams (default N=5) of clean text files into a\n"
     "dictionary, with the inverted synonym lists of MyThes thesauri and of flat\n"
-    "synonym lists (headword,term,term,... per line, as the Moby thesaurus);\n"
+    "synonym lists (headword,term,term,... per line, as the Moby thesaurus), and\n"
+    "on a terminal shows bytes read, n-grams counted and runs spilled;\n"
     "build --arpa compiles a back-off language model in the ARPA format instead;\n"
     "merge combines dictionaries; lookup prints n-gram counts.  learn estimates a\n"
     "spinner's table from originals and their spun copies (--pairs, or a LIST of\n"
@@ -574,8 +575,18 @@ static int parse_count(const char *s, long min, long max, long *out) {
   return 0;
 }
 
-/* Streams one text file into the builder in blocks. */
-static int feed_file(unspin_builder *b, const char *path) {
+/* A progress line on a terminal while building: bytes read, n-grams
+ * counted, runs spilled. */
+static void build_progress(const unspin_builder *b, uint64_t bytes) {
+  if (isatty(STDERR_FILENO))
+    fprintf(stderr, "\r%s build: %.1f MB read, %llu n-grams counted, %zu spill%s", prog,
+            (double)bytes / 1e6, (unsigned long long)unspin_builder_ngram_count(b),
+            unspin_builder_spill_count(b), unspin_builder_spill_count(b) == 1 ? "" : "s");
+}
+
+/* Streams one text file into the builder in blocks; *bytes counts what was
+ * read. */
+static int feed_file(unspin_builder *b, const char *path, uint64_t *bytes) {
   FILE *f;
   if (open_input(path, &f))
     return EXIT_ERROR;
@@ -583,9 +594,12 @@ static int feed_file(unspin_builder *b, const char *path) {
   int rc = buf ? 0 : fail(path, "out of memory");
   unspin_error err;
   size_t n;
-  while (!rc && (n = fread(buf, 1, READ_CHUNK, f)) > 0)
+  while (!rc && (n = fread(buf, 1, READ_CHUNK, f)) > 0) {
     if (unspin_builder_feed(b, buf, n, &err) != UNSPIN_OK)
       rc = fail(path, err.message);
+    *bytes += n;
+    build_progress(b, *bytes);
+  }
   if (!rc && ferror(f))
     rc = fail(path, strerror(errno));
   if (!rc && unspin_builder_end_document(b, &err) != UNSPIN_OK)
@@ -654,11 +668,12 @@ static int cmd_build(int argc, char **argv, int merge) {
     if ((listed[i] ? unspin_builder_add_synonym_list : unspin_builder_add_thesaurus)(
             b, thesauri[i], &err) != UNSPIN_OK)
       rc = fail(NULL, err.message);
+  uint64_t bytes = 0;
   if (!rc && !merge && !arpa && optind == argc)
-    rc = feed_file(b, "-");
+    rc = feed_file(b, "-", &bytes);
   for (int i = optind; i < argc && !rc; i++) {
     if (!merge) {
-      rc = feed_file(b, argv[i]);
+      rc = feed_file(b, argv[i], &bytes);
       continue;
     }
     unspin_dict *d;
@@ -670,6 +685,8 @@ static int cmd_build(int argc, char **argv, int merge) {
       rc = fail(argv[i], err.message);
     unspin_dict_free(d);
   }
+  if (bytes)
+    progress_end();
   if (!rc && unspin_builder_write(b, out, &err) != UNSPIN_OK)
     rc = fail(NULL, err.message);
   if (!rc && arpa && unspin_builder_skipped(b))

@@ -260,6 +260,10 @@ UNSPIN_EXPORT unspin_status unspin_builder_write(unspin_builder *b, const char *
 /** Returns how many sorted runs the builder has spilled to disk so far. */
 UNSPIN_EXPORT size_t unspin_builder_spill_count(const unspin_builder *b);
 
+/** Returns how many n-gram occurrences the builder has counted so far, of
+ * every order (for a progress report). */
+UNSPIN_EXPORT uint64_t unspin_builder_ngram_count(const unspin_builder *b);
+
 /** Frees a builder and its temporary files. */
 UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
 

@@ -328,6 +328,10 @@ size_t unspin_builder_spill_count(const unspin_builder *b) {
   return b ? us_counter_spills(b->counter) : 0;
 }
 
+uint64_t unspin_builder_ngram_count(const unspin_builder *b) {
+  return b && b->counter ? us_counter_added(b->counter) : 0;
+}
+
 /* ---- thesaurus ------------------------------------------------------- */
 
 /* Longest phrase, in words, kept from a thesaurus: spans of 1 to 3 tokens. */

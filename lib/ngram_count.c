@@ -42,6 +42,7 @@ struct us_counter {
   FILE **runs;
   unsigned *tiers; /* a spilled run is tier 0; merging FANIN of tier t gives t + 1 */
   size_t nruns, runs_cap, spills;
+  uint64_t added; /* occurrences added */
   int finished;
   size_t pos; /* in-memory stream position */
   FILE *merged;
@@ -301,6 +302,7 @@ unspin_status us_counter_add(us_counter *c, const char *key, size_t len, uint64_
                              unspin_error *err) {
   if (len > UINT32_MAX)
     return us_fail(err, UNSPIN_ERR_LIMIT, -1, "an n-gram of %zu bytes is too long", len);
+  c->added += count;
   uint32_t h = hash_key(key, len);
   size_t j = h & (c->slots - 1);
   for (;; j = (j + 1) & (c->slots - 1)) {
@@ -474,6 +476,8 @@ int us_counter_next(us_counter *c, const char **key, size_t *len, uint64_t *coun
 }
 
 size_t us_counter_spills(const us_counter *c) { return c->spills; }
+
+uint64_t us_counter_added(const us_counter *c) { return c->added; }
 
 void us_counter_free(us_counter *c) {
   if (!c)

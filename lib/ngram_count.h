@@ -38,6 +38,8 @@ int us_counter_next(us_counter *c, const char **key, size_t *len, uint64_t *coun
 
 /* Number of runs spilled to disk so far. */
 size_t us_counter_spills(const us_counter *c);
+/* The occurrences added so far (the counts summed). */
+uint64_t us_counter_added(const us_counter *c);
 
 void us_counter_free(us_counter *c);
 

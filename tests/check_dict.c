@@ -38,6 +38,29 @@ static char *build(const char *name, int order, size_t memory, const char *const
   return path;
 }
 
+/* The builder's n-gram count (its progress report): every order's
+ * occurrences, so the same text again doubles it. */
+START_TEST(builder_counts_ngram_occurrences) {
+  unspin_build_options o;
+  unspin_build_options_init(&o);
+  o.order = 3;
+  o.temp_dir = dir;
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, &o, &err), UNSPIN_OK);
+  ck_assert_uint_eq(unspin_builder_ngram_count(b), 0);
+  const char *text = "The spy agency joined the group.\n";
+  ck_assert_int_eq(unspin_builder_add_text(b, text, strlen(text), &err), UNSPIN_OK);
+  uint64_t once = unspin_builder_ngram_count(b);
+  /* at least the six words and five bigrams of the sentence */
+  ck_assert_uint_ge(once, 11);
+  ck_assert_int_eq(unspin_builder_add_text(b, text, strlen(text), &err), UNSPIN_OK);
+  ck_assert_uint_eq(unspin_builder_ngram_count(b), 2 * once);
+  ck_assert_uint_eq(unspin_builder_ngram_count(NULL), 0);
+  unspin_builder_free(b);
+}
+END_TEST
+
 static unspin_dict *open_ok(const char *path) {
   unspin_dict *d;
   unspin_error err;
@@ -416,6 +439,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, empty_dictionary_is_valid);
   tcase_add_test(tc, truncated_and_damaged_files_are_rejected);
   tcase_add_test(tc, unverified_damaged_tables_never_crash);
+  tcase_add_test(tc, builder_counts_ngram_occurrences);
   suite_add_tcase(s, tc);
   if (tu_seeds_dir()) {
     TCase *seeds = tcase_create("seeds");
