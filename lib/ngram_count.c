@@ -164,13 +164,63 @@ static int entry_cmp(const void *a, const void *b) {
   return us_key_cmp(x->key, x->len, y->key, y->len);
 }
 
+/* Byte d of an entry's key plus one, or 0 past its end: a key that ends
+ * sorts before its extensions, as in us_key_cmp. */
+static unsigned key_byte(const entry *e, size_t d) {
+  return d < e->len ? (unsigned char)e->key[d] + 1u : 0u;
+}
+
+/* Sorts v[0, n) by key, all keys equal in their first d bytes and
+ * distinct (a hash table's): most-significant-byte radix sort in place
+ * (American flag sort: count each byte's bucket, then move every entry
+ * into its bucket along permutation cycles), small runs by insertion.  The
+ * order is us_key_cmp's. */
+static void radix_sort(entry *v, size_t n, size_t d) {
+  if (n <= 32) {
+    for (size_t i = 1; i < n; i++) {
+      entry x = v[i];
+      size_t j = i;
+      for (; j > 0 && entry_cmp(&v[j - 1], &x) > 0; j--)
+        v[j] = v[j - 1];
+      v[j] = x;
+    }
+    return;
+  }
+  size_t end[257] = {0}, next[257];
+  for (size_t i = 0; i < n; i++)
+    end[key_byte(&v[i], d)]++;
+  for (size_t b = 0, sum = 0; b < 257; b++) {
+    next[b] = sum;
+    sum += end[b];
+    end[b] = sum;
+  }
+  for (unsigned b = 0; b < 257; b++)
+    while (next[b] < end[b]) {
+      entry x = v[next[b]];
+      unsigned k = key_byte(&x, d);
+      while (k != b) {
+        entry y = v[next[k]];
+        v[next[k]++] = x;
+        x = y;
+        k = key_byte(&x, d);
+      }
+      v[next[b]++] = x;
+    }
+  /* bucket 0, the key that ends here, holds one key at most */
+  for (unsigned b = 1; b < 257; b++) {
+    size_t from = end[b - 1];
+    if (end[b] - from > 1)
+      radix_sort(v + from, end[b] - from, d + 1);
+  }
+}
+
 /* Moves the used entries to the front of the table and sorts them. */
 static void compact_sorted(us_counter *c) {
   size_t w = 0;
   for (size_t i = 0; i < c->slots; i++)
     if (c->table[i].key)
       c->table[w++] = c->table[i];
-  qsort(c->table, w, sizeof *c->table, entry_cmp);
+  radix_sort(c->table, w, 0);
 }
 
 static int put_varint(FILE *f, uint64_t v) {

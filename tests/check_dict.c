@@ -174,6 +174,52 @@ static char *synthetic_corpus(size_t words) {
   return s;
 }
 
+/* The counter streams its keys in us_key_cmp's order, in memory and from
+ * spilled runs: keys that are prefixes of others, share long prefixes, or
+ * hold NUL and high bytes, more than fit one radix bucket. */
+START_TEST(counter_streams_keys_in_key_order) {
+  for (int spill = 0; spill < 2; spill++) {
+    us_counter *c;
+    unspin_error err;
+    ck_assert_int_eq(us_counter_new(&c, spill ? 16 << 10 : 64 << 20, dir, &err), UNSPIN_OK);
+    uint32_t x = 7;
+    uint64_t total = 0;
+    for (int i = 0; i < 20000; i++) {
+      char key[24];
+      x = x * 1103515245u + 12345u;
+      size_t len = (x >> 8) % 12;
+      for (size_t k = 0; k < len; k++) {
+        x = x * 1103515245u + 12345u;
+        static const char bytes[] = {'a', 'b', 'a', 'a', '\0', (char)0xff, (char)0x80, ' '};
+        key[k] = bytes[(x >> 16) % sizeof bytes];
+      }
+      ck_assert_int_eq(us_counter_add(c, key, len, 1, &err), UNSPIN_OK);
+      total++;
+    }
+    ck_assert_int_eq(us_counter_finish(c, &err), UNSPIN_OK);
+    if (spill)
+      ck_assert_uint_gt(us_counter_spills(c), 0);
+    char prev[24];
+    size_t prev_len = 0, n = 0;
+    uint64_t sum = 0;
+    const char *key;
+    size_t len;
+    uint64_t count;
+    while (us_counter_next(c, &key, &len, &count, &err) == 1) {
+      if (n)
+        ck_assert_msg(us_key_cmp(prev, prev_len, key, len) < 0, "key %zu out of order", n);
+      memcpy(prev, key, len);
+      prev_len = len;
+      sum += count;
+      n++;
+    }
+    ck_assert_uint_eq(sum, total);
+    ck_assert_uint_gt(n, 1000);
+    us_counter_free(c);
+  }
+}
+END_TEST
+
 START_TEST(spilled_build_is_identical) {
   char *text = synthetic_corpus(60000);
   const char *docs[] = {text};
@@ -440,6 +486,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, truncated_and_damaged_files_are_rejected);
   tcase_add_test(tc, unverified_damaged_tables_never_crash);
   tcase_add_test(tc, builder_counts_ngram_occurrences);
+  tcase_add_test(tc, counter_streams_keys_in_key_order);
   suite_add_tcase(s, tc);
   if (tu_seeds_dir()) {
     TCase *seeds = tcase_create("seeds");
