@@ -71,8 +71,8 @@ void progress_end(void);
  * calling thread in item order, each as soon as its item has been worked.
  * A nonzero return of done stops the run: no further item is started, and
  * par_run returns that value once the workers have finished.  With one
- * thread everything runs in the calling thread.  Returns -1 if no thread
- * could be started. */
+ * thread everything runs in the calling thread.  If no thread can be
+ * started, says so on stderr and returns EXIT_ERROR. */
 typedef void (*par_work)(void *ctx, size_t item, size_t worker);
 typedef int (*par_done)(void *ctx, size_t item);
 int par_run(size_t n, size_t nthreads, par_work work, par_done done, void *ctx);

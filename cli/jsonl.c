@@ -373,17 +373,21 @@ static void close_batch(batch *b) {
   free(b);
 }
 
+/* Reads b's input batch by batch, each worked by the ordered runner. */
+static int each_batch(batch *b, par_work work, par_done done, void *ctx) {
+  int rc = 0;
+  while (!rc && !(rc = read_batch(b)) && b->n)
+    rc = par_run(b->n, (size_t)b->o->njobs, work, done, ctx);
+  return rc;
+}
+
 int jsonl_restore(const unspin_engine *engine, const char *path, const jsonl_options *o) {
   batch *b;
   int rc = open_batch(&b, path, o);
   if (rc)
     return rc;
   restore_ctx c = {.engine = engine, .b = b};
-  while (!rc && !(rc = read_batch(b)) && b->n) {
-    rc = par_run(b->n, (size_t)o->njobs, restore_work, restore_done, &c);
-    if (rc < 0)
-      rc = fail(NULL, "cannot start worker threads");
-  }
+  rc = each_batch(b, restore_work, restore_done, &c);
   if (c.malformed && !o->quiet)
     note("%s: %s: %zu malformed record%s written as error records (the first at line %zu)\n",
          prog, b->name, c.malformed, c.malformed == 1 ? "" : "s", c.first_malformed);
@@ -432,11 +436,7 @@ int jsonl_each_text(const char *path, const jsonl_options *o, jsonl_text_fn add,
   if (rc)
     return rc;
   text_ctx c = {.b = b, .add = add, .ctx = ctx};
-  while (!rc && !(rc = read_batch(b)) && b->n) {
-    rc = par_run(b->n, (size_t)o->njobs, text_work, text_done, &c);
-    if (rc < 0)
-      rc = fail(NULL, "cannot start worker threads");
-  }
+  rc = each_batch(b, text_work, text_done, &c);
   if (c.malformed > 10 && !o->quiet)
     note("%s: %s: %zu malformed records skipped in all\n", prog, b->name, c.malformed);
   close_batch(b);

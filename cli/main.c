@@ -347,8 +347,6 @@ static int restore_parallel(const unspin_engine *engine, char **files, size_t n,
   if (!(j.slot = calloc(n, sizeof *j.slot)))
     return fail(NULL, "out of memory");
   int rc = par_run(n, (size_t)nthreads, restore_work, restore_done, &j);
-  if (rc < 0)
-    rc = fail(NULL, "cannot start worker threads");
   for (size_t i = 0; i < n; i++) {
     *spun |= j.slot[i].spun;
     free(j.slot[i].s.out);
@@ -851,8 +849,6 @@ static int learn_texts(const unspin_engine *engine, unspin_spun_learner *l, char
   } else if (!rc) {
     ls[0] = l;
     rc = par_run(nfiles, nt, learn_work, learn_done, &j);
-    if (rc < 0)
-      rc = fail(NULL, "cannot start worker threads");
     progress_end();
   }
   rc = ls ? learn_merge(ls, nt, rc) : rc;

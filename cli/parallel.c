@@ -56,7 +56,7 @@ int par_run(size_t n, size_t nthreads, par_work work, par_done done, void *ctx) 
   if (!t || !w || !(p.worked = calloc(n, 1))) {
     free(t);
     free(w);
-    return -1;
+    return fail(NULL, "cannot start worker threads");
   }
   pthread_mutex_init(&p.mu, NULL);
   pthread_cond_init(&p.cv, NULL);
@@ -66,7 +66,7 @@ int par_run(size_t n, size_t nthreads, par_work work, par_done done, void *ctx) 
     if (pthread_create(&t[started], NULL, par_thread, &w[started]))
       break;
   }
-  int rc = started ? 0 : -1;
+  int rc = started ? 0 : fail(NULL, "cannot start worker threads");
   for (size_t i = 0; i < n && started && !rc; i++) {
     pthread_mutex_lock(&p.mu);
     while (!p.worked[i])

@@ -152,23 +152,12 @@ static int add_link(unspin_profile *p, size_t key, const char *syn, size_t len, 
   return 0;
 }
 
-/* Splits s[0..len) at `sep`: the next field from *at, its length in *flen;
- * returns its start, or NULL past the end. */
-static const char *next_field(const char *s, size_t len, size_t *at, char sep, size_t *flen) {
-  if (*at > len)
-    return NULL;
-  const char *f = s + *at, *end = memchr(f, sep, len - *at);
-  *flen = end ? (size_t)(end - f) : len - *at;
-  *at += *flen + 1;
-  return f;
-}
-
 /* One line of a plain list: the key, then its synonyms; empty fields and
  * phrases of more than US_PROFILE_MAX_WORDS words are skipped. */
 static int parse_plain(unspin_profile *p, key_index *ix, const char *s, size_t len, us_buf *tmp) {
   size_t at = 0, flen, key = SIZE_MAX;
   const char *f;
-  while ((f = next_field(s, len, &at, '|', &flen))) {
+  while ((f = us_next_field(s, len, &at, '|', &flen))) {
     int words = us_normalize_phrase(f, flen, tmp);
     if (words < 0)
       return -1;
@@ -246,7 +235,7 @@ unspin_status us_write_through(const char *path, const us_buf *body, unspin_erro
 static int parse_counted(unspin_profile *p, key_index *ix, const char *s, size_t len, us_buf *tmp,
                          const char **why) {
   size_t at = 0, flen;
-  const char *f = next_field(s, len, &at, '\t', &flen);
+  const char *f = us_next_field(s, len, &at, '\t', &flen);
   int words = us_normalize_phrase(f, flen, tmp);
   if (words < 0)
     return -1;
@@ -257,17 +246,17 @@ static int parse_counted(unspin_profile *p, key_index *ix, const char *s, size_t
   if (!skip && (key = key_of(p, ix, tmp->data, tmp->len)) == SIZE_MAX)
     return -1;
   double n, r;
-  if (!(f = next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &n))
+  if (!(f = us_next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &n))
     return (*why = "the occurrences are not a count"), 1;
-  if (!(f = next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &r))
+  if (!(f = us_next_field(s, len, &at, '\t', &flen)) || us_parse_count(f, flen, &r))
     return (*why = "the replacements are not a count"), 1;
   if (r > n * (1 + 1e-9) + 1e-9)
     return (*why = "more replacements than occurrences"), 1;
   double sum = 0;
   int nsyn = 0;
-  while ((f = next_field(s, len, &at, '\t', &flen))) {
+  while ((f = us_next_field(s, len, &at, '\t', &flen))) {
     size_t clen;
-    const char *c = next_field(s, len, &at, '\t', &clen);
+    const char *c = us_next_field(s, len, &at, '\t', &clen);
     double count;
     if (!c)
       return (*why = "a synonym without a count"), 1;

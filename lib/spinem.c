@@ -291,15 +291,13 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
  * out, or 1 with *why set. */
 static int stats_line(unspin_spun_learner *l, const char *s, size_t n, const char **why) {
   const char *f[2 + 2 * US_GATHER_TOP + 1];
-  size_t fl[2 + 2 * US_GATHER_TOP + 1], nf = 0, maxf = sizeof f / sizeof *f;
-  for (size_t i = 0, st = 0; i <= n; i++)
-    if (i == n || s[i] == '\t') {
-      if (nf == maxf)
-        return (*why = "too many fields"), 1;
-      f[nf] = s + st;
-      fl[nf++] = i - st;
-      st = i + 1;
-    }
+  size_t fl[2 + 2 * US_GATHER_TOP + 1], nf = 0, maxf = sizeof f / sizeof *f, at = 0, xl;
+  for (const char *x; (x = us_next_field(s, n, &at, '\t', &xl)); nf++) {
+    if (nf == maxf)
+      return (*why = "too many fields"), 1;
+    f[nf] = x;
+    fl[nf] = xl;
+  }
   double c;
   if (nf == 2 && fl[0] == 5 && !memcmp(f[0], "words", 5)) {
     if (us_parse_count(f[1], fl[1], &c))

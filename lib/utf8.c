@@ -90,3 +90,12 @@ const char *us_next_line(const char *data, size_t len, size_t *at, size_t *n) {
   *at = end + 1;
   return s;
 }
+
+const char *us_next_field(const char *s, size_t len, size_t *at, char sep, size_t *flen) {
+  if (*at > len)
+    return NULL;
+  const char *f = s + *at, *end = memchr(f, sep, len - *at);
+  *flen = end ? (size_t)(end - f) : len - *at;
+  *at += *flen + 1;
+  return f;
+}

@@ -24,4 +24,10 @@ unspin_status us_check_text(const char *data, size_t len, const char *name, unsp
  * statistics). */
 const char *us_next_line(const char *data, size_t len, size_t *at, size_t *n);
 
+/* The field of line s[0, len) that starts at *at, up to the next `sep`:
+ * returns its start and stores its length in *flen, moving *at past the
+ * separator; NULL once past the last field.  A line of k separators has
+ * k + 1 fields, empty ones included. */
+const char *us_next_field(const char *s, size_t len, size_t *at, char sep, size_t *flen);
+
 #endif
