@@ -382,7 +382,7 @@ static int each_batch(batch *b, par_work work, par_done done, void *ctx) {
 }
 
 int jsonl_restore(const unspin_engine *engine, const char *path, const jsonl_options *o) {
-  batch *b;
+  batch *b = NULL;
   int rc = open_batch(&b, path, o);
   if (rc)
     return rc;
@@ -431,7 +431,7 @@ static int text_done(void *ctx, size_t i) {
 }
 
 int jsonl_each_text(const char *path, const jsonl_options *o, jsonl_text_fn add, void *ctx) {
-  batch *b;
+  batch *b = NULL;
   int rc = open_batch(&b, path, o);
   if (rc)
     return rc;

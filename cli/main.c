@@ -23,6 +23,7 @@ static const char usage_text[] =
     "       unspin build -o OUT --arpa MODEL.arpa\n"
     "       unspin merge -o OUT [--order N] DICT...\n"
     "       unspin lookup -d DICT PHRASE...\n"
+    "       unspin check DICT...\n"
     "       unspin learn -o PROFILE --pairs ORIG SPUN [ORIG SPUN...]\n"
     "       unspin learn -o PROFILE --pairs-from LIST\n"
     "       unspin learn -o PROFILE --merge PROFILE...\n"
@@ -72,8 +73,10 @@ static const char usage_text[] =
     "synonym lists (headword,term,term,... per line, as the Moby thesaurus), and\n"
     "on a terminal shows bytes read, n-grams counted and runs spilled;\n"
     "build --arpa compiles a back-off language model in the ARPA format instead;\n"
-    "merge combines dictionaries; lookup prints n-gram counts.  learn estimates a\n"
-    "spinner's table from originals and their spun copies (--pairs, or a LIST of\n"
+    "merge combines dictionaries; lookup prints n-gram counts; check reads\n"
+    "dictionaries whole and verifies every table (otherwise each block of one\n"
+    "is checked when first read).  learn estimates a spinner's table from\n"
+    "originals and their spun copies (--pairs, or a LIST of\n"
     "ORIG<TAB>SPUN lines) and writes it as a counted profile; learn --merge adds\n"
     "up profiles learned on shards.  learn SPUN... estimates it from spun text\n"
     "alone, by EM against the general model and word lists; --stats-out writes\n"
@@ -1095,6 +1098,28 @@ done:
   return rc;
 }
 
+/* unspin check DICT...: each file read whole and verified. */
+static int cmd_check(int argc, char **argv) {
+  if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+    fputs(usage_text, argc < 2 ? stderr : stdout);
+    return argc < 2 ? EXIT_ERROR : 0;
+  }
+  int rc = 0;
+  for (int i = 1; i < argc; i++) {
+    unspin_dict *d;
+    unspin_error err;
+    if (unspin_dict_open(&d, argv[i], UNSPIN_DICT_VERIFY, &err) != UNSPIN_OK) {
+      rc = fail(NULL, err.message);
+      continue;
+    }
+    printf("%s: ok (id %016llx, order %d, %llu words)\n", argv[i],
+           (unsigned long long)unspin_dict_id(d), unspin_dict_order(d),
+           (unsigned long long)unspin_dict_ngram_types(d, 1));
+    unspin_dict_free(d);
+  }
+  return rc;
+}
+
 int main(int argc, char **argv) {
   if (argc > 1 && !strcmp(argv[1], "build"))
     return cmd_build(argc - 1, argv + 1, 0);
@@ -1102,6 +1127,8 @@ int main(int argc, char **argv) {
     return cmd_build(argc - 1, argv + 1, 1);
   if (argc > 1 && !strcmp(argv[1], "lookup"))
     return cmd_lookup(argc - 1, argv + 1);
+  if (argc > 1 && !strcmp(argv[1], "check"))
+    return cmd_check(argc - 1, argv + 1);
   if (argc > 1 && !strcmp(argv[1], "learn"))
     return cmd_learn(argc - 1, argv + 1);
   return cmd_restore(argc, argv);

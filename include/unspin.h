@@ -96,12 +96,21 @@ UNSPIN_EXPORT const char *unspin_strerror(unspin_status status);
  * threads may look up and analyse with the same dictionary at once. */
 typedef struct unspin_dict unspin_dict;
 
-/** Flags for unspin_dict_open. */
+/** Flags for unspin_dict_open.  By default opening checks the header, the
+ * tables' places and sizes and the table of block checksums, which takes
+ * constant time whatever the file's size; then each 64 KiB block of the
+ * tables is checked against its checksum the first time anything reads it.
+ * A block found damaged makes the call that read it (unspin_analyze,
+ * unspin_dict_lookup, a merge, learning) and every later one fail with
+ * UNSPIN_ERR_FORMAT and the block's offset, so no result is computed from
+ * a damaged byte. */
 #define UNSPIN_DICT_DEFAULT 0u
-/** Skip the checksum of the tables (the header is always checked).  Opening
- * becomes constant-time; lookups stay memory-safe on a damaged file but may
- * return wrong counts. */
+/** Check nothing but the header and the tables' places and sizes.  Lookups
+ * stay memory-safe on a damaged file but may return wrong counts. */
 #define UNSPIN_DICT_NO_VERIFY (1u << 0)
+/** Read the whole file at open: every table's checksum and the invariants
+ * lookups rely on (`unspin check`).  Takes time in proportion to the size. */
+#define UNSPIN_DICT_VERIFY (1u << 1)
 
 /** Opens the dictionary file at `path` (a NUL-terminated file name).
  * On success stores a new handle in `*out`, which the caller frees with

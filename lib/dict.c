@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -36,6 +37,14 @@ struct unspin_dict {
   const us_thes_entry *thes;
   uint64_t nthes;
   const uint32_t *case_table; /* NULL without US_DICT_HAS_CASE */
+  /* Checked as read (the default): a bit per block of the file after the
+   * header, set once the block's checksum has matched; NULL when the whole
+   * file was verified at open or is not to be checked. */
+  _Atomic uint64_t *checked;
+  const uint64_t *block_sums;
+  uint64_t blocks_end; /* the blocks cover [US_DICT_HEADER_SIZE, blocks_end) */
+  _Atomic uint64_t damage; /* 1 + the offset of the first block found damaged */
+  char *path;
 };
 
 /* The sections a file has, in index order. */
@@ -49,6 +58,7 @@ static int section_list(const unspin_dict *d, int *out) {
   }
   if (d->h->flags & US_DICT_HAS_CASE)
     out[n++] = US_SEC_CASE;
+  out[n++] = US_SEC_BLOCK_SUMS;
   return n;
 }
 
@@ -137,7 +147,59 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
                      "case table size");
     d->case_table = (const uint32_t *)(d->map + sec[US_SEC_CASE].offset);
   }
+  /* the block sums close the file and cover all that lies before them */
+  const us_dict_section *bs = &sec[US_SEC_BLOCK_SUMS];
+  uint64_t body = bs->offset - US_DICT_HEADER_SIZE;
+  if (bs->offset + bs->size != d->size ||
+      bs->size != round8(((body + US_DICT_BLOCK_SIZE - 1) >> US_DICT_BLOCK_SHIFT) * 8))
+    return corrupt(err, path, offsetof(us_dict_header, sections) + US_SEC_BLOCK_SUMS * sizeof *bs,
+                   "block checksum table");
+  for (int k = 0; k < nsec; k++)
+    if (list[k] != US_SEC_BLOCK_SUMS && sec[list[k]].offset + sec[list[k]].size > bs->offset)
+      return corrupt(err, path, offsetof(us_dict_header, sections) + (uint64_t)list[k] * sizeof *bs,
+                     "a table overlaps the block checksums");
+  d->block_sums = (const uint64_t *)(d->map + bs->offset);
+  d->blocks_end = bs->offset;
   return UNSPIN_OK;
+}
+
+/* Checks block b against its checksum and remembers the answer: 1 if it
+ * matches; 0, with the damage recorded, if not. */
+static int check_block(const unspin_dict *d, uint64_t b) {
+  uint64_t start = US_DICT_HEADER_SIZE + (b << US_DICT_BLOCK_SHIFT);
+  uint64_t end = start + US_DICT_BLOCK_SIZE < d->blocks_end ? start + US_DICT_BLOCK_SIZE
+                                                             : d->blocks_end;
+  if (us_checksum(d->map + start, end - start) != d->block_sums[b]) {
+    uint64_t none = 0;
+    atomic_compare_exchange_strong(&((unspin_dict *)d)->damage, &none, start + 1);
+    return 0;
+  }
+  atomic_fetch_or_explicit(&d->checked[b >> 6], (uint64_t)1 << (b & 63), memory_order_relaxed);
+  return 1;
+}
+
+/* Whether the `len` bytes at p may be read: in a dictionary checked as it
+ * is read, each block they lie in is checked the first time. */
+static inline int readable(const unspin_dict *d, const void *p, size_t len) {
+  if (!d->checked || !len)
+    return 1;
+  uint64_t off = (uint64_t)((const unsigned char *)p - d->map);
+  if (off < US_DICT_HEADER_SIZE || off + len > d->blocks_end)
+    return 1; /* the header and block sums were checked at open */
+  uint64_t b = (off - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT;
+  uint64_t last = (off + len - 1 - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT;
+  for (; b <= last; b++)
+    if (!(atomic_load_explicit(&d->checked[b >> 6], memory_order_relaxed) >> (b & 63) & 1) &&
+        !check_block(d, b))
+      return 0;
+  return 1;
+}
+
+unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err) {
+  uint64_t at = d ? atomic_load(&((unspin_dict *)d)->damage) : 0;
+  if (!at)
+    return UNSPIN_OK;
+  return corrupt(err, d->path, at - 1, "block checksum mismatch (found while reading it)");
 }
 
 /* Reads every table: checksums, then the invariants lookups rely on. */
@@ -219,8 +281,23 @@ unspin_status unspin_dict_open(unspin_dict **out, const char *path, unsigned fla
   }
   d->map = m;
   d->h = m;
-  if ((rc = check_layout(d, path, err)) == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY))
+  if (!(d->path = strdup(path))) {
+    unspin_dict_free(d);
+    return us_nomem(err);
+  }
+  rc = check_layout(d, path, err);
+  const us_dict_section *bs = &d->h->sections[US_SEC_BLOCK_SUMS];
+  if (rc == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY) &&
+      us_checksum(d->map + bs->offset, bs->size) != bs->checksum)
+    rc = corrupt(err, path, bs->offset, "table checksum mismatch");
+  if (rc == UNSPIN_OK && (flags & UNSPIN_DICT_VERIFY))
     rc = verify_tables(d, path, err);
+  else if (rc == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY)) {
+    uint64_t blocks = (d->blocks_end - US_DICT_HEADER_SIZE + US_DICT_BLOCK_SIZE - 1) >>
+                      US_DICT_BLOCK_SHIFT;
+    if (!(d->checked = calloc(blocks / 64 + 1, sizeof *d->checked)))
+      rc = us_nomem(err);
+  }
   if (rc != UNSPIN_OK) {
     unspin_dict_free(d);
     return rc;
@@ -232,7 +309,10 @@ unspin_status unspin_dict_open(unspin_dict **out, const char *path, unsigned fla
 void unspin_dict_free(unspin_dict *d) {
   if (!d)
     return;
-  munmap((void *)d->map, d->size);
+  if (d->map)
+    munmap((void *)d->map, d->size);
+  free(d->checked);
+  free(d->path);
   free(d);
 }
 
@@ -253,19 +333,23 @@ int unspin_dict_is_backoff(const unspin_dict *d) {
 /* The bytes of word `id`, clamped to the strings table so that a damaged
  * file opened without verification cannot make us read outside it. */
 static const char *word_bytes(const unspin_dict *d, uint64_t id, size_t *len) {
+  *len = 0;
+  if (!readable(d, &d->offsets[id], 2 * sizeof *d->offsets))
+    return d->strings;
   uint64_t a = d->offsets[id], b = d->offsets[id + 1];
   if (b > d->strings_size)
     b = d->strings_size;
   if (a > b)
     a = b;
-  *len = (size_t)(b - a);
+  if (readable(d, d->strings + a, (size_t)(b - a)))
+    *len = (size_t)(b - a);
   return d->strings + a;
 }
 
 int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len) {
   uint64_t slot = us_word_hash(key, len) & d->hash_mask;
   for (uint64_t probes = 0; probes <= d->hash_mask; probes++) {
-    uint32_t v = d->hash[slot];
+    uint32_t v = readable(d, &d->hash[slot], sizeof *d->hash) ? d->hash[slot] : 0;
     if (!v || v > d->vocab_size)
       return -1;
     size_t wl;
@@ -280,7 +364,7 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len) {
 /* The children range of entry i at level n (0-based), clamped to level n+1. */
 static void children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint64_t *hi) {
   *lo = *hi = 0;
-  if (n + 1 >= d->order)
+  if (n + 1 >= d->order || !readable(d, &d->level[n][i], 2 * sizeof(us_dict_entry)))
     return;
   uint64_t limit = d->types[n + 1];
   *lo = d->level[n][i].child;
@@ -300,6 +384,8 @@ static int search_children(const unspin_dict *d, int n, uint64_t i, uint32_t wor
     return -1;
   uint64_t end = hi;
   const us_dict_entry *lv = d->level[n + 1];
+  if (!readable(d, lv + lo, (size_t)(hi - lo) * sizeof *lv))
+    return -1;
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
     if (lv[mid].word < word)
@@ -357,7 +443,7 @@ int us_dict_backoff(const unspin_dict *d, const uint32_t *ids, size_t n, float *
   if (n < 1 || n > (size_t)d->order || !unspin_dict_is_backoff(d))
     return -1;
   if (n == 1) {
-    if (ids[0] >= d->vocab_size)
+    if (ids[0] >= d->vocab_size || !readable(d, &d->level[0][ids[0]], sizeof(us_dict_entry)))
       return -1;
     *logprob = entry_float(d->level[0][ids[0]].count);
     return 1;
@@ -411,7 +497,7 @@ void us_dict_extension(const unspin_dict *d, size_t n, uint64_t i, uint32_t *wor
                        uint64_t *count) {
   *word = 0;
   *count = 0;
-  if (n >= (size_t)d->order || i >= d->types[n])
+  if (n >= (size_t)d->order || i >= d->types[n] || !readable(d, &d->level[n][i], sizeof(us_dict_entry)))
     return;
   const us_dict_entry *e = &d->level[n][i];
   *word = e->word < d->vocab_size ? e->word : 0;
@@ -437,10 +523,14 @@ unspin_status unspin_dict_lookup_keys(const unspin_dict *d, const char *const *k
       return UNSPIN_ERR_INVALID_ARG;
     int64_t id = us_dict_word_id(d, keys[i], strlen(keys[i]));
     if (id < 0)
-      return UNSPIN_OK;
+      return us_dict_damage(d, NULL);
     ids[i] = (uint32_t)id;
   }
   us_dict_lookup_ids(d, ids, n, stats);
+  if (us_dict_damage(d, NULL) != UNSPIN_OK) {
+    memset(stats, 0, sizeof *stats);
+    return UNSPIN_ERR_FORMAT;
+  }
   return UNSPIN_OK;
 }
 
@@ -495,6 +585,8 @@ typedef struct visit_state {
 
 static unspin_status visit_node(visit_state *v, int n, uint64_t i) {
   const us_dict_entry *e = &v->d->level[n][i];
+  if (!readable(v->d, e, sizeof *e))
+    return UNSPIN_OK; /* the damage is reported with the walk's result */
   size_t keep = v->key.len;
   size_t wl;
   const char *w = word_bytes(v->d, e->word < v->d->vocab_size ? e->word : 0, &wl);
@@ -528,7 +620,7 @@ unspin_status us_dict_visit(const unspin_dict *d, int max_order, us_dict_visit_f
 static const char *thes_bytes(const unspin_dict *d, uint32_t off, uint16_t len, size_t *out) {
   uint64_t a = off < d->thes_strings_size ? off : d->thes_strings_size;
   uint64_t b = a + len < d->thes_strings_size ? a + len : d->thes_strings_size;
-  *out = (size_t)(b - a);
+  *out = readable(d, d->thes_strings + a, (size_t)(b - a)) ? (size_t)(b - a) : 0;
   return d->thes_strings + a;
 }
 
@@ -539,6 +631,8 @@ static uint64_t thes_bound(const unspin_dict *d, uint64_t lo, uint64_t hi, const
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
     size_t fl;
+    if (!readable(d, &d->thes[mid], sizeof *d->thes))
+      return hi; /* nothing found */
     const char *f = thes_bytes(d, d->thes[mid].from_off, d->thes[mid].from_len, &fl);
     int c = us_key_cmp(f, fl, spun, len);
     if (c < 0 || (c == 0 && !above_or_equal))
@@ -558,6 +652,7 @@ size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, siz
 
 void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {
   const us_thes_entry *t = &d->thes[i < d->nthes ? i : 0];
+  readable(d, t, sizeof *t); /* a damaged entry is reported with the analysis */
   out->text = thes_bytes(d, t->to_off, t->to_len, &out->len);
   out->relation = t->relation < US_REL_COUNT ? (us_relation)t->relation : US_REL_RELATED;
   out->forward = t->forward != 0;
@@ -591,7 +686,8 @@ int us_dict_has_case(const unspin_dict *d) { return d->case_table != NULL; }
 
 void us_dict_case(const unspin_dict *d, uint32_t id, uint32_t *capital, uint32_t *lower) {
   *capital = *lower = 0;
-  if (d->case_table && id < d->vocab_size) {
+  if (d->case_table && id < d->vocab_size &&
+      readable(d, &d->case_table[2 * (uint64_t)id], 2 * sizeof *d->case_table)) {
     *capital = d->case_table[2 * (uint64_t)id];
     *lower = d->case_table[2 * (uint64_t)id + 1];
   }

@@ -266,6 +266,8 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
   unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
   if (rc == UNSPIN_ERR_NOMEM)
     return us_nomem(err);
+  if (rc == UNSPIN_OK && (rc = us_dict_damage(d, err)) != UNSPIN_OK)
+    return rc;
   if (us_dict_has_case(d))
     b->case_counted = 1;
   for (uint32_t id = 0; us_dict_has_case(d) && id < us_dict_vocab_size(d) && rc == UNSPIN_OK; id++) {
@@ -565,6 +567,11 @@ typedef struct writer {
   } *case_list;
   size_t ncase, case_cap;
   uint32_t *case_table; /* [2 * nvocab]: capital and lower counts */
+  /* the block checksums of what has been written after the header */
+  us_checksum_state block;
+  uint64_t block_fill;
+  us_buf block_sums;
+  int block_nomem; /* the block sums ran out of memory */
 } writer;
 
 static int is_case_key(const char *k, size_t len) {
@@ -791,6 +798,34 @@ static unspin_status pass_levels(writer *w) {
 
 static int write_all(FILE *f, const void *p, size_t n) { return fwrite(p, 1, n, f) == n ? 0 : -1; }
 
+/* Ends the block being summed (if it has any bytes) and records its checksum. */
+static int end_block(writer *w) {
+  if (!w->block_fill)
+    return 0;
+  uint64_t sum = us_checksum_final(&w->block);
+  us_checksum_init(&w->block);
+  w->block_fill = 0;
+  if (us_buf_append(&w->block_sums, &sum, sizeof sum))
+    return w->block_nomem = 1, -1;
+  return 0;
+}
+
+/* Writes bytes after the header, summing them block by block. */
+static int emit(writer *w, FILE *out, const void *p, size_t n) {
+  const char *c = p;
+  for (size_t done = 0; done < n;) {
+    size_t room = (size_t)(US_DICT_BLOCK_SIZE - w->block_fill), take = n - done;
+    if (take > room)
+      take = room;
+    us_checksum_update(&w->block, c + done, take);
+    w->block_fill += take;
+    done += take;
+    if (w->block_fill == US_DICT_BLOCK_SIZE && end_block(w))
+      return -1;
+  }
+  return write_all(out, p, n);
+}
+
 /* Appends one section to the output and records it in the header.  The
  * zero padding to the next 8-byte boundary belongs to the section, so every
  * byte after the header is covered by some section's checksum. */
@@ -803,7 +838,7 @@ static int put_section(writer *w, FILE *out, uint64_t *pos, int s, const void *p
   us_checksum_update(&sum, zeros, pad);
   w->h.sections[s] = (us_dict_section){*pos, n + pad, us_checksum_final(&sum)};
   *pos += n + pad;
-  return write_all(out, p, n) || write_all(out, zeros, pad);
+  return emit(w, out, p, n) || emit(w, out, zeros, pad);
 }
 
 static int copy_level(writer *w, FILE *out, uint64_t *pos, int n) {
@@ -815,7 +850,7 @@ static int copy_level(writer *w, FILE *out, uint64_t *pos, int n) {
   char buf[1 << 16];
   for (uint64_t left = size; left;) {
     size_t chunk = left < sizeof buf ? (size_t)left : sizeof buf;
-    if (fread(buf, 1, chunk, in) != chunk || write_all(out, buf, chunk))
+    if (fread(buf, 1, chunk, in) != chunk || emit(w, out, buf, chunk))
       return -1;
     left -= chunk;
   }
@@ -827,7 +862,7 @@ static int copy_level(writer *w, FILE *out, uint64_t *pos, int n) {
   w->h.sections[US_SEC_LEVEL1 + n].size += pad;
   w->h.sections[US_SEC_LEVEL1 + n].checksum = us_checksum_final(sum);
   *pos += pad;
-  return write_all(out, zeros, pad);
+  return emit(w, out, zeros, pad);
 }
 
 static unspin_status write_file(writer *w, const char *path) {
@@ -880,6 +915,14 @@ static unspin_status write_file(writer *w, const char *path) {
     bad = put_section(w, out, &pos, US_SEC_CASE, w->case_table,
                       2 * w->nvocab * sizeof *w->case_table);
   }
+  /* the block sums come last: they cover everything before them */
+  bad = bad || end_block(w);
+  if (!bad) {
+    us_buf sums = w->block_sums;
+    w->block_sums = (us_buf)US_BUF_INIT;
+    bad = put_section(w, out, &pos, US_SEC_BLOCK_SUMS, sums.data ? sums.data : "", sums.len);
+    us_buf_free(&sums);
+  }
   h->file_size = pos;
   h->header_checksum = us_checksum(h, offsetof(us_dict_header, header_checksum));
   bad = bad || fseek(out, 0, SEEK_SET) || write_all(out, h, sizeof *h);
@@ -888,7 +931,10 @@ static unspin_status write_file(writer *w, const char *path) {
   if (!bad && rename(tmp.data, path))
     bad = 1, e = errno;
   unspin_status rc = UNSPIN_OK;
-  if (bad) {
+  if (bad && w->block_nomem) {
+    unlink(tmp.data);
+    rc = us_nomem(w->err);
+  } else if (bad) {
     unlink(tmp.data);
     rc = us_fail(w->err, UNSPIN_ERR_IO, -1, "%s: cannot write: %s", path,
                  e ? strerror(e) : "short write");
@@ -909,6 +955,7 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
   writer w = {0};
   w.b = b;
   w.err = err;
+  us_checksum_init(&w.block);
   if ((rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
       (rc = us_counter_new(&w.cont, b->memory_limit / 2 > MIN_MEMORY ? b->memory_limit / 2 : MIN_MEMORY,
                            b->temp_dir, err)) != UNSPIN_OK)
@@ -933,6 +980,7 @@ done:
       fclose(w.level[n]);
   us_counter_free(w.cont);
   us_buf_free(&w.strings);
+  us_buf_free(&w.block_sums);
   free(w.offsets);
   free(w.hash);
   us_buf_free(&w.case_keys);

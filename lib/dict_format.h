@@ -7,10 +7,14 @@
 #include <stdint.h>
 
 #define US_DICT_MAGIC "UNSPNGRM"
-#define US_DICT_VERSION 1u
+#define US_DICT_VERSION 2u
 #define US_DICT_HEADER_SIZE 1024u
 #define US_DICT_MAX_ORDER 8
 #define US_DICT_MAX_SECTIONS 16
+/* The file after the header is checksummed in blocks of this many bytes
+ * too, so that a reader can check the parts it reads as it reads them. */
+#define US_DICT_BLOCK_SHIFT 16
+#define US_DICT_BLOCK_SIZE (1u << US_DICT_BLOCK_SHIFT)
 #define US_KEY_SEP '\x01' /* joins the tokens of an n-gram key; sorts first */
 /* While a dictionary is built, a word's case evidence is counted as a key of
  * one of these bytes and the word's key; they sort before every word. */
@@ -24,9 +28,12 @@ enum {
   US_SEC_LEVEL1 = 3,        /* then one section per order: us_dict_entry[types + 1] */
   US_SEC_THES_STRINGS = 11, /* with US_DICT_HAS_THESAURUS: the phrases' bytes */
   US_SEC_THES_ENTRIES = 12, /* us_thes_entry[], sorted by spun phrase, then original */
-  US_SEC_CASE = 13          /* with US_DICT_HAS_CASE: uint32[2V], how often word i was written
+  US_SEC_CASE = 13,         /* with US_DICT_HAS_CASE: uint32[2V], how often word i was written
                                capitalised (2i) and in lower case (2i + 1) where its case
                                says something about the word (us_case_evidence) */
+  US_SEC_BLOCK_SUMS = 14    /* the last section: uint64[blocks], the checksum of each
+                               US_DICT_BLOCK_SIZE bytes from the header's end to this
+                               section (the last block may be shorter) */
 };
 
 /* Header flags. */

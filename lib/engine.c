@@ -11,6 +11,7 @@
 #include "consistency.h"
 #include "decode.h"
 #include "detect.h"
+#include "dict.h"
 #include "gather.h"
 #include "error.h"
 #include "normalize.h"
@@ -126,6 +127,13 @@ static void update_lm(unspin_engine *e) {
       w[i] = share * (1.0 - e->backoff_weight) / (double)ncounts;
   }
   us_lm_init(&e->lm, e->dicts, w, e->ndicts);
+}
+
+unspin_status us_engine_damage(const unspin_engine *e, unspin_error *err) {
+  unspin_status rc = UNSPIN_OK;
+  for (size_t i = 0; i < e->ndicts && rc == UNSPIN_OK; i++)
+    rc = us_dict_damage(e->dicts[i], err);
+  return rc;
 }
 
 unspin_status unspin_engine_add_dict(unspin_engine *e, const unspin_dict *d,
@@ -1120,6 +1128,8 @@ unspin_status unspin_analyze(const unspin_engine *e, const char *text, size_t le
     if (fail)
       rc = us_nomem(err);
   }
+  if (rc == UNSPIN_OK)
+    rc = us_engine_damage(e, err);
   if (rc != UNSPIN_OK) {
     unspin_result_free(r);
     return rc;

@@ -66,4 +66,8 @@ struct unspin_engine {
   struct us_cache_pool *caches; /* owned: word caches the analyses share in turn */
 };
 
+/* UNSPIN_OK, or the error of the first of the engine's dictionaries that a
+ * read found damaged (us_dict_damage). */
+unspin_status us_engine_damage(const unspin_engine *e, unspin_error *err);
+
 #endif

@@ -284,7 +284,7 @@ unspin_status unspin_spun_learner_add_text(unspin_spun_learner *l, const char *t
   }
   l->words += (double)words;
   us_pairs_free(&occ);
-  return rc ? us_nomem(err) : UNSPIN_OK;
+  return rc ? us_nomem(err) : us_engine_damage(l->e, err);
 }
 
 /* One line of statistics (without its line ending): 0, -1 when memory runs

@@ -382,10 +382,11 @@ START_TEST(truncated_and_damaged_files_are_rejected) {
     ck_assert_int_ge(err.offset, 0);
     free(t);
   }
-  /* a flipped byte anywhere is caught by a checksum or a header check */
+  /* a flipped byte anywhere is caught by a checksum or a header check when
+   * the file is read whole (damage_is_found_when_read: as it is read) */
   for (size_t at = 0; at < len; at += (at < US_DICT_HEADER_SIZE ? 1 : 7)) {
     char *t = damaged(data, len, at, "flip.undict");
-    unspin_status st = unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err);
+    unspin_status st = unspin_dict_open(&d, t, UNSPIN_DICT_VERIFY, &err);
     ck_assert_msg(st == UNSPIN_ERR_FORMAT || st == UNSPIN_ERR_VERSION,
                   "flip at %zu opened (status %d)", at, st);
     ck_assert_int_ge(err.offset, 0);
@@ -402,6 +403,78 @@ START_TEST(truncated_and_damaged_files_are_rejected) {
   free(missing);
   free(data);
   free(p);
+}
+END_TEST
+
+/* What merging dictionary d into a new builder returns: a walk over the
+ * whole trie. */
+static unspin_status merge_status(const unspin_dict *d, unspin_error *err) {
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  unspin_status st = unspin_builder_add_dict(b, d, err);
+  unspin_builder_free(b);
+  return st;
+}
+
+/* Opened by default, a dictionary checks each block of its tables the first
+ * time something reads it: a damaged block fails the call that read it, and
+ * every later one, naming the file and the block's offset. */
+START_TEST(damage_is_found_when_read) {
+  char *text = synthetic_corpus(20000);
+  const char *docs[] = {text};
+  char *p = build("big.undict", 5, 1 << 20, docs, 1, NULL);
+  size_t len;
+  char *data = tu_read(p, &len);
+  us_dict_header h;
+  memcpy(&h, data, sizeof h);
+  ck_assert_uint_gt(h.sections[US_SEC_BLOCK_SUMS].offset,
+                    US_DICT_HEADER_SIZE + 2 * US_DICT_BLOCK_SIZE); /* several blocks */
+  unspin_dict *d;
+  unspin_error err;
+  unspin_ngram_stats s;
+  d = open_ok(p); /* sound: a whole walk and lookups succeed */
+  ck_assert_int_eq(merge_status(d, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_dict_lookup(d, "alpha beta", 10, &s), UNSPIN_OK);
+  ck_assert_uint_gt(s.count, 0);
+  unspin_dict_free(d);
+  const int secs[] = {US_SEC_VOCAB_STRINGS, US_SEC_VOCAB_OFFSETS, US_SEC_LEVEL1,
+                      US_SEC_LEVEL1 + 2, US_SEC_LEVEL1 + 4};
+  for (size_t k = 0; k < sizeof secs / sizeof *secs; k++) {
+    size_t at = (size_t)(h.sections[secs[k]].offset + h.sections[secs[k]].size / 2);
+    uint64_t block = US_DICT_HEADER_SIZE +
+                     ((at - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT << US_DICT_BLOCK_SHIFT);
+    char *t = damaged(data, len, at, "hurt.undict");
+    ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_VERIFY, &err), UNSPIN_ERR_FORMAT);
+    ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_NO_VERIFY, &err), UNSPIN_OK);
+    unspin_dict_free(d);
+    ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err), UNSPIN_OK);
+    ck_assert_int_eq(merge_status(d, &err), UNSPIN_ERR_FORMAT);
+    ck_assert_int_eq(err.offset, (int64_t)block);
+    ck_assert_msg(strstr(err.message, "hurt.undict") && strstr(err.message, "byte offset"),
+                  "%s", err.message);
+    ck_assert_int_eq(unspin_dict_lookup(d, "alpha", 5, &s), UNSPIN_ERR_FORMAT);
+    ck_assert_uint_eq(s.count, 0);
+    unspin_dict_free(d);
+    if (secs[k] == US_SEC_LEVEL1) { /* the first block: any analysis reads it */
+      ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err), UNSPIN_OK);
+      unspin_options o;
+      unspin_options_init(&o);
+      unspin_engine *e;
+      ck_assert_int_eq(unspin_engine_new(&e, &o, NULL), UNSPIN_OK);
+      ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+      unspin_result *r = NULL;
+      ck_assert_int_eq(unspin_analyze(e, "alpha beta gamma.", 17, &r, &err), UNSPIN_ERR_FORMAT);
+      ck_assert_ptr_null(r);
+      ck_assert_int_eq(err.offset, (int64_t)block);
+      ck_assert_ptr_nonnull(strstr(err.message, "hurt.undict"));
+      unspin_engine_free(e);
+      unspin_dict_free(d);
+    }
+    free(t);
+  }
+  free(data);
+  free(p);
+  free(text);
 }
 END_TEST
 
@@ -424,10 +497,8 @@ START_TEST(unverified_damaged_tables_never_crash) {
     unspin_ngram_stats s;
     ck_assert_int_eq(unspin_dict_lookup(d, "alpha beta gamma", 16, &s), UNSPIN_OK);
     ck_assert_int_eq(unspin_dict_lookup(d, "sigma rho pi xi mu", 18, &s), UNSPIN_OK);
-    unspin_builder *b; /* walking the whole trie must stay in bounds too */
-    ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
-    ck_assert_int_eq(unspin_builder_add_dict(b, d, NULL), UNSPIN_OK);
-    unspin_builder_free(b);
+    /* walking the whole trie must stay in bounds too */
+    ck_assert_int_eq(merge_status(d, NULL), UNSPIN_OK);
     unspin_dict_free(d);
     free(t);
   }
@@ -484,6 +555,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, case_counts_are_counted_and_merged);
   tcase_add_test(tc, empty_dictionary_is_valid);
   tcase_add_test(tc, truncated_and_damaged_files_are_rejected);
+  tcase_add_test(tc, damage_is_found_when_read);
   tcase_add_test(tc, unverified_damaged_tables_never_crash);
   tcase_add_test(tc, builder_counts_ngram_occurrences);
   tcase_add_test(tc, counter_streams_keys_in_key_order);
