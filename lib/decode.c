@@ -8,14 +8,11 @@
 
 #include "dict_format.h"
 
-#define HIST (US_DICT_MAX_ORDER - 1)
-
 typedef struct hyp {
   double score;
   int32_t back, cand;
-  uint8_t nhist;
   uint64_t key; /* hash of the history, compared before the history itself */
-  us_lm_word hist[HIST];
+  us_lm_state st; /* the history */
 } hyp;
 
 typedef struct beam {
@@ -59,25 +56,18 @@ static int beaten(const search *s, const beam *b, double bound) {
   return b->ntop == s->width && bound < s->pool[b->top[b->ntop - 1]].score;
 }
 
-static void push_hist(hyp *h, const us_lm_word *w, int keep) {
-  if (h->nhist == keep) {
-    memmove(h->hist, h->hist + 1, (size_t)(keep - 1) * sizeof *h->hist);
-    h->nhist--;
-  }
-  h->hist[h->nhist++] = *w;
-}
-
 static uint64_t history_key(const hyp *h) {
-  uint64_t k = h->nhist;
-  for (int i = 0; i < h->nhist; i++)
+  uint64_t k = h->st.n;
+  for (int i = 0; i < h->st.n; i++)
     for (size_t d = 0; d < US_LM_MAX_DICTS; d++)
-      k = (k ^ h->hist[i].id[d]) * 0x100000001b3ull;
+      k = (k ^ h->st.w[i].id[d]) * 0x100000001b3ull;
   return k;
 }
 
+/* (The entries of a state follow from its words.) */
 static int same_history(const hyp *a, const hyp *b) {
-  return a->key == b->key && a->nhist == b->nhist &&
-         !memcmp(a->hist, b->hist, a->nhist * sizeof *a->hist);
+  return a->key == b->key && a->st.n == b->st.n &&
+         !memcmp(a->st.w, b->st.w, a->st.n * sizeof *a->st.w);
 }
 
 /* Adds `h` to beam q, or improves the hypothesis with the same history. */
@@ -126,10 +116,8 @@ static void prune(search *s, beam *b, size_t width) {
 /* Scaled log-probability of appending a candidate's words to a history. */
 static double extend(const unspin_engine *e, hyp *h, const us_cand *c, int keep) {
   double lp = 0;
-  for (int i = 0; i < c->nwords; i++) {
-    lp += us_lm_logprob(&e->lm, h->hist, h->nhist, &c->w[i]);
-    push_hist(h, &c->w[i], keep);
-  }
+  for (int i = 0; i < c->nwords; i++)
+    lp += us_lm_next(&e->lm, &h->st, &c->w[i], keep);
   return e->lm_scale * lp;
 }
 
@@ -140,38 +128,75 @@ typedef struct path_word {
   uint32_t at;
 } path_word;
 
-/* Score of edge k in the chosen path's context: its channel weight plus the
- * language model over its words and the next keep words of the path, given
- * the path's history before it.  Edges of the same span length compete. */
-static double local_score(const unspin_engine *e, const us_cand *k, const path_word *pw, size_t npw,
-                          size_t first_after, size_t hist_end, const us_lm_word *bos,
-                          const us_lm_word *eos, int keep) {
-  hyp h = {0};
-  h.hist[0] = *bos;
-  h.nhist = 1;
+/* An edge's score in the chosen path's context (its local score) is its
+ * channel weight plus the language model over its words and the next keep
+ * words of the path, given the path's history before it; edges of the same
+ * span length compete.  It is computed in two steps: the edge's own words
+ * (local_own), which bound the score from above since the rest adds
+ * log-probabilities, then the path's next words (local_rest). */
+
+/* The history the chosen path gives the words from hist_end on. */
+static void path_history(const unspin_engine *e, us_lm_state *h, const path_word *pw,
+                         size_t hist_end, const us_lm_word *bos, int keep) {
+  us_lm_start(h);
+  us_lm_push(&e->lm, h, bos, keep);
   size_t from = hist_end > (size_t)keep ? hist_end - (size_t)keep : 0;
   for (size_t i = from; i < hist_end; i++) /* <s> drops out once keep words follow */
-    push_hist(&h, &pw[i].w, keep);
-  double lp = 0;
-  for (int i = 0; i < k->nwords; i++) {
-    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, &k->w[i]);
-    push_hist(&h, &k->w[i], keep);
-  }
-  size_t i = first_after;
-  for (int n = 0; n < keep && i < npw; n++, i++) {
-    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, &pw[i].w);
-    push_hist(&h, &pw[i].w, keep);
-  }
-  if (i >= npw)
-    lp += us_lm_logprob(&e->lm, h.hist, h.nhist, eos);
-  return k->channel + e->lm_scale * lp;
+    us_lm_push(&e->lm, h, &pw[i].w, keep);
 }
+
+static double local_own(const unspin_engine *e, const us_cand *k, us_lm_state *h, int keep) {
+  double lp = 0;
+  for (int i = 0; i < k->nwords; i++)
+    lp += us_lm_next(&e->lm, h, &k->w[i], keep);
+  return lp;
+}
+
+static double local_rest(const unspin_engine *e, double lp, us_lm_state *h, const path_word *pw,
+                         size_t npw, size_t first_after, const us_lm_word *eos, int keep) {
+  size_t i = first_after;
+  for (int n = 0; n < keep && i < npw; n++, i++)
+    lp += us_lm_next(&e->lm, h, &pw[i].w, keep);
+  if (i >= npw)
+    lp += us_lm_score(&e->lm, h, eos);
+  return lp;
+}
+
+/* The US_DECODE_LOCAL_TOP best local scores of a word so far, best first. */
+typedef struct local_top {
+  double v[US_DECODE_LOCAL_TOP];
+  size_t n;
+} local_top;
+
+static void note_local(local_top *t, double x) {
+  size_t at = t->n < US_DECODE_LOCAL_TOP ? t->n++ : US_DECODE_LOCAL_TOP;
+  if (at == US_DECODE_LOCAL_TOP) {
+    if (x <= t->v[at - 1])
+      return;
+    at--;
+  }
+  while (at > 0 && t->v[at - 1] < x) {
+    t->v[at] = t->v[at - 1];
+    at--;
+  }
+  t->v[at] = x;
+}
+
+/* A substituting edge while its local score is worked out. */
+typedef struct local_edge {
+  size_t k;
+  double lp, bound; /* its own words' log-probability; its score's upper bound */
+  us_lm_state h;    /* the history after its own words */
+} local_edge;
+
+/* Rounding can put a log-probability a hair above 0: bounds allow for it. */
+#define BOUND_SLACK 1e-9
 
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
   search s = {.width = (size_t)e->beam};
   int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;
-  if (keep > HIST)
-    keep = HIST;
+  if (keep > US_LM_HIST)
+    keep = US_LM_HIST;
   static const char bos_key[] = UNSPIN_BOS, eos_key[] = UNSPIN_EOS;
   us_lm_word bos = us_lm_map(&e->lm, bos_key, sizeof bos_key - 1);
   us_lm_word eos = us_lm_map(&e->lm, eos_key, sizeof eos_key - 1);
@@ -191,8 +216,8 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   }
   hyp start = {0};
   start.back = start.cand = -1;
-  start.hist[0] = bos;
-  start.nhist = 1;
+  us_lm_start(&start.st);
+  us_lm_push(&e->lm, &start.st, &bos, keep);
   start.key = history_key(&start);
   if (insert(&s, 0, &start))
     goto done;
@@ -223,7 +248,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   double best_score = -INFINITY;
   for (size_t i = 0; i < s.beams[n].n; i++) {
     hyp *h = &s.pool[s.beams[n].v[i]];
-    double sc = h->score + e->lm_scale * us_lm_logprob(&e->lm, h->hist, h->nhist, &eos);
+    double sc = h->score + e->lm_scale * us_lm_score(&e->lm, &h->st, &eos);
     if (sc > best_score) {
       best_score = sc;
       best = s.beams[n].v[i];
@@ -249,7 +274,10 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     d->local[k] = -INFINITY;
   /* The identity edge of each word, to score keeping a whole span. */
   const us_cand **ident = calloc(n ? n : 1, sizeof *ident);
-  if (!ident) {
+  local_edge *le = malloc((c->n ? c->n : 1) * sizeof *le);
+  if (!ident || !le) {
+    free(ident);
+    free(le);
     free(pw);
     goto done;
   }
@@ -259,7 +287,10 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   /* Spin probability of each chosen span's words: the logistic of the
    * margin between its best substituting candidate and keeping the words
    * that candidate covers, each scored in the chosen path's context (a
-   * two-word original competes with keeping both words). */
+   * two-word original competes with keeping both words).  Only these
+   * maxima and the word's few best local scores (which the result keeps)
+   * are needed: an edge whose upper bound cannot reach any of them is not
+   * scored further, and its local score stays -inf. */
   for (size_t i = 0, at = 0; i < n; i++) {
     if (d->edge[i] < 0)
       continue;
@@ -267,6 +298,9 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     size_t hist_end = at;
     at += chosen->nwords;
     double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
+    us_lm_state hist;
+    path_history(e, &hist, pw, hist_end, &bos, keep);
+    local_top top = {.n = 0};
     unsigned lens = 0; /* the span lengths that candidates starting here have */
     for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++)
       lens |= 1u << c->v[k].len;
@@ -288,24 +322,46 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       }
       if (!whole)
         break;
-      double keep_score = local_score(e, &kept, pw, npw, after, hist_end, &bos, &eos, keep);
+      us_lm_state h = hist;
+      double keep_lp = local_own(e, &kept, &h, keep);
+      double keep_score =
+          kept.channel + e->lm_scale * local_rest(e, keep_lp, &h, pw, npw, after, &eos, keep);
       double spin_score = -INFINITY, lexical_score = -INFINITY;
+      size_t m = 0; /* the substituting edges of this length, by bound, highest first */
       for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++) {
         const us_cand *o = &c->v[k];
         if (o->len != len)
           continue;
-        double sc = o->source == US_SRC_IDENTITY
-                        ? keep_score
-                        : local_score(e, o, pw, npw, after, hist_end, &bos, &eos, keep);
-        d->local[k] = sc;
-        if (o->source == US_SRC_IDENTITY)
+        if (o->source == US_SRC_IDENTITY) {
+          d->local[k] = keep_score;
+          note_local(&top, keep_score);
           continue;
-        if (sc > spin_score)
-          spin_score = sc;
+        }
+        local_edge x = {.k = k, .h = hist};
+        x.lp = local_own(e, o, &x.h, keep);
+        x.bound = o->channel + e->lm_scale * x.lp + BOUND_SLACK;
+        size_t j = m++;
+        for (; j > 0 && le[j - 1].bound < x.bound; j--)
+          le[j] = le[j - 1];
+        le[j] = x;
+      }
+      for (size_t j = 0; j < m; j++) {
+        const us_cand *o = &c->v[le[j].k];
         /* the sources detection counts (us_cand.evidence): word lists,
          * not context fillers, which a domain dictionary proposes for
          * clean text of the same story too, nor flat lists' links alone,
          * nor spinner profiles, whose verdict is their model's own */
+        int lexical = o->source != US_SRC_CONTEXT && o->evidence != -INFINITY;
+        if (e->lm_scale > 0 && le[j].bound < spin_score &&
+            top.n == US_DECODE_LOCAL_TOP && le[j].bound < top.v[US_DECODE_LOCAL_TOP - 1] &&
+            (!lexical || le[j].bound - o->channel + o->evidence < lexical_score))
+          continue; /* it can change none of them */
+        double sc = o->channel + e->lm_scale * local_rest(e, le[j].lp, &le[j].h, pw, npw, after,
+                                                          &eos, keep);
+        d->local[le[j].k] = sc;
+        note_local(&top, sc);
+        if (sc > spin_score)
+          spin_score = sc;
         double lm = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel;
         if (lm + o->evidence > lexical_score)
           lexical_score = lm + o->evidence;
@@ -333,11 +389,11 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
   for (size_t i = 0; i < n; i++) {
     if (!ident[i])
       continue;
-    d->plain += e->lm_scale * us_lm_logprob(&e->lm, plain.hist, plain.nhist, &ident[i]->w[0]);
-    push_hist(&plain, &ident[i]->w[0], keep);
+    d->plain += e->lm_scale * us_lm_next(&e->lm, &plain.st, &ident[i]->w[0], keep);
   }
-  d->plain += e->lm_scale * us_lm_logprob(&e->lm, plain.hist, plain.nhist, &eos);
+  d->plain += e->lm_scale * us_lm_score(&e->lm, &plain.st, &eos);
   d->best = best_score;
+  free(le);
   free(ident);
   free(pw);
   rc = 0;

@@ -38,9 +38,15 @@ struct unspin_dict {
   uint64_t nthes;
   const uint32_t *case_table; /* NULL without US_DICT_HAS_CASE */
   /* Checked as read (the default): a bit per block of the file after the
-   * header, set once the block's checksum has matched; NULL when the whole
-   * file was verified at open or is not to be checked. */
+   * header, set once the block's checksum has matched (NULL when the whole
+   * file was verified at open or is not to be checked).  Once an eighth of
+   * the blocks are checked the rest are too, and `lazy` drops to 0: a
+   * document of any length reads that much in its first few hundred words,
+   * and reads then cost no test. */
   _Atomic uint64_t *checked;
+  _Atomic int lazy;
+  _Atomic uint64_t nchecked;
+  uint64_t nblocks;
   const uint64_t *block_sums;
   uint64_t blocks_end; /* the blocks cover [US_DICT_HEADER_SIZE, blocks_end) */
   _Atomic uint64_t damage; /* 1 + the offset of the first block found damaged */
@@ -174,16 +180,23 @@ static int check_block(const unspin_dict *d, uint64_t b) {
     atomic_compare_exchange_strong(&((unspin_dict *)d)->damage, &none, start + 1);
     return 0;
   }
-  atomic_fetch_or_explicit(&d->checked[b >> 6], (uint64_t)1 << (b & 63), memory_order_relaxed);
+  uint64_t bit = (uint64_t)1 << (b & 63);
+  unspin_dict *m = (unspin_dict *)d; /* the checking state; the tables are read-only */
+  if (!(atomic_fetch_or_explicit(&m->checked[b >> 6], bit, memory_order_relaxed) & bit) &&
+      atomic_fetch_add(&m->nchecked, 1) + 1 == (d->nblocks + 7) / 8) {
+    /* this thread checks the rest; others go on checking as they read */
+    for (uint64_t r = 0; r < d->nblocks; r++)
+      if (!(atomic_load_explicit(&d->checked[r >> 6], memory_order_relaxed) >> (r & 63) & 1) &&
+          !check_block(d, r))
+        return 1; /* the damage is recorded; reads stay checked */
+    atomic_store_explicit(&m->lazy, 0, memory_order_release);
+  }
   return 1;
 }
 
-/* Whether the `len` bytes at p may be read: in a dictionary checked as it
- * is read, each block they lie in is checked the first time. */
-static inline int readable(const unspin_dict *d, const void *p, size_t len) {
-  if (!d->checked || !len)
-    return 1;
-  uint64_t off = (uint64_t)((const unsigned char *)p - d->map);
+/* readable() past its first test: checks each block of [off, off + len)
+ * that is not marked yet. */
+static int readable_blocks(const unspin_dict *d, uint64_t off, size_t len) {
   if (off < US_DICT_HEADER_SIZE || off + len > d->blocks_end)
     return 1; /* the header and block sums were checked at open */
   uint64_t b = (off - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT;
@@ -193,6 +206,21 @@ static inline int readable(const unspin_dict *d, const void *p, size_t len) {
         !check_block(d, b))
       return 0;
   return 1;
+}
+
+/* Whether the `len` (> 0) bytes at p may be read: in a dictionary checked
+ * as it is read, each block they lie in is checked the first time.  The
+ * common case, one block already checked, is a load and a test. */
+static inline int readable(const unspin_dict *d, const void *p, size_t len) {
+  if (!atomic_load_explicit(&((unspin_dict *)d)->lazy, memory_order_acquire))
+    return 1;
+  uint64_t off = (uint64_t)((const unsigned char *)p - d->map), rel = off - US_DICT_HEADER_SIZE;
+  uint64_t b = rel >> US_DICT_BLOCK_SHIFT;
+  if (off >= US_DICT_HEADER_SIZE && off + len <= d->blocks_end &&
+      b == (rel + len - 1) >> US_DICT_BLOCK_SHIFT &&
+      atomic_load_explicit(&d->checked[b >> 6], memory_order_relaxed) >> (b & 63) & 1)
+    return 1;
+  return len ? readable_blocks(d, off, len) : 1;
 }
 
 unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err) {
@@ -293,10 +321,11 @@ unspin_status unspin_dict_open(unspin_dict **out, const char *path, unsigned fla
   if (rc == UNSPIN_OK && (flags & UNSPIN_DICT_VERIFY))
     rc = verify_tables(d, path, err);
   else if (rc == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY)) {
-    uint64_t blocks = (d->blocks_end - US_DICT_HEADER_SIZE + US_DICT_BLOCK_SIZE - 1) >>
-                      US_DICT_BLOCK_SHIFT;
-    if (!(d->checked = calloc(blocks / 64 + 1, sizeof *d->checked)))
+    d->nblocks = (d->blocks_end - US_DICT_HEADER_SIZE + US_DICT_BLOCK_SIZE - 1) >>
+                 US_DICT_BLOCK_SHIFT;
+    if (!(d->checked = calloc(d->nblocks / 64 + 1, sizeof *d->checked)))
       rc = us_nomem(err);
+    d->lazy = d->nblocks > 0;
   }
   if (rc != UNSPIN_OK) {
     unspin_dict_free(d);
@@ -384,16 +413,16 @@ static int search_children(const unspin_dict *d, int n, uint64_t i, uint32_t wor
     return -1;
   uint64_t end = hi;
   const us_dict_entry *lv = d->level[n + 1];
-  if (!readable(d, lv + lo, (size_t)(hi - lo) * sizeof *lv))
-    return -1;
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
+    if (!readable(d, &lv[mid], sizeof *lv)) /* only the entries probed are read */
+      return -1;
     if (lv[mid].word < word)
       lo = mid + 1;
     else
       hi = mid;
   }
-  if (lo >= end || lv[lo].word != word)
+  if (lo >= end || !readable(d, &lv[lo], sizeof *lv) || lv[lo].word != word)
     return -1;
   *at = lo;
   return 0;
@@ -430,6 +459,13 @@ int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
   return 0;
 }
 
+void us_dict_node_stats(const unspin_dict *d, size_t n, uint64_t at, unspin_ngram_stats *stats) {
+  memset(stats, 0, sizeof *stats);
+  if (n >= 1 && n <= (size_t)d->order && at < d->types[n - 1] &&
+      readable(d, &d->level[n - 1][at], sizeof(us_dict_entry)))
+    fill_stats(d, n, at, stats);
+}
+
 /* A float stored in an entry's 32-bit field (US_DICT_BACKOFF). */
 static float entry_float(uint32_t bits) {
   float f;
@@ -437,38 +473,14 @@ static float entry_float(uint32_t bits) {
   return f;
 }
 
-int us_dict_backoff(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                    float *backoff) {
-  uint64_t at, child;
-  if (n < 1 || n > (size_t)d->order || !unspin_dict_is_backoff(d))
-    return -1;
-  if (n == 1) {
-    if (ids[0] >= d->vocab_size || !readable(d, &d->level[0][ids[0]], sizeof(us_dict_entry)))
-      return -1;
-    *logprob = entry_float(d->level[0][ids[0]].count);
-    return 1;
+void us_dict_node_backoff(const unspin_dict *d, size_t n, uint64_t at, float *logprob,
+                          float *backoff) {
+  *logprob = *backoff = 0;
+  if (n >= 1 && n <= (size_t)d->order && at < d->types[n - 1] &&
+      readable(d, &d->level[n - 1][at], sizeof(us_dict_entry))) {
+    *logprob = entry_float(d->level[n - 1][at].count);
+    *backoff = entry_float(d->level[n - 1][at].left_types);
   }
-  if (find_node(d, ids, n - 1, &at))
-    return -1;
-  if (!us_dict_child(d, (int)n - 2, at, ids[n - 1], &child)) {
-    *logprob = entry_float(d->level[n - 1][child].count);
-    return 1;
-  }
-  *backoff = entry_float(d->level[n - 2][at].left_types);
-  return 0;
-}
-
-int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
-                        unspin_ngram_stats *h, unspin_ngram_stats *hw) {
-  memset(h, 0, sizeof *h);
-  memset(hw, 0, sizeof *hw);
-  uint64_t at, child;
-  if (n < 2 || unspin_dict_is_backoff(d) || find_node(d, ids, n - 1, &at))
-    return -1;
-  fill_stats(d, n - 1, at, h);
-  if (n <= (size_t)d->order && !us_dict_child(d, (int)n - 2, at, ids[n - 1], &child))
-    fill_stats(d, n, child, hw);
-  return 0;
 }
 
 void us_dict_children(const unspin_dict *d, int n, uint64_t i, uint64_t *lo, uint64_t *hi) {

@@ -6,12 +6,12 @@
 #include "thesaurus.h"
 #include "unspin.h"
 
-/* Returns the id of the normalised word `key`, or -1 if unknown. */
 /* UNSPIN_OK, or the error naming the file and offset of the first block
  * that a read found damaged (a dictionary opened to be checked as it is
  * read; what was computed from it since is not to be trusted). */
 unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err);
 
+/* Returns the id of the normalised word `key`, or -1 if unknown. */
 int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 
 /* Looks up an n-gram given as word ids; returns 0 and fills `stats`, or -1
@@ -19,17 +19,14 @@ int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 int us_dict_lookup_ids(const unspin_dict *d, const uint32_t *ids, size_t n,
                        unspin_ngram_stats *stats);
 
-/* In a back-off model (US_DICT_BACKOFF), in one walk: returns 1 and stores
- * the log10 probability of the n-gram `ids` if the model has it; else, for
- * n >= 2, 0 and stores the log10 back-off weight of its history ids[0..n-1)
- * if the model has that; else -1 (also for a dictionary of counts). */
-int us_dict_backoff(const unspin_dict *d, const uint32_t *ids, size_t n, float *logprob,
-                    float *backoff);
+/* What entry `at` of level n - 1 (an n-gram; n >= 1) holds, as
+ * us_dict_lookup_ids gives it (zeros for an entry out of range). */
+void us_dict_node_stats(const unspin_dict *d, size_t n, uint64_t at, unspin_ngram_stats *stats);
 
-/* Looks up the history ids[0..n-1) into `h` and the n-gram ids[0..n) into
- * `hw` (zeroed when absent) in one walk; returns -1 if the history is absent. */
-int us_dict_lookup_pair(const unspin_dict *d, const uint32_t *ids, size_t n,
-                        unspin_ngram_stats *h, unspin_ngram_stats *hw);
+/* In a back-off model (US_DICT_BACKOFF): entry `at` of level n - 1's log10
+ * probability and log10 back-off weight (zeros out of range). */
+void us_dict_node_backoff(const unspin_dict *d, size_t n, uint64_t at, float *logprob,
+                          float *backoff);
 
 /* The one-word extensions of the n-gram `ids`: entries [lo, hi) of level
  * n (0-based, so they are (n+1)-grams), read with us_dict_extension.

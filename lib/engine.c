@@ -52,7 +52,7 @@ static const us_channel default_channel = {
 #define DEFAULT_BACKOFF_WEIGHT 0.7
 #define DEFAULT_THRESHOLD 0.02
 #define DEFAULT_GENERAL_FLOOR 0.8
-#define CANDIDATES_KEPT 5
+#define CANDIDATES_KEPT US_DECODE_LOCAL_TOP /* the decoder scores them exactly */
 #define DEFAULT_ADAPT 2.0
 #define MAX_ADAPTED_PRIOR 0.3
 /* Passes of hard EM over a document's use of the profiles' keys (after the

@@ -276,6 +276,47 @@ START_TEST(backoff_models_hold_no_counts) {
 }
 END_TEST
 
+/* A state carried word by word (us_lm_next, which reuses the entries its
+ * scoring found) gives what the explicit history gives (us_lm_logprob,
+ * which walks from the root), in a mixture of count models of orders 3 and
+ * 2 and a back-off model, with unknown words and the history cut to `keep`. */
+START_TEST(carried_state_equals_the_explicit_history) {
+  static const char model[] = "\\data\\\nngram 1=5\nngram 2=4\nngram 3=2\n"
+                              "\\1-grams:\n-1 <s> -0.3\n-0.7 the -0.2\n-0.9 cat -0.1\n"
+                              "-0.9 sat -0.1\n-1.2 </s>\n"
+                              "\\2-grams:\n-0.2 <s> the -0.1\n-0.3 the cat -0.2\n"
+                              "-0.4 cat sat -0.1\n-0.5 sat </s>\n"
+                              "\\3-grams:\n-0.05 <s> the cat\n-0.1 the cat sat\n\\end\\\n";
+  unspin_dict *d3 = arpa_dict(model, "tri.undict", NULL);
+  const unspin_dict *ds[] = {d1, d2, d3};
+  const double weights[] = {0.5, 0.3, 0.2};
+  us_lm lm;
+  ck_assert_int_eq(us_lm_init(&lm, ds, weights, 3), 0);
+  static const char *const text[] = {"the", "cat", "sat", "on", "zzz", "the", "mat", "a",
+                                     "bird", "sat", "on", "a", "branch", "qqq", "cat",
+                                     "ran", UNSPIN_EOS};
+  size_t n = sizeof text / sizeof *text;
+  for (int keep = 1; keep <= 3; keep++) {
+    us_lm_state s;
+    us_lm_start(&s);
+    us_lm_word hist[32];
+    size_t nh = 0;
+    hist[nh++] = us_lm_map(&lm, UNSPIN_BOS, strlen(UNSPIN_BOS));
+    us_lm_push(&lm, &s, &hist[0], keep);
+    for (size_t i = 0; i < n; i++) {
+      us_lm_word w = us_lm_map(&lm, text[i], strlen(text[i]));
+      size_t from = nh > (size_t)keep ? nh - (size_t)keep : 0;
+      double want = us_lm_logprob(&lm, hist + from, nh - from, &w);
+      ck_assert_double_eq(us_lm_score(&lm, &s, &w), want);
+      ck_assert_double_eq(us_lm_next(&lm, &s, &w, keep), want);
+      ck_assert_int_eq(s.n, nh + 1 - from < (size_t)keep ? nh + 1 - from : (size_t)keep);
+      hist[nh++] = w;
+    }
+  }
+  unspin_dict_free(d3);
+}
+END_TEST
+
 static Suite *suite(void) {
   Suite *s = suite_create("lm");
   TCase *tc = tcase_create("core");
@@ -287,6 +328,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, arpa_ngrams_without_keys_or_prefixes_are_left_out);
   tcase_add_test(tc, malformed_arpa_files_are_rejected_with_their_line);
   tcase_add_test(tc, backoff_models_hold_no_counts);
+  tcase_add_test(tc, carried_state_equals_the_explicit_history);
   suite_add_tcase(s, tc);
   return s;
 }
