@@ -162,8 +162,12 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   k->text_len = tlen;
   if (us_buf_append(&c->text, text, tlen) || us_buf_putc(&c->text, '\0'))
     return -1;
-  /* map each original word for the language model */
+  /* map each original word for the language model (a word kept as it is
+   * was mapped with the sentence) */
   const char *p = c->text.data + k->text_off, *end = p + tlen;
+  if (src == US_SRC_IDENTITY && len == 1 && nwords == 1 && tlen == words[start].len &&
+      !memcmp(text, words[start].key, tlen))
+    k->w[k->nwords++] = words[start].lm;
   while (k->nwords < nwords) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
     const char *we = sp ? sp : end;
@@ -1038,6 +1042,22 @@ static int by_rank(const void *a, const void *b) {
   return x->rank > y->rank ? -1 : x->rank < y->rank;
 }
 
+/* Sets x->rank, channel plus each word's scaled unigram log-probability,
+ * which the candidate keeps (a cached word's candidates recur). */
+static void rank_cand(const unspin_engine *e, us_cand *x) {
+  if (!x->has_unigram) {
+    for (int i = 0; i < x->nwords; i++)
+      x->unigram[i] = e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &x->w[i]);
+    x->has_unigram = 1;
+  }
+  x->rank = x->channel;
+  for (int i = 0; i < x->nwords; i++)
+    x->rank += x->unigram[i];
+}
+
+static int cache_keep(us_word_cache *c, const char *key, size_t len, const us_buf *stems, int nst,
+                      const us_cands *out, size_t from, size_t n);
+
 /* Remembers word w's stems and the US_MAX_PER_SPAN likeliest of its
  * word-list candidates, out->v[from, to), sorted best first by channel and
  * unigram probability, so that its next occurrences, in this document or a
@@ -1046,23 +1066,26 @@ static int by_rank(const void *a, const void *b) {
 static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, const us_buf *stems,
                        int nst, size_t from, size_t to) {
   us_word_cache *c = &out->caches->words;
-  for (size_t k = from; k < to; k++) {
-    us_cand *x = &out->v[k];
-    x->rank = x->channel;
-    for (int i = 0; i < x->nwords; i++)
-      x->rank += e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &x->w[i]);
-  }
+  for (size_t k = from; k < to; k++)
+    rank_cand(e, &out->v[k]);
   qsort(out->v + from, to - from, sizeof *out->v, by_rank);
   size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
-  us_cand *v = us_grow(c->cands, &c->cands_cap, c->ncands + keep, sizeof *v, 1024);
+  return cache_keep(c, w->key, w->len, stems, nst, out, from, keep);
+}
+
+/* Adds an entry for `key` with its stems and the candidates out->v[from,
+ * from + n). */
+static int cache_keep(us_word_cache *c, const char *key, size_t len, const us_buf *stems, int nst,
+                      const us_cands *out, size_t from, size_t n) {
+  us_cand *v = us_grow(c->cands, &c->cands_cap, c->ncands + n, sizeof *v, 1024);
   if (!v)
     return -1;
   c->cands = v;
-  struct us_word_cached *x = cache_add(c, w->key, w->len, stems->data, stems->len, nst);
+  struct us_word_cached *x = cache_add(c, key, len, stems ? stems->data : "", stems ? stems->len : 0, nst);
   if (!x)
     return -1;
-  x->n = keep;
-  for (size_t k = 0; k < keep; k++) {
+  x->n = n;
+  for (size_t k = 0; k < n; k++) {
     us_cand y = out->v[from + k];
     size_t off = c->text.len;
     if (us_buf_append(&c->text, out->text.data + y.text_off, y.text_len) ||
@@ -1074,9 +1097,9 @@ static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, 
   return 0;
 }
 
-/* Appends a remembered word's candidates as starting at word i. */
-static int cache_replay(us_cands *out, const struct us_word_cached *x, uint32_t i) {
-  const us_word_cache *c = &out->caches->words;
+/* Appends the candidates cache c remembers in x as starting at word i. */
+static int cache_replay(us_cands *out, const us_word_cache *c, const struct us_word_cached *x,
+                        uint32_t i) {
   for (size_t k = 0; k < x->n; k++) {
     us_cand *v = us_grow(out->v, &out->cap, out->n + 1, sizeof *v, 64);
     if (!v)
@@ -1254,14 +1277,22 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
         break;
       }
       size_t lexical = out->n;
+      /* a span's candidates depend on its words and the engine alone */
+      const struct us_word_cached *span =
+          lists && len > 1 ? cache_find(&out->caches->spans, spun.data, spun.len) : NULL;
       if (lists && len == 1 && hit) {
-        rc = cache_replay(out, hit, (uint32_t)i);
+        rc = cache_replay(out, &out->caches->words, hit, (uint32_t)i);
+      } else if (span) {
+        rc = cache_replay(out, &out->caches->spans, span, (uint32_t)i);
       } else if (lists) {
         rc = list_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
         if (!rc)
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
         if (!rc && len == 1)
           rc = cache_store(e, out, &words[i], &stems, nst, lexical, out->n);
+        else if (!rc)
+          rc = cache_keep(&out->caches->spans, spun.data, spun.len, NULL, 0, out, lexical,
+                          out->n - lexical);
         /* every occurrence of a word, in this document or another, gets the
          * candidates the cache keeps of it (learning keeps them all) */
         if (!rc && len == 1 && !out->gather && out->n - lexical > US_MAX_PER_SPAN)
@@ -1289,10 +1320,10 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
   if (!rc && out->seen && e->channel.present != 0)
     present_channel(e, words, out);
   for (size_t k = 0; k < out->n && !rc; k++) {
-    us_cand *c = &out->v[k];
-    c->rank = c->source == US_SRC_IDENTITY ? INFINITY : c->channel;
-    for (int i = 0; i < c->nwords && c->source != US_SRC_IDENTITY; i++)
-      c->rank += e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &c->w[i]);
+    if (out->v[k].source == US_SRC_IDENTITY)
+      out->v[k].rank = INFINITY;
+    else
+      rank_cand(e, &out->v[k]);
   }
   if (!rc && out->n) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
@@ -1318,17 +1349,17 @@ void us_cands_free(us_cands *c) {
 }
 
 size_t us_word_caches_size(const us_word_caches *c) {
-  const us_word_cache *v[3] = {&c->words, &c->stems, &c->related};
+  const us_word_cache *v[4] = {&c->words, &c->stems, &c->related, &c->spans};
   size_t n = 0;
-  for (int i = 0; i < 3; i++)
+  for (int i = 0; i < 4; i++)
     n += v[i]->nslots * sizeof *v[i]->slot + v[i]->entries_cap * sizeof *v[i]->entry +
          v[i]->cands_cap * sizeof *v[i]->cands + v[i]->text.cap;
   return n;
 }
 
 void us_word_caches_clear(us_word_caches *c) {
-  us_word_cache *v[3] = {&c->words, &c->stems, &c->related};
-  for (int i = 0; i < 3; i++) {
+  us_word_cache *v[4] = {&c->words, &c->stems, &c->related, &c->spans};
+  for (int i = 0; i < 4; i++) {
     free(v[i]->slot);
     free(v[i]->entry);
     free(v[i]->cands);

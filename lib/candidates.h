@@ -42,6 +42,8 @@ typedef struct us_cand {
                     * ratio); -INFINITY when only those propose it */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
+  uint8_t has_unigram; /* unigram holds each word's scaled unigram log-probability */
+  double unigram[US_MAX_SPAN];
 } us_cand;
 
 /* The word-list candidates of single words already seen: they depend on
@@ -69,6 +71,7 @@ typedef struct us_word_caches {
   us_word_cache words;   /* a word's stems and its likeliest word-list candidates */
   us_word_cache stems;   /* stems of the words and fillers compared */
   us_word_cache related; /* thesaurus relatedness of spun words and fillers (in nstems) */
+  us_word_cache spans;   /* the word-list candidates of spans of 2-3 words, all of them */
 } us_word_caches;
 
 typedef struct us_cands {

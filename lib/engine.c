@@ -548,21 +548,25 @@ static int count_keys(const unspin_engine *e, const us_word *w, size_t n, const 
   return 0;
 }
 
-/* The log-probability of words seq[0..nseq) in place of the sentence's
- * words [i, i + len), and of the word after them, given the two before. */
-static double local_logp(const unspin_engine *e, const us_word *w, size_t n, size_t i, size_t len,
-                         const us_lm_word *seq, size_t nseq) {
-  us_lm_word h[2 + US_MAX_SPAN + 1];
-  size_t nh = 0;
+/* The history the language model gives words [i, ...) of the sentence:
+ * the two before them. */
+static void local_history(const unspin_engine *e, const us_word *w, size_t i, us_lm_state *h) {
+  us_lm_start(h);
   for (size_t k = i >= 2 ? i - 2 : 0; k < i; k++)
-    h[nh++] = w[k].lm;
+    us_lm_push(&e->lm, h, &w[k].lm, US_LM_HIST);
+}
+
+/* The log-probability of words seq[0..nseq) in place of the sentence's
+ * words [i, i + len), and of the word after them, given the history h of
+ * the two before (local_history). */
+static double local_logp(const unspin_engine *e, const us_word *w, size_t n, size_t i, size_t len,
+                         const us_lm_state *hist, const us_lm_word *seq, size_t nseq) {
+  us_lm_state h = *hist;
   double lp = 0;
-  for (size_t k = 0; k < nseq; k++) {
-    lp += us_lm_logprob(&e->lm, h, nh, &seq[k]);
-    h[nh++] = seq[k];
-  }
+  for (size_t k = 0; k < nseq; k++)
+    lp += us_lm_next(&e->lm, &h, &seq[k], US_LM_HIST);
   if (i + len < n)
-    lp += us_lm_logprob(&e->lm, h, nh, &w[i + len].lm);
+    lp += us_lm_score(&e->lm, &h, &w[i + len].lm);
   return lp;
 }
 
@@ -586,15 +590,18 @@ static int gather_sentence(const unspin_engine *e, const us_word *w, size_t n,
     for (size_t k = 0; k < first->len; k++)
       sw[k] = w[first->start + k].lm;
     int have_plain = 0;
+    us_lm_state hist;
     for (size_t k = a; k < b; k++) {
       const us_cand *c = &cands->v[k];
       if (c->source != US_SRC_THESAURUS && c->source != US_SRC_MORPHOLOGY)
         continue;
       if (!have_plain) {
-        plain = local_logp(e, w, n, first->start, first->len, sw, first->len);
+        local_history(e, w, first->start, &hist);
+        plain = local_logp(e, w, n, first->start, first->len, &hist, sw, first->len);
         have_plain = 1;
       }
-      double d = e->lm_scale * (local_logp(e, w, n, c->start, c->len, c->w, c->nwords) - plain);
+      double d =
+          e->lm_scale * (local_logp(e, w, n, c->start, c->len, &hist, c->w, c->nwords) - plain);
       size_t at = no < US_GATHER_TOP ? no++ : US_GATHER_TOP;
       if (at == US_GATHER_TOP && d <= delta[US_GATHER_TOP - 1])
         continue;
