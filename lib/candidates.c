@@ -85,6 +85,22 @@ static int domain_knows(const unspin_engine *e, const char *text, size_t tlen) {
 /* The candidate for span [start, start + len) with wording `text`, or NULL.
  * Candidates are added start by start, so only the tail can hold this
  * start's. */
+static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len);
+static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_t len,
+                                        const char *stems, size_t stems_len, int nst);
+
+/* us_lm_map through the cache `ic`: a word's ids are looked up once while
+ * the cache lasts (where memory runs out, every time). */
+static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char *w, size_t len) {
+  struct us_word_cached *x = cache_find(ic, w, len);
+  if (x)
+    return x->lm;
+  us_lm_word m = us_lm_map(&e->lm, w, len);
+  if ((x = cache_add(ic, w, len, "", 0, 0)))
+    x->lm = m;
+  return m;
+}
+
 static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *text,
                           size_t tlen) {
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
@@ -171,7 +187,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   while (k->nwords < nwords) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
     const char *we = sp ? sp : end;
-    k->w[k->nwords++] = us_lm_map(&e->lm, p, (size_t)(we - p));
+    k->w[k->nwords++] = map_word(e, &c->caches->ids, p, (size_t)(we - p));
     p = we + 1;
   }
   c->n++;
@@ -336,7 +352,7 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         us_dict_original(e->dicts[l], first + i, &r.o);
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
-        us_lm_word lw = us_lm_map(&e->lm, r.o.text, head);
+        us_lm_word lw = map_word(e, &c->caches->ids, r.o.text, head);
         r.weight = list_weight(ch, r.o.relation, r.o.fanout, r.o.forward) + ch->morphology;
         r.rank = r.weight + e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &lw);
         r.known = domain_knows(e, r.o.text, r.o.len);
@@ -935,10 +951,10 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
           span_count = fmin(span_count, general_count(e, &words[start + i].lm));
         function = FUNCTION_SHARE * general_total(e);
       }
-      us_lm_word m = us_lm_map(&e->lm, w1, n1);
+      us_lm_word m = map_word(e, &c->caches->ids, w1, n1);
       double cf = general_count(e, &m);
       if (w2) {
-        m = us_lm_map(&e->lm, w2, n2);
+        m = map_word(e, &c->caches->ids, w2, n2);
         cf = fmin(cf, general_count(e, &m));
       }
       if (fabs(log((cf + 1) / (span_count + 1))) > log(MISMATCH_RATIO) ||
@@ -1349,17 +1365,17 @@ void us_cands_free(us_cands *c) {
 }
 
 size_t us_word_caches_size(const us_word_caches *c) {
-  const us_word_cache *v[4] = {&c->words, &c->stems, &c->related, &c->spans};
+  const us_word_cache *v[5] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids};
   size_t n = 0;
-  for (int i = 0; i < 4; i++)
+  for (int i = 0; i < 5; i++)
     n += v[i]->nslots * sizeof *v[i]->slot + v[i]->entries_cap * sizeof *v[i]->entry +
          v[i]->cands_cap * sizeof *v[i]->cands + v[i]->text.cap;
   return n;
 }
 
 void us_word_caches_clear(us_word_caches *c) {
-  us_word_cache *v[4] = {&c->words, &c->stems, &c->related, &c->spans};
-  for (int i = 0; i < 4; i++) {
+  us_word_cache *v[5] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids};
+  for (int i = 0; i < 5; i++) {
     free(v[i]->slot);
     free(v[i]->entry);
     free(v[i]->cands);

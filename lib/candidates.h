@@ -58,6 +58,7 @@ typedef struct us_word_cache {
     size_t stems_len;
     int nstems;
     size_t first, n;  /* its likeliest candidates in cands */
+    us_lm_word lm;    /* in `ids`: the word as the language model knows it */
   } *entry;
   size_t nentries, entries_cap;
   us_cand *cands;   /* text_off into text */
@@ -72,6 +73,7 @@ typedef struct us_word_caches {
   us_word_cache stems;   /* stems of the words and fillers compared */
   us_word_cache related; /* thesaurus relatedness of spun words and fillers (in nstems) */
   us_word_cache spans;   /* the word-list candidates of spans of 2-3 words, all of them */
+  us_word_cache ids;     /* the language model's ids of the original words proposed */
 } us_word_caches;
 
 typedef struct us_cands {

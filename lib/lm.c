@@ -35,6 +35,9 @@ int us_lm_init(us_lm *lm, const unspin_dict *const *dicts, const double *weights
     lm->bos[i] = id < 0 ? US_LM_UNKNOWN : (uint32_t)id;
     if (lm->order[i] > lm->max_order)
       lm->max_order = lm->order[i];
+    for (int k = 1; k <= US_DICT_MAX_ORDER; k++)
+      for (int c = 0; c < 2; c++)
+        lm->discount[i][k][c] = us_dict_discount(dicts[i], k, c);
   }
   lm->n = n;
   return 0;
@@ -104,7 +107,7 @@ static double count_prob(const us_lm *lm, size_t i, const us_lm_state *s, uint32
     double den = raw ? (double)hs.count : (double)hs.left_sum;
     if (den <= 0)
       continue;
-    double D = us_dict_discount(d, (int)j + 1, !raw);
+    double D = lm->discount[i][j + 1][!raw];
     double main = num > D ? (num - D) / den : 0.0;
     double gamma = D * (double)hs.right_types / den;
     if (main + gamma > 1.0) /* truncated counts at the top order can overshoot */

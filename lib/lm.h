@@ -17,6 +17,8 @@ typedef struct us_lm {
   double weight[US_LM_MAX_DICTS]; /* sum to 1 */
   int order[US_LM_MAX_DICTS];
   uint32_t bos[US_LM_MAX_DICTS]; /* id of <s> in each dictionary */
+  /* us_dict_discount(dict d, n, continuation) as [d][n][continuation] */
+  double discount[US_LM_MAX_DICTS][US_DICT_MAX_ORDER + 1][2];
   size_t n;
   int max_order;
 } us_lm;
