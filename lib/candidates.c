@@ -82,9 +82,6 @@ static int domain_knows(const unspin_engine *e, const char *text, size_t tlen) {
   return 0;
 }
 
-/* The candidate for span [start, start + len) with wording `text`, or NULL.
- * Candidates are added start by start, so only the tail can hold this
- * start's. */
 static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size_t len);
 static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_t len,
                                         const char *stems, size_t stems_len, int nst);
@@ -101,6 +98,9 @@ static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char
   return m;
 }
 
+/* The candidate for span [start, start + len) with wording `text`, or NULL.
+ * Candidates are added start by start, so only the tail can hold this
+ * start's. */
 static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *text,
                           size_t tlen) {
   for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {

@@ -41,8 +41,8 @@ struct unspin_dict {
    * header, set once the block's checksum has matched (NULL when the whole
    * file was verified at open or is not to be checked).  Once an eighth of
    * the blocks are checked the rest are too, and `lazy` drops to 0: a
-   * document of any length reads that much in its first few hundred words,
-   * and reads then cost no test. */
+   * document reads that much in its first few thousand words, and reads
+   * then cost no test. */
   _Atomic uint64_t *checked;
   _Atomic int lazy;
   _Atomic uint64_t nchecked;
@@ -227,7 +227,7 @@ unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err) {
   uint64_t at = d ? atomic_load(&((unspin_dict *)d)->damage) : 0;
   if (!at)
     return UNSPIN_OK;
-  return corrupt(err, d->path, at - 1, "block checksum mismatch (found while reading it)");
+  return corrupt(err, d->path, at - 1, "block checksum mismatch");
 }
 
 /* Reads every table: checksums, then the invariants lookups rely on. */
