@@ -163,7 +163,8 @@ typedef struct unspin_ngram_stats {
  * dictionary building does (punctuation is dropped, case folded, quotes
  * unified), then counted.  Returns UNSPIN_OK and fills `*stats` (zeros when
  * absent); UNSPIN_ERR_LIMIT if the phrase has more words than the order or
- * none.  Thread-safe. */
+ * none; UNSPIN_ERR_FORMAT (zeros) once a block of the dictionary has been
+ * found damaged (see UNSPIN_DICT_DEFAULT).  Thread-safe. */
 UNSPIN_EXPORT unspin_status unspin_dict_lookup(const unspin_dict *dict, const char *phrase,
                                                size_t len, unspin_ngram_stats *stats);
 
@@ -552,7 +553,9 @@ typedef struct unspin_result unspin_result;
  * unchanged (and reported by unspin_result_invalid_utf8) unless the engine
  * was made with UNSPIN_OPT_STRICT_UTF8, when the call fails with
  * UNSPIN_ERR_UTF8 and the offset of the first bad byte.  Inputs of 2 GiB
- * or more give UNSPIN_ERR_LIMIT.  Thread-safe on a shared engine. */
+ * or more give UNSPIN_ERR_LIMIT.  A dictionary of the engine found damaged
+ * gives UNSPIN_ERR_FORMAT naming it and the offset (UNSPIN_DICT_DEFAULT),
+ * and no result.  Thread-safe on a shared engine. */
 UNSPIN_EXPORT unspin_status unspin_analyze(const unspin_engine *engine, const char *text,
                                            size_t len, unspin_result **out, unspin_error *err);
 
