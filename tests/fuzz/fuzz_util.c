@@ -87,7 +87,14 @@ int fz_use(const unspin_dict *dict, const unspin_profile *profile, const char *t
     return -1;
   }
   unspin_result *r;
-  if (unspin_analyze(e, text, strlen(text), &r, &err) != UNSPIN_OK)
+  unspin_status st = unspin_analyze(e, text, strlen(text), &r, &err);
+  /* a dictionary checked as it is read may be found damaged now: an error
+   * naming the file and the offset, and no result */
+  if (st == UNSPIN_ERR_FORMAT && dict && strstr(err.message, ".undict: corrupt dictionary at byte offset ")) {
+    unspin_engine_free(e);
+    return -1;
+  }
+  if (st != UNSPIN_OK)
     fz_fail(err.message);
   unspin_result_free(r);
   unspin_engine_free(e);

@@ -21,7 +21,8 @@ const unspin_dict *fz_story_dict(void);
 /* Restores `text` with an engine holding `dict` (a domain dictionary) and
  * `profile`, either may be NULL: what a loaded input must survive.  Returns
  * 0, or -1 if the engine refuses the dictionary (UNSPIN_ERR_LIMIT and the
- * like); a failed analysis aborts. */
+ * like) or the analysis finds it damaged as it reads it (an error naming the
+ * file and the offset); any other failed analysis aborts. */
 int fz_use(const unspin_dict *dict, const unspin_profile *profile, const char *text);
 
 /* Aborts with a message: the fuzzer reports it as a crash. */
