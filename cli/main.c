@@ -724,6 +724,11 @@ static int cmd_lookup(int argc, char **argv) {
   for (int i = optind; i < argc && !rc; i++) {
     unspin_ngram_stats s;
     unspin_status st = unspin_dict_lookup(dicts.v[0], argv[i], strlen(argv[i]), &s);
+    unspin_error err;
+    if (st == UNSPIN_ERR_FORMAT && unspin_dict_damage(dicts.v[0], &err) != UNSPIN_OK) {
+      rc = fail(NULL, err.message);
+      break;
+    }
     if (st != UNSPIN_OK) {
       rc = fail(argv[i], unspin_strerror(st));
       break;

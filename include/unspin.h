@@ -145,6 +145,12 @@ UNSPIN_EXPORT int unspin_dict_is_backoff(const unspin_dict *dict);
  * check that they load the same dictionary. */
 UNSPIN_EXPORT uint64_t unspin_dict_id(const unspin_dict *dict);
 
+/** UNSPIN_OK, or, once a read has found a block of the dictionary damaged
+ * (see UNSPIN_DICT_DEFAULT), UNSPIN_ERR_FORMAT with the file and the block's
+ * offset in `err`: what a lookup that failed with UNSPIN_ERR_FORMAT found.
+ * Thread-safe. */
+UNSPIN_EXPORT unspin_status unspin_dict_damage(const unspin_dict *dict, unspin_error *err);
+
 /** What a dictionary knows about one n-gram; all zero when it is absent. */
 typedef struct unspin_ngram_stats {
   uint64_t count;       /**< occurrences of the n-gram */

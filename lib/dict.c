@@ -223,6 +223,10 @@ static inline int readable(const unspin_dict *d, const void *p, size_t len) {
   return len ? readable_blocks(d, off, len) : 1;
 }
 
+unspin_status unspin_dict_damage(const unspin_dict *d, unspin_error *err) {
+  return us_dict_damage(d, err);
+}
+
 unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err) {
   uint64_t at = d ? atomic_load(&((unspin_dict *)d)->damage) : 0;
   if (!at)

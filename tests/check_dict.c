@@ -436,6 +436,7 @@ START_TEST(damage_is_found_when_read) {
   ck_assert_int_eq(merge_status(d, &err), UNSPIN_OK);
   ck_assert_int_eq(unspin_dict_lookup(d, "alpha beta", 10, &s), UNSPIN_OK);
   ck_assert_uint_gt(s.count, 0);
+  ck_assert_int_eq(unspin_dict_damage(d, &err), UNSPIN_OK);
   unspin_dict_free(d);
   const int secs[] = {US_SEC_VOCAB_STRINGS, US_SEC_VOCAB_OFFSETS, US_SEC_LEVEL1,
                       US_SEC_LEVEL1 + 2, US_SEC_LEVEL1 + 4};
@@ -454,6 +455,10 @@ START_TEST(damage_is_found_when_read) {
                   "%s", err.message);
     ck_assert_int_eq(unspin_dict_lookup(d, "alpha", 5, &s), UNSPIN_ERR_FORMAT);
     ck_assert_uint_eq(s.count, 0);
+    unspin_error why;
+    ck_assert_int_eq(unspin_dict_damage(d, &why), UNSPIN_ERR_FORMAT);
+    ck_assert_int_eq(why.offset, (int64_t)block);
+    ck_assert_ptr_nonnull(strstr(why.message, "hurt.undict"));
     unspin_dict_free(d);
     if (secs[k] == US_SEC_LEVEL1) { /* the first block: any analysis reads it */
       ck_assert_int_eq(unspin_dict_open(&d, t, UNSPIN_DICT_DEFAULT, &err), UNSPIN_OK);

@@ -184,6 +184,8 @@ cp "$T/c1.undict" "$T/flip2.undict"
 printf '\377' | dd of="$T/flip2.undict" bs=1 seek=1100 conv=notrunc 2>/dev/null
 expect_status 2 "flipped table byte" -- unspin -d "$T/flip2.undict" "$T/crlf.txt"
 expect_err "flip2.undict: corrupt dictionary at byte offset 1024: block checksum mismatch" "flipped table byte message"
+expect_status 2 "lookup in a damaged dictionary" -- unspin lookup -d "$T/flip2.undict" "the"
+expect_err "flip2.undict: corrupt dictionary at byte offset 1024: block checksum mismatch" "lookup names the damage"
 expect_status 2 "check a damaged dictionary" -- unspin check "$T/c1.undict" "$T/flip2.undict"
 expect_err "flip2.undict: corrupt dictionary at byte offset" "check names the damage"
 grep -q "c1.undict: ok (id [0-9a-f]\{16\}, order 5" "$T/out" && ok || bad "check passes the sound dictionary: $(cat "$T/out")"
