@@ -169,6 +169,11 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
   return UNSPIN_OK;
 }
 
+/* Whether block b's checksum has matched. */
+static inline int block_checked(const unspin_dict *d, uint64_t b) {
+  return atomic_load_explicit(&d->checked[b >> 6], memory_order_relaxed) >> (b & 63) & 1;
+}
+
 /* Checks block b against its checksum and remembers the answer: 1 if it
  * matches; 0, with the damage recorded, if not. */
 static int check_block(const unspin_dict *d, uint64_t b) {
@@ -186,8 +191,7 @@ static int check_block(const unspin_dict *d, uint64_t b) {
       atomic_fetch_add(&m->nchecked, 1) + 1 == (d->nblocks + 7) / 8) {
     /* this thread checks the rest; others go on checking as they read */
     for (uint64_t r = 0; r < d->nblocks; r++)
-      if (!(atomic_load_explicit(&d->checked[r >> 6], memory_order_relaxed) >> (r & 63) & 1) &&
-          !check_block(d, r))
+      if (!block_checked(d, r) && !check_block(d, r))
         return 1; /* the damage is recorded; reads stay checked */
     atomic_store_explicit(&m->lazy, 0, memory_order_release);
   }
@@ -202,8 +206,7 @@ static int readable_blocks(const unspin_dict *d, uint64_t off, size_t len) {
   uint64_t b = (off - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT;
   uint64_t last = (off + len - 1 - US_DICT_HEADER_SIZE) >> US_DICT_BLOCK_SHIFT;
   for (; b <= last; b++)
-    if (!(atomic_load_explicit(&d->checked[b >> 6], memory_order_relaxed) >> (b & 63) & 1) &&
-        !check_block(d, b))
+    if (!block_checked(d, b) && !check_block(d, b))
       return 0;
   return 1;
 }
@@ -217,17 +220,12 @@ static inline int readable(const unspin_dict *d, const void *p, size_t len) {
   uint64_t off = (uint64_t)((const unsigned char *)p - d->map), rel = off - US_DICT_HEADER_SIZE;
   uint64_t b = rel >> US_DICT_BLOCK_SHIFT;
   if (off >= US_DICT_HEADER_SIZE && off + len <= d->blocks_end &&
-      b == (rel + len - 1) >> US_DICT_BLOCK_SHIFT &&
-      atomic_load_explicit(&d->checked[b >> 6], memory_order_relaxed) >> (b & 63) & 1)
+      b == (rel + len - 1) >> US_DICT_BLOCK_SHIFT && block_checked(d, b))
     return 1;
   return len ? readable_blocks(d, off, len) : 1;
 }
 
 unspin_status unspin_dict_damage(const unspin_dict *d, unspin_error *err) {
-  return us_dict_damage(d, err);
-}
-
-unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err) {
   uint64_t at = d ? atomic_load(&((unspin_dict *)d)->damage) : 0;
   if (!at)
     return UNSPIN_OK;
@@ -539,11 +537,11 @@ unspin_status unspin_dict_lookup_keys(const unspin_dict *d, const char *const *k
       return UNSPIN_ERR_INVALID_ARG;
     int64_t id = us_dict_word_id(d, keys[i], strlen(keys[i]));
     if (id < 0)
-      return us_dict_damage(d, NULL);
+      return unspin_dict_damage(d, NULL);
     ids[i] = (uint32_t)id;
   }
   us_dict_lookup_ids(d, ids, n, stats);
-  if (us_dict_damage(d, NULL) != UNSPIN_OK) {
+  if (unspin_dict_damage(d, NULL) != UNSPIN_OK) {
     memset(stats, 0, sizeof *stats);
     return UNSPIN_ERR_FORMAT;
   }

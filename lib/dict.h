@@ -6,11 +6,6 @@
 #include "thesaurus.h"
 #include "unspin.h"
 
-/* UNSPIN_OK, or the error naming the file and offset of the first block
- * that a read found damaged (a dictionary opened to be checked as it is
- * read; what was computed from it since is not to be trusted). */
-unspin_status us_dict_damage(const unspin_dict *d, unspin_error *err);
-
 /* Returns the id of the normalised word `key`, or -1 if unknown. */
 int64_t us_dict_word_id(const unspin_dict *d, const char *key, size_t len);
 

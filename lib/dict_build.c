@@ -266,7 +266,7 @@ unspin_status unspin_builder_add_dict(unspin_builder *b, const unspin_dict *d, u
   unspin_status rc = us_dict_visit(d, b->order, add_counted, &m);
   if (rc == UNSPIN_ERR_NOMEM)
     return us_nomem(err);
-  if (rc == UNSPIN_OK && (rc = us_dict_damage(d, err)) != UNSPIN_OK)
+  if (rc == UNSPIN_OK && (rc = unspin_dict_damage(d, err)) != UNSPIN_OK)
     return rc;
   if (us_dict_has_case(d))
     b->case_counted = 1;

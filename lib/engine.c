@@ -132,7 +132,7 @@ static void update_lm(unspin_engine *e) {
 unspin_status us_engine_damage(const unspin_engine *e, unspin_error *err) {
   unspin_status rc = UNSPIN_OK;
   for (size_t i = 0; i < e->ndicts && rc == UNSPIN_OK; i++)
-    rc = us_dict_damage(e->dicts[i], err);
+    rc = unspin_dict_damage(e->dicts[i], err);
   return rc;
 }
 

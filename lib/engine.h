@@ -67,7 +67,7 @@ struct unspin_engine {
 };
 
 /* UNSPIN_OK, or the error of the first of the engine's dictionaries that a
- * read found damaged (us_dict_damage). */
+ * read found damaged (unspin_dict_damage). */
 unspin_status us_engine_damage(const unspin_engine *e, unspin_error *err);
 
 #endif

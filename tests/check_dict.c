@@ -406,6 +406,18 @@ START_TEST(truncated_and_damaged_files_are_rejected) {
 }
 END_TEST
 
+/* Builds dir/name, an order-5 dictionary of a synthetic corpus of `words`
+ * words; returns the file's bytes (*len of them) and its path in *path. */
+static char *synthetic_dict(const char *name, size_t words, char **path, size_t *len) {
+  char *text = synthetic_corpus(words);
+  const char *docs[] = {text};
+  *path = build(name, 5, 1 << 20, docs, 1, NULL);
+  free(text);
+  char *data = tu_read(*path, len);
+  ck_assert_ptr_nonnull(data);
+  return data;
+}
+
 /* What merging dictionary d into a new builder returns: a walk over the
  * whole trie. */
 static unspin_status merge_status(const unspin_dict *d, unspin_error *err) {
@@ -420,11 +432,9 @@ static unspin_status merge_status(const unspin_dict *d, unspin_error *err) {
  * time something reads it: a damaged block fails the call that read it, and
  * every later one, naming the file and the block's offset. */
 START_TEST(damage_is_found_when_read) {
-  char *text = synthetic_corpus(20000);
-  const char *docs[] = {text};
-  char *p = build("big.undict", 5, 1 << 20, docs, 1, NULL);
+  char *p;
   size_t len;
-  char *data = tu_read(p, &len);
+  char *data = synthetic_dict("big.undict", 20000, &p, &len);
   us_dict_header h;
   memcpy(&h, data, sizeof h);
   ck_assert_uint_gt(h.sections[US_SEC_BLOCK_SUMS].offset,
@@ -479,16 +489,13 @@ START_TEST(damage_is_found_when_read) {
   }
   free(data);
   free(p);
-  free(text);
 }
 END_TEST
 
 START_TEST(unverified_damaged_tables_never_crash) {
-  char *text = synthetic_corpus(3000);
-  const char *docs[] = {text};
-  char *p = build("t.undict", 5, 1 << 20, docs, 1, NULL);
+  char *p;
   size_t len;
-  char *data = tu_read(p, &len);
+  char *data = synthetic_dict("t.undict", 3000, &p, &len);
   uint32_t x = 7;
   for (int round = 0; round < 50; round++) {
     for (int k = 0; k < 16; k++) {
@@ -509,7 +516,6 @@ START_TEST(unverified_damaged_tables_never_crash) {
   }
   free(data);
   free(p);
-  free(text);
 }
 END_TEST
 
