@@ -17,6 +17,8 @@ typedef struct entry {
   uint32_t len;
   uint32_t hash;
   uint64_t count;
+  uint64_t prefix; /* the key's first 8 bytes, big-endian, 0-padded: sorting reads
+                      them here rather than through key */
 } entry;
 
 typedef struct block {
@@ -25,7 +27,9 @@ typedef struct block {
   char data[];
 } block;
 
-/* One sorted run being read during a merge. */
+/* One sorted run being read during a merge.  Runs are front-coded: each
+ * key is stored as the length it shares with the key before it and the
+ * rest, so `key` holds the last key read. */
 typedef struct reader {
   FILE *f;
   us_buf key;
@@ -46,7 +50,7 @@ struct us_counter {
   int finished;
   size_t pos; /* in-memory stream position */
   FILE *merged;
-  us_buf rec;
+  us_buf rec; /* the last key read from `merged` */
 };
 
 #define BLOCK_SIZE ((size_t)1 << 16)
@@ -118,6 +122,13 @@ static size_t memory_used(const us_counter *c) {
   return c->block_bytes + c->slots * sizeof(entry);
 }
 
+static uint64_t key_prefix(const char *key, size_t len) {
+  uint64_t p = 0;
+  for (size_t i = 0; i < 8; i++)
+    p = p << 8 | (i < len ? (unsigned char)key[i] : 0u);
+  return p;
+}
+
 static const char *store_key(us_counter *c, const char *key, size_t len) {
   block *b = c->blocks;
   if (!b || b->cap - b->used < len) {
@@ -159,15 +170,20 @@ static int grow(us_counter *c) {
   return 0;
 }
 
-static int entry_cmp(const void *a, const void *b) {
-  const entry *x = a, *y = b;
+/* us_key_cmp's order: keys whose prefixes differ compare as them (a
+ * proper prefix pads with zeros, which sort first). */
+static int entry_cmp(const entry *x, const entry *y) {
+  if (x->prefix != y->prefix)
+    return x->prefix < y->prefix ? -1 : 1;
   return us_key_cmp(x->key, x->len, y->key, y->len);
 }
 
 /* Byte d of an entry's key plus one, or 0 past its end: a key that ends
  * sorts before its extensions, as in us_key_cmp. */
 static unsigned key_byte(const entry *e, size_t d) {
-  return d < e->len ? (unsigned char)e->key[d] + 1u : 0u;
+  if (d >= e->len)
+    return 0;
+  return (d < 8 ? (unsigned)(e->prefix >> (56 - 8 * d)) & 0xffu : (unsigned char)e->key[d]) + 1u;
 }
 
 /* Sorts v[0, n) by key, all keys equal in their first d bytes and
@@ -223,8 +239,7 @@ static void compact_sorted(us_counter *c) {
   radix_sort(c->table, w, 0);
 }
 
-static int put_varint(FILE *f, uint64_t v) {
-  unsigned char b[10];
+static size_t varint(unsigned char *b, uint64_t v) {
   size_t n = 0;
   do {
     b[n] = (unsigned char)(v & 0x7f);
@@ -233,20 +248,42 @@ static int put_varint(FILE *f, uint64_t v) {
       b[n] |= 0x80;
     n++;
   } while (v);
-  return fwrite(b, 1, n, f) == n ? 0 : -1;
+  return n;
 }
 
-static int put_record(FILE *f, const char *key, size_t len, uint64_t count) {
-  if (put_varint(f, len) || fwrite(key, 1, len, f) != len || put_varint(f, count))
-    return -1;
-  return 0;
+/* Writes a record front-coded against the key before it (`prev`, which
+ * then becomes this key): the length they share, the rest's length, the
+ * rest, the count. */
+static int put_record(FILE *f, us_buf *prev, const char *key, size_t len, uint64_t count) {
+  size_t shared = 0, max = len < prev->len ? len : prev->len;
+  while (shared < max && prev->data[shared] == key[shared])
+    shared++;
+  /* one write for the whole record where it fits (most: the rest is short) */
+  unsigned char rec[256];
+  size_t rest = len - shared, n = varint(rec, shared);
+  n += varint(rec + n, rest);
+  if (rest <= sizeof rec - n - 10) {
+    memcpy(rec + n, key + shared, rest);
+    n += rest;
+    n += varint(rec + n, count);
+    if (fwrite(rec, 1, n, f) != n)
+      return -1;
+  } else {
+    unsigned char tail[10];
+    size_t nt = varint(tail, count);
+    if (fwrite(rec, 1, n, f) != n || fwrite(key + shared, 1, rest, f) != rest ||
+        fwrite(tail, 1, nt, f) != nt)
+      return -1;
+  }
+  us_buf_clear(prev);
+  return us_buf_append(prev, key, len) ? -1 : 0;
 }
 
 /* Returns 1 and the value, 0 at a clean end of file, -1 on a damaged run. */
 static int get_varint(FILE *f, uint64_t *v) {
   *v = 0;
   for (int shift = 0; shift < 64; shift += 7) {
-    int ch = getc(f);
+    int ch = getc_unlocked(f); /* a run is read by one thread */
     if (ch == EOF)
       return shift ? -1 : 0;
     *v |= (uint64_t)(ch & 0x7f) << shift;
@@ -256,17 +293,23 @@ static int get_varint(FILE *f, uint64_t *v) {
   return -1;
 }
 
+/* Reads the record after the one in `key` (empty before the first) into
+ * it: 1, 0 at a clean end of file, -1 on a damaged run. */
 static int get_record(FILE *f, us_buf *key, uint64_t *count) {
-  uint64_t len;
-  int r = get_varint(f, &len);
+  uint64_t shared, rest;
+  int r = get_varint(f, &shared);
   if (r <= 0)
     return r;
-  us_buf_clear(key);
-  if (len > SIZE_MAX / 2 || us_buf_reserve(key, (size_t)len))
+  if (shared > key->len || get_varint(f, &rest) != 1 || rest > SIZE_MAX / 4 ||
+      us_buf_reserve(key, (size_t)(shared + rest)))
     return -1;
-  if (fread(key->data, 1, (size_t)len, f) != len)
-    return -1;
-  key->len = (size_t)len;
+  for (size_t i = 0; i < rest; i++) { /* a few bytes, most often */
+    int ch = getc_unlocked(f);
+    if (ch == EOF)
+      return -1;
+    key->data[shared + i] = (char)ch;
+  }
+  key->len = (size_t)(shared + rest);
   key->data[key->len] = '\0';
   return get_varint(f, count) == 1 ? 1 : -1;
 }
@@ -333,11 +376,14 @@ static unspin_status spill(us_counter *c, unspin_error *err) {
     return err ? err->status : UNSPIN_ERR_IO;
   compact_sorted(c);
   errno = 0;
+  us_buf prev = US_BUF_INIT;
   for (size_t i = 0; i < c->used; i++)
-    if (put_record(f, c->table[i].key, c->table[i].len, c->table[i].count)) {
+    if (put_record(f, &prev, c->table[i].key, c->table[i].len, c->table[i].count)) {
+      us_buf_free(&prev);
       fclose(f);
       return io_fail(err, "write a sorted run");
     }
+  us_buf_free(&prev);
   if (fflush(f) || fseek(f, 0, SEEK_SET)) {
     fclose(f);
     return io_fail(err, "write a sorted run");
@@ -354,12 +400,15 @@ unspin_status us_counter_add(us_counter *c, const char *key, size_t len, uint64_
     return us_fail(err, UNSPIN_ERR_LIMIT, -1, "an n-gram of %zu bytes is too long", len);
   c->added += count;
   uint32_t h = hash_key(key, len);
+  uint64_t prefix = key_prefix(key, len);
   size_t j = h & (c->slots - 1);
   for (;; j = (j + 1) & (c->slots - 1)) {
     entry *e = &c->table[j];
     if (!e->key)
       break;
-    if (e->hash == h && e->len == len && !memcmp(e->key, key, len)) {
+    /* the prefix and length are the whole of a key of up to 8 bytes */
+    if (e->hash == h && e->len == len && e->prefix == prefix &&
+        (len <= 8 || !memcmp(e->key + 8, key + 8, len - 8))) {
       e->count += count;
       return UNSPIN_OK;
     }
@@ -367,7 +416,7 @@ unspin_status us_counter_add(us_counter *c, const char *key, size_t len, uint64_
   const char *stored = store_key(c, key, len);
   if (!stored)
     return us_nomem(err);
-  c->table[j] = (entry){stored, (uint32_t)len, h, count};
+  c->table[j] = (entry){stored, (uint32_t)len, h, count, prefix};
   c->used++;
   if (c->used * 2 > c->slots) {
     if (memory_used(c) + c->slots * sizeof(entry) > c->limit)
@@ -405,7 +454,7 @@ static void sift_down(reader **h, size_t n, size_t i) {
 static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *err) {
   reader *rd = calloc(n, sizeof *rd);
   reader **heap = calloc(n, sizeof *heap);
-  us_buf cur = US_BUF_INIT;
+  us_buf cur = US_BUF_INIT, prev = US_BUF_INIT;
   unspin_status rc = UNSPIN_OK;
   size_t hn = 0;
   if (!rd || !heap) {
@@ -445,7 +494,7 @@ static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *
         heap[0] = heap[--hn];
       sift_down(heap, hn, 0);
     }
-    if (put_record(out, cur.data, cur.len, total)) {
+    if (put_record(out, &prev, cur.data, cur.len, total)) {
       rc = io_fail(err, "write a merged run");
       goto done;
     }
@@ -459,6 +508,7 @@ done:
   free(rd);
   free(heap);
   us_buf_free(&cur);
+  us_buf_free(&prev);
   return rc;
 }
 
@@ -496,6 +546,7 @@ unspin_status us_counter_finish(us_counter *c, unspin_error *err) {
 
 unspin_status us_counter_rewind(us_counter *c, unspin_error *err) {
   c->pos = 0;
+  us_buf_clear(&c->rec); /* the first record shares nothing */
   if (c->merged && fseek(c->merged, 0, SEEK_SET))
     return io_fail(err, "rewind the merged counts");
   return UNSPIN_OK;

@@ -174,49 +174,68 @@ static char *synthetic_corpus(size_t words) {
   return s;
 }
 
-/* The counter streams its keys in us_key_cmp's order, in memory and from
- * spilled runs: keys that are prefixes of others, share long prefixes, or
- * hold NUL and high bytes, more than fit one radix bucket. */
+/* The counter streams its keys in us_key_cmp's order with their counts,
+ * in memory and from spilled (front-coded) runs, and again after a rewind:
+ * keys that are prefixes of others, share long prefixes (beyond the 8
+ * bytes entries keep), or hold NUL and high bytes, more than fit one radix
+ * bucket.  The reference is the keys sorted and counted by qsort. */
+typedef struct test_key {
+  char k[24];
+  size_t len;
+} test_key;
+
+static int test_key_cmp(const void *a, const void *b) {
+  const test_key *x = a, *y = b;
+  return us_key_cmp(x->k, x->len, y->k, y->len);
+}
+
 START_TEST(counter_streams_keys_in_key_order) {
+  enum { N = 20000 };
+  test_key *keys = malloc(N * sizeof *keys);
+  ck_assert_ptr_nonnull(keys);
   for (int spill = 0; spill < 2; spill++) {
     us_counter *c;
     unspin_error err;
     ck_assert_int_eq(us_counter_new(&c, spill ? 16 << 10 : 64 << 20, dir, &err), UNSPIN_OK);
     uint32_t x = 7;
-    uint64_t total = 0;
-    for (int i = 0; i < 20000; i++) {
-      char key[24];
+    for (int i = 0; i < N; i++) {
       x = x * 1103515245u + 12345u;
-      size_t len = (x >> 8) % 12;
+      size_t len = (x >> 8) % 14;
       for (size_t k = 0; k < len; k++) {
         x = x * 1103515245u + 12345u;
         static const char bytes[] = {'a', 'b', 'a', 'a', '\0', (char)0xff, (char)0x80, ' '};
-        key[k] = bytes[(x >> 16) % sizeof bytes];
+        keys[i].k[k] = bytes[(x >> 16) % sizeof bytes];
       }
-      ck_assert_int_eq(us_counter_add(c, key, len, 1, &err), UNSPIN_OK);
-      total++;
+      keys[i].len = len;
+      ck_assert_int_eq(us_counter_add(c, keys[i].k, len, 1, &err), UNSPIN_OK);
     }
     ck_assert_int_eq(us_counter_finish(c, &err), UNSPIN_OK);
     if (spill)
       ck_assert_uint_gt(us_counter_spills(c), 0);
-    char prev[24];
-    size_t prev_len = 0, n = 0;
-    uint64_t sum = 0;
-    const char *key;
-    size_t len;
-    uint64_t count;
-    while (us_counter_next(c, &key, &len, &count, &err) == 1) {
-      if (n)
-        ck_assert_msg(us_key_cmp(prev, prev_len, key, len) < 0, "key %zu out of order", n);
-      memcpy(prev, key, len);
-      prev_len = len;
-      sum += count;
-      n++;
+    qsort(keys, N, sizeof *keys, test_key_cmp);
+    for (int pass = 0; pass < 2; pass++) {
+      if (pass)
+        ck_assert_int_eq(us_counter_rewind(c, &err), UNSPIN_OK);
+      size_t at = 0, n = 0;
+      const char *key;
+      size_t len;
+      uint64_t count;
+      while (us_counter_next(c, &key, &len, &count, &err) == 1) {
+        ck_assert_uint_lt(at, N);
+        size_t same = at;
+        while (same < N && !test_key_cmp(&keys[same], &keys[at]))
+          same++;
+        ck_assert_msg(!us_key_cmp(keys[at].k, keys[at].len, key, len), "key %zu differs", n);
+        ck_assert_uint_eq(count, same - at);
+        at = same;
+        n++;
+      }
+      ck_assert_uint_eq(at, N);
+      ck_assert_uint_gt(n, 1000);
     }
-    ck_assert_uint_eq(sum, total);
-    ck_assert_uint_gt(n, 1000);
     us_counter_free(c);
   }
+  free(keys);
 }
 END_TEST
 
