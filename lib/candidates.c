@@ -307,6 +307,9 @@ static int word_forms(const unspin_engine *e, const char *lemma, const char *spu
   return n < 0 || m < 0 ? -1 : n + m;
 }
 
+static int forms_of(const unspin_engine *e, us_word_cache *fc, const char *lemma,
+                    const char *spun, const char *stem, us_buf *out);
+
 /* A thesaurus original with its channel weight and ranking score, and
  * whether a domain dictionary has seen it. */
 typedef struct ranked {
@@ -378,7 +381,7 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
       memcpy(lemma, o->text, head);
       lemma[head] = '\0';
       us_buf_clear(&forms);
-      int nf = word_forms(e, lemma, w0->key, stem, &forms);
+      int nf = forms_of(e, &c->caches->forms, lemma, w0->key, stem, &forms);
       if (nf < 0)
         rc = -1;
       for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
@@ -459,20 +462,58 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   return x;
 }
 
-/* word_stems through the cache `sc`: a word's stems are looked up once
- * while the cache lasts. */
-static int stems_of(const unspin_engine *e, us_word_cache *sc, const char *w, us_buf *out) {
-  size_t len = strlen(w);
-  const struct us_word_cached *x = cache_find(sc, w, len);
+/* What word_stems or word_forms gives: the word, or the lemma, the spun
+ * word and its stem. */
+typedef struct list_args {
+  const char *word, *spun, *stem;
+} list_args;
+
+static int fill_stems(const unspin_engine *e, const list_args *a, us_buf *out) {
+  return word_stems(e, a->word, out);
+}
+
+static int fill_forms(const unspin_engine *e, const list_args *a, us_buf *out) {
+  return word_forms(e, a->word, a->spun, a->stem, out);
+}
+
+/* Appends the NUL-separated list that `fill` gives for `a`, which depends
+ * on the engine and `key` alone, through the cache c: it is computed once
+ * while the cache lasts.  Returns its length, or -1 when memory runs out. */
+static int cached_list(const unspin_engine *e, us_word_cache *c, const char *key, size_t len,
+                       int (*fill)(const unspin_engine *, const list_args *, us_buf *),
+                       const list_args *a, us_buf *out) {
+  const struct us_word_cached *x = cache_find(c, key, len);
   if (!x) {
     us_buf tmp = US_BUF_INIT;
-    int n = word_stems(e, w, &tmp);
-    x = n < 0 ? NULL : cache_add(sc, w, len, tmp.data, tmp.len, n);
+    int n = fill(e, a, &tmp);
+    x = n < 0 ? NULL : cache_add(c, key, len, tmp.data, tmp.len, n);
     us_buf_free(&tmp);
     if (!x)
       return -1;
   }
-  return us_buf_append(out, sc->text.data + x->stems_off, x->stems_len) ? -1 : x->nstems;
+  return us_buf_append(out, c->text.data + x->stems_off, x->stems_len) ? -1 : x->nstems;
+}
+
+/* word_stems through the cache `sc`. */
+static int stems_of(const unspin_engine *e, us_word_cache *sc, const char *w, us_buf *out) {
+  list_args a = {w, NULL, NULL};
+  return cached_list(e, sc, w, strlen(w), fill_stems, &a, out);
+}
+
+/* word_forms through the cache `fc`, into an empty `out` (word_forms
+ * dedupes against what out holds): a lemma's forms with one ending are
+ * generated and hunspell-checked once while the cache lasts. */
+static int forms_of(const unspin_engine *e, us_word_cache *fc, const char *lemma,
+                    const char *spun, const char *stem, us_buf *out) {
+  char key[80];
+  size_t len = strlen(lemma);
+  list_args a = {lemma, spun, stem};
+  if (len + 2 > sizeof key || out->len)
+    return fill_forms(e, &a, out);
+  memcpy(key, lemma, len);
+  key[len++] = '\0';
+  key[len++] = (char)('0' + us_morph_ending(spun, stem));
+  return cached_list(e, fc, key, len, fill_forms, &a, out);
 }
 
 /* Whether any thesaurus links two phrases directly or through a shared
@@ -877,7 +918,7 @@ static int inflected_fillers(const unspin_engine *e, const us_word *words, uint3
     if (!strcmp(stem, spun))
       continue;
     us_buf_clear(&forms);
-    int nf = word_forms(e, filler, spun, stem, &forms);
+    int nf = forms_of(e, &c->caches->forms, filler, spun, stem, &forms);
     if (nf < 0)
       rc = -1;
     for (size_t f = 0; nf-- > 0 && !rc; f += strlen(forms.data + f) + 1) {
@@ -1365,17 +1406,17 @@ void us_cands_free(us_cands *c) {
 }
 
 size_t us_word_caches_size(const us_word_caches *c) {
-  const us_word_cache *v[5] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids};
+  const us_word_cache *v[6] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids, &c->forms};
   size_t n = 0;
-  for (int i = 0; i < 5; i++)
+  for (int i = 0; i < 6; i++)
     n += v[i]->nslots * sizeof *v[i]->slot + v[i]->entries_cap * sizeof *v[i]->entry +
          v[i]->cands_cap * sizeof *v[i]->cands + v[i]->text.cap;
   return n;
 }
 
 void us_word_caches_clear(us_word_caches *c) {
-  us_word_cache *v[5] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids};
-  for (int i = 0; i < 5; i++) {
+  us_word_cache *v[6] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids, &c->forms};
+  for (int i = 0; i < 6; i++) {
     free(v[i]->slot);
     free(v[i]->entry);
     free(v[i]->cands);

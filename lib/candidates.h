@@ -74,6 +74,7 @@ typedef struct us_word_caches {
   us_word_cache related; /* thesaurus relatedness of spun words and fillers (in nstems) */
   us_word_cache spans;   /* the word-list candidates of spans of 2-3 words, all of them */
   us_word_cache ids;     /* the language model's ids of the original words proposed */
+  us_word_cache forms;   /* a lemma's forms with one ending (key: lemma, NUL, ending) */
 } us_word_caches;
 
 typedef struct us_cands {

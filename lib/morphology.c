@@ -129,6 +129,8 @@ static ending ending_of(const char *spun, const char *stem) {
   return END_NONE;
 }
 
+int us_morph_ending(const char *spun, const char *stem) { return (int)ending_of(spun, stem); }
+
 static int is_vowel(char c) { return strchr("aeiou", c) != NULL; }
 
 /* Tries one spelling: kept (1) if hunspell accepts it and stems it to

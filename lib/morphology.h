@@ -23,6 +23,11 @@ int us_morph_stems(us_morph *m, const char *w, us_buf *out);
 int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const char *stem,
                      us_buf *out);
 
+/* The ending `spun` has and `stem` lacks, as us_morph_inflect reads it:
+ * 0 for none, else a small number naming it.  The forms us_morph_inflect
+ * gives depend on the lemma and this alone. */
+int us_morph_ending(const char *spun, const char *stem);
+
 /* Whether hunspell accepts the word (in any case form).  Thread-safe. */
 int us_morph_spell(us_morph *m, const char *w);
 
