@@ -499,7 +499,7 @@ static int cmd_restore(int argc, char **argv) {
     }
   }
   if (mode == OUT_DETECT) /* the verdict is all it writes */
-    opts.flags |= UNSPIN_OPT_DETECT_ONLY;
+    opts.flags |= UNSPIN_OPT_VERDICT_ONLY;
   if (jsonl && mode != OUT_TEXT) {
     rc = fail(NULL, "--jsonl writes records: not with --json, --diff or --detect");
     goto done;

@@ -302,6 +302,11 @@ UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
  * span is restored; tokens keep the first passes' spin probabilities and
  * candidates.  What a detector needs, in less time for spun text. */
 #define UNSPIN_OPT_DETECT_ONLY (1u << 2)
+/** Stop at the verdict and compute nothing else: as UNSPIN_OPT_DETECT_ONLY,
+ * with the same verdict and score, but tokens get no spin probabilities
+ * (0) and no candidates, and a word's candidates are scored only while
+ * they can change what the verdict reads.  What `unspin --detect` sets. */
+#define UNSPIN_OPT_VERDICT_ONLY (1u << 3)
 
 /** Analysis settings.  Initialise with unspin_options_init; later versions
  * add fields only at the end and set `struct_size`, so a caller compiled

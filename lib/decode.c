@@ -189,6 +189,14 @@ typedef struct local_edge {
   us_lm_state h;    /* the history after its own words */
 } local_edge;
 
+/* The sources detection counts (us_cand.evidence): word lists, not context
+ * fillers, which a domain dictionary proposes for clean text of the same
+ * story too, nor flat lists' links alone, nor spinner profiles, whose
+ * verdict is their model's own. */
+static int lexical(const us_cand *o) {
+  return o->source != US_SRC_IDENTITY && o->source != US_SRC_CONTEXT && o->evidence != -INFINITY;
+}
+
 /* Rounding can put a log-probability a hair above 0: bounds allow for it. */
 #define BOUND_SLACK 1e-9
 
@@ -290,8 +298,11 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
    * two-word original competes with keeping both words).  Only these
    * maxima and the word's few best local scores (which the result keeps)
    * are needed: an edge whose upper bound cannot reach any of them is not
-   * scored further, and its local score stays -inf. */
-  for (size_t i = 0, at = 0; i < n; i++) {
+   * scored further, and its local score stays -inf.  For the likelihood
+   * ratio alone (d->want without US_DECODE_SPIN) only the word lists'
+   * edges count, and only while they can raise it. */
+  int shown = (d->want & US_DECODE_SPIN) != 0;
+  for (size_t i = 0, at = 0; i < n && d->want; i++) {
     if (d->edge[i] < 0)
       continue;
     const us_cand *chosen = &c->v[d->edge[i]];
@@ -303,7 +314,8 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     local_top top = {.n = 0};
     unsigned lens = 0; /* the span lengths that candidates starting here have */
     for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++)
-      lens |= 1u << c->v[k].len;
+      if (shown || lexical(&c->v[k]))
+        lens |= 1u << c->v[k].len;
     for (uint8_t len = 1; len <= US_MAX_SPAN && i + len <= n; len++) {
       if (!(lens & (1u << len)))
         continue; /* nothing competes with keeping these words */
@@ -332,11 +344,12 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         const us_cand *o = &c->v[k];
         if (o->len != len)
           continue;
-        if (o->source == US_SRC_IDENTITY) {
+        if (o->source == US_SRC_IDENTITY && shown) {
           d->local[k] = keep_score;
           note_local(&top, keep_score);
-          continue;
         }
+        if (o->source == US_SRC_IDENTITY || (!shown && !lexical(o)))
+          continue;
         local_edge x = {.k = k, .h = hist};
         x.lp = local_own(e, o, &x.h, keep);
         x.bound = o->channel + e->lm_scale * x.lp + BOUND_SLACK;
@@ -347,19 +360,18 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
       }
       for (size_t j = 0; j < m; j++) {
         const us_cand *o = &c->v[le[j].k];
-        /* the sources detection counts (us_cand.evidence): word lists,
-         * not context fillers, which a domain dictionary proposes for
-         * clean text of the same story too, nor flat lists' links alone,
-         * nor spinner profiles, whose verdict is their model's own */
-        int lexical = o->source != US_SRC_CONTEXT && o->evidence != -INFINITY;
-        if (e->lm_scale > 0 && le[j].bound < spin_score &&
-            top.n == US_DECODE_LOCAL_TOP && le[j].bound < top.v[US_DECODE_LOCAL_TOP - 1] &&
-            (!lexical || le[j].bound - o->channel + o->evidence < lexical_score))
+        int lex = lexical(o);
+        if (e->lm_scale > 0 &&
+            (!shown || (le[j].bound < spin_score && top.n == US_DECODE_LOCAL_TOP &&
+                        le[j].bound < top.v[US_DECODE_LOCAL_TOP - 1])) &&
+            (!lex || le[j].bound - o->channel + o->evidence < lexical_score))
           continue; /* it can change none of them */
         double sc = o->channel + e->lm_scale * local_rest(e, le[j].lp, &le[j].h, pw, npw, after,
                                                           &eos, keep);
-        d->local[le[j].k] = sc;
-        note_local(&top, sc);
+        if (shown) {
+          d->local[le[j].k] = sc;
+          note_local(&top, sc);
+        }
         if (sc > spin_score)
           spin_score = sc;
         double lm = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel;
@@ -377,9 +389,11 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     }
     double p = margin == -INFINITY ? 0.0 : 1.0 / (1.0 + exp(-margin));
     for (size_t j = i; j < i + chosen->len && j < n; j++) {
-      d->spin[j] = p;
       d->lr[j] = lr;
-      d->lr_all[j] = lr_all;
+      if (shown) {
+        d->spin[j] = p;
+        d->lr_all[j] = lr_all;
+      }
     }
   }
   /* the path that keeps every word, scored by the language model alone:

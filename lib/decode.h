@@ -21,12 +21,18 @@ typedef struct us_decision {
                      changes neither the margin nor the likelihood ratios */
   double best;    /* the best path's score: channel plus scaled language model, </s> included */
   double plain;   /* the scaled language model's score of the words as they are */
+  unsigned want;  /* in: the US_DECODE_* wanted besides the path, best and plain */
 } us_decision;
+
+#define US_DECODE_SPIN 1u /* spin, lr_all and local: what a result shows of each word */
+#define US_DECODE_LR 2u   /* lr: what the general model's verdict reads */
 
 /* Beam search over the candidate lattice of n words, scoring each path by
  * its channel log-weights plus the language model's log-probability of the
- * original words (sentence markers included).  Fills d->edge and d->spin,
- * which must hold n entries, and d->local, which must hold c->n.  Returns 0, or -1 when memory runs out. */
+ * original words (sentence markers included).  Fills d->edge, d->best and
+ * d->plain, and as d->want asks d->spin, d->lr and d->lr_all, which must
+ * hold n entries, and d->local, which must hold c->n (what is not wanted
+ * stays 0 and -inf).  Returns 0, or -1 when memory runs out. */
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d);
 
 #endif

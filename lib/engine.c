@@ -644,6 +644,10 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
+  /* the verdict alone: the profiles' reads the path, the general model's
+   * the likelihood ratios */
+  int verdict_only = (e->opts.flags & UNSPIN_OPT_VERDICT_ONLY) != 0;
+  dec.want = !verdict_only ? US_DECODE_SPIN | US_DECODE_LR : e->nprofiles ? 0 : US_DECODE_LR;
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all ||
       us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
@@ -663,11 +667,13 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     r->pass.lr_all[w[i].token] = dec.lr_all[i];
     if (dec.edge[i] < 0)
       continue;
-    if (record_candidates(&r->pass, w, i, cands, &dec))
-      goto done;
     const us_cand *c = &cands->v[dec.edge[i]];
     if (c->source != US_SRC_IDENTITY)
       r->pass.replaced += c->len;
+    if (verdict_only)
+      continue;
+    if (record_candidates(&r->pass, w, i, cands, &dec))
+      goto done;
     if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
       continue;
     size_t a = r->tokens.v[w[i].token].start;
@@ -1039,7 +1045,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * differs from the pass that made the verdict */
   const us_profile_doc *counts = e->nprofiles ? &doc : NULL;
   estimate_rate(e, r);
-  if ((e->opts.flags & UNSPIN_OPT_DETECT_ONLY) ||
+  if ((e->opts.flags & (UNSPIN_OPT_DETECT_ONLY | UNSPIN_OPT_VERDICT_ONLY)) ||
       (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN))) {
     rc = keep_input(r, text, len);
     goto done;

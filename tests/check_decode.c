@@ -142,15 +142,20 @@ typedef struct decoded {
   double best, plain;
 } decoded;
 
-static void decode(const us_cands *c, size_t n, decoded *out) {
+/* us_decode with d.want = want (US_DECODE_*). */
+static void decode_for(const us_cands *c, size_t n, unsigned want, decoded *out) {
   ck_assert_uint_le(n, 16);
   out->local = malloc((c->n + 1) * sizeof *out->local);
   ck_assert_ptr_nonnull(out->local);
   us_decision d = {.edge = out->edge, .spin = out->spin, .lr = out->lr, .lr_all = out->lr_all,
-                   .local = out->local};
+                   .local = out->local, .want = want};
   ck_assert_int_eq(us_decode(engine, n, c, &d), 0);
   out->best = d.best;
   out->plain = d.plain;
+}
+
+static void decode(const us_cands *c, size_t n, decoded *out) {
+  decode_for(c, n, US_DECODE_SPIN | US_DECODE_LR, out);
 }
 
 /* The decoder's path as edge indices in order; fails unless its spans
@@ -403,6 +408,49 @@ START_TEST(skipped_extensions_change_nothing) {
 }
 END_TEST
 
+/* What a verdict reads comes out of a decode that computes only that as
+ * out of a full one, bit for bit: the path, best and plain always; the
+ * word lists' likelihood ratios with US_DECODE_LR, context fillers and
+ * word-list edges mixed; what is not wanted stays 0 and -inf. */
+START_TEST(verdict_decodes_give_the_full_decodes_figures) {
+  unsigned seed = 4242;
+  for (int round = 0; round < 300; round++) {
+    us_cands c = {0};
+    size_t n = 1 + (size_t)(rand_r(&seed) % 10);
+    random_lattice(&c, &seed, n, 0, 6, 2, 1);
+    for (size_t k = 0; k < c.n; k++) /* some word-list edges whose lists alone link them */
+      if (c.v[k].source == US_SRC_THESAURUS && rand_r(&seed) % 4 == 0)
+        c.v[k].evidence = -INFINITY;
+    ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 1 + round % 4), UNSPIN_OK);
+    decoded full, part[2];
+    decode(&c, n, &full);
+    decode_for(&c, n, US_DECODE_LR, &part[0]);
+    decode_for(&c, n, 0, &part[1]);
+    for (int p = 0; p < 2; p++) {
+      const decoded *d = &part[p];
+      ck_assert(!memcmp(d->edge, full.edge, n * sizeof *d->edge));
+      ck_assert_double_eq(d->best, full.best);
+      ck_assert_double_eq(d->plain, full.plain);
+      for (size_t i = 0; i < n; i++) {
+        if (p == 0)
+          ck_assert_msg(d->lr[i] == full.lr[i] || (isnan(d->lr[i]) && isnan(full.lr[i])),
+                        "round %d word %zu: lr %.17g, full %.17g", round, i, d->lr[i],
+                        full.lr[i]);
+        else
+          ck_assert(d->lr[i] == -INFINITY);
+        ck_assert_double_eq(d->spin[i], 0);
+        ck_assert(d->lr_all[i] == -INFINITY);
+      }
+      for (size_t k = 0; k < c.n; k++)
+        ck_assert(d->local[k] == -INFINITY);
+      free(part[p].local);
+    }
+    free(full.local);
+    free(c.v);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("decode");
   TCase *tc = tcase_create("core");
@@ -413,6 +461,7 @@ int main(void) {
   tcase_add_test(tc, profile_links_are_not_word_list_evidence);
   tcase_add_test(tc, random_lattices_match_exhaustive_search);
   tcase_add_test(tc, skipped_extensions_change_nothing);
+  tcase_add_test(tc, verdict_decodes_give_the_full_decodes_figures);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }

@@ -157,39 +157,54 @@ START_TEST(an_analysis_does_not_depend_on_the_ones_before) {
 }
 END_TEST
 
-/* UNSPIN_OPT_DETECT_ONLY: the verdict and score of the full analysis, the
- * text unchanged, nothing restored. */
+/* UNSPIN_OPT_DETECT_ONLY and UNSPIN_OPT_VERDICT_ONLY: the verdict and
+ * score of the full analysis, the text unchanged, nothing restored, with a
+ * spinner profile and without; VERDICT_ONLY leaves tokens without spin
+ * probabilities and candidates. */
 START_TEST(detect_only_stops_at_the_verdict) {
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_profile *p = profile("agency|company|firm\nmay|could\n");
-  unspin_options opts;
-  unspin_options_init(&opts);
-  opts.flags |= UNSPIN_OPT_DETECT_ONLY;
-  unspin_engine *full, *detect;
-  ck_assert_int_eq(unspin_engine_new(&full, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_engine_new(&detect, &opts, NULL), UNSPIN_OK);
-  unspin_engine *both[2] = {full, detect};
-  for (int k = 0; k < 2; k++) {
-    ck_assert_int_eq(unspin_engine_add_dict(both[k], d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
-    ck_assert_int_eq(unspin_engine_add_profile(both[k], p), UNSPIN_OK);
+  for (int with_profile = 0; with_profile < 2; with_profile++) {
+    unspin_engine *e[3]; /* full, detect, verdict */
+    for (int k = 0; k < 3; k++) {
+      unspin_options opts;
+      unspin_options_init(&opts);
+      opts.flags |= k == 1 ? UNSPIN_OPT_DETECT_ONLY : k == 2 ? UNSPIN_OPT_VERDICT_ONLY : 0;
+      ck_assert_int_eq(unspin_engine_new(&e[k], &opts, NULL), UNSPIN_OK);
+      ck_assert_int_eq(unspin_engine_add_dict(e[k], d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
+      if (with_profile)
+        ck_assert_int_eq(unspin_engine_add_profile(e[k], p), UNSPIN_OK);
+    }
+    const char *texts[] = {"The spy company joined the group in Could 2008.",
+                           "The spy agency joined the group in May 2008."};
+    for (int t = 0; t < 2; t++) {
+      unspin_result *a;
+      free(restore(e[0], texts[t], &a));
+      if (with_profile)
+        ck_assert_int_eq(unspin_result_is_spun(a), t == 0);
+      for (int k = 1; k < 3; k++) {
+        unspin_result *b;
+        char *out = restore(e[k], texts[t], &b);
+        ck_assert_int_eq(unspin_result_is_spun(a), unspin_result_is_spun(b));
+        ck_assert_double_eq(unspin_result_score(a), unspin_result_score(b));
+        ck_assert_str_eq(out, texts[t]);
+        ck_assert_uint_eq(unspin_result_restored_count(b), 0);
+        size_t shown = 0;
+        for (size_t i = 0; i < unspin_result_token_count(b); i++)
+          shown += unspin_result_token_candidate_count(b, i) +
+                   (unspin_result_token_spin(b, i) > 0);
+        if (k == 2)
+          ck_assert_uint_eq(shown, 0);
+        else
+          ck_assert_uint_gt(shown, 0);
+        free(out);
+        unspin_result_free(b);
+      }
+      unspin_result_free(a);
+    }
+    for (int k = 0; k < 3; k++)
+      unspin_engine_free(e[k]);
   }
-  const char *texts[] = {"The spy company joined the group in Could 2008.",
-                         "The spy agency joined the group in May 2008."};
-  for (int t = 0; t < 2; t++) {
-    unspin_result *a, *b;
-    free(restore(full, texts[t], &a));
-    char *out = restore(detect, texts[t], &b);
-    ck_assert_int_eq(unspin_result_is_spun(a), unspin_result_is_spun(b));
-    ck_assert_double_eq(unspin_result_score(a), unspin_result_score(b));
-    ck_assert_str_eq(out, texts[t]);
-    ck_assert_uint_eq(unspin_result_restored_count(b), 0);
-    ck_assert_int_eq(unspin_result_is_spun(a), t == 0);
-    free(out);
-    unspin_result_free(a);
-    unspin_result_free(b);
-  }
-  unspin_engine_free(full);
-  unspin_engine_free(detect);
   unspin_profile_free(p);
   unspin_dict_free(d);
 }
