@@ -86,15 +86,22 @@ static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size
 static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_t len,
                                         const char *stems, size_t stems_len, int nst);
 
-/* us_lm_map through the cache `ic`: a word's ids are looked up once while
- * the cache lasts (where memory runs out, every time). */
-static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char *w, size_t len) {
+/* us_lm_map through the cache `ic`, with the word's unigram
+ * log-probability in *logp: both are looked up once while the cache lasts
+ * (where memory runs out, every time). */
+static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char *w, size_t len,
+                           double *logp) {
   struct us_word_cached *x = cache_find(ic, w, len);
-  if (x)
+  if (x) {
+    *logp = x->logp;
     return x->lm;
+  }
   us_lm_word m = us_lm_map(&e->lm, w, len);
-  if ((x = cache_add(ic, w, len, "", 0, 0)))
+  *logp = us_lm_logprob(&e->lm, NULL, 0, &m);
+  if ((x = cache_add(ic, w, len, "", 0, 0))) {
     x->lm = m;
+    x->logp = *logp;
+  }
   return m;
 }
 
@@ -183,11 +190,15 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   const char *p = c->text.data + k->text_off, *end = p + tlen;
   if (src == US_SRC_IDENTITY && len == 1 && nwords == 1 && tlen == words[start].len &&
       !memcmp(text, words[start].key, tlen))
-    k->w[k->nwords++] = words[start].lm;
+    k->w[k->nwords++] = words[start].lm; /* its unigram term left to rank_cand */
+  else
+    k->has_unigram = 1;
   while (k->nwords < nwords) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
     const char *we = sp ? sp : end;
-    k->w[k->nwords++] = map_word(e, &c->caches->ids, p, (size_t)(we - p));
+    double logp;
+    k->w[k->nwords] = map_word(e, &c->caches->ids, p, (size_t)(we - p), &logp);
+    k->unigram[k->nwords++] = e->lm_scale * logp;
     p = we + 1;
   }
   c->n++;
@@ -355,9 +366,10 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
         us_dict_original(e->dicts[l], first + i, &r.o);
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
-        us_lm_word lw = map_word(e, &c->caches->ids, r.o.text, head);
+        double logp;
+        map_word(e, &c->caches->ids, r.o.text, head, &logp);
         r.weight = list_weight(ch, r.o.relation, r.o.fanout, r.o.forward) + ch->morphology;
-        r.rank = r.weight + e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &lw);
+        r.rank = r.weight + e->lm_scale * logp;
         r.known = domain_knows(e, r.o.text, r.o.len);
         size_t slot = ntop < MORPH_ORIGINALS ? ntop++ : MORPH_ORIGINALS;
         if (slot == MORPH_ORIGINALS && !ranks_above(&r, &top[MORPH_ORIGINALS - 1]))
@@ -992,10 +1004,11 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
           span_count = fmin(span_count, general_count(e, &words[start + i].lm));
         function = FUNCTION_SHARE * general_total(e);
       }
-      us_lm_word m = map_word(e, &c->caches->ids, w1, n1);
+      double logp;
+      us_lm_word m = map_word(e, &c->caches->ids, w1, n1, &logp);
       double cf = general_count(e, &m);
       if (w2) {
-        m = map_word(e, &c->caches->ids, w2, n2);
+        m = map_word(e, &c->caches->ids, w2, n2, &logp);
         cf = fmin(cf, general_count(e, &m));
       }
       if (fabs(log((cf + 1) / (span_count + 1))) > log(MISMATCH_RATIO) ||

@@ -59,6 +59,7 @@ typedef struct us_word_cache {
     int nstems;
     size_t first, n;  /* its likeliest candidates in cands */
     us_lm_word lm;    /* in `ids`: the word as the language model knows it */
+    double logp;      /* in `ids`: its unigram log-probability */
   } *entry;
   size_t nentries, entries_cap;
   us_cand *cands;   /* text_off into text */
