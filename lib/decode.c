@@ -197,8 +197,6 @@ static int lexical(const us_cand *o) {
   return o->source != US_SRC_IDENTITY && o->source != US_SRC_CONTEXT && o->evidence != -INFINITY;
 }
 
-/* Rounding can put a log-probability a hair above 0: bounds allow for it. */
-#define BOUND_SLACK 1e-9
 
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
   search s = {.width = (size_t)e->beam};
@@ -352,7 +350,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
           continue;
         local_edge x = {.k = k, .h = hist};
         x.lp = local_own(e, o, &x.h, keep);
-        x.bound = o->channel + e->lm_scale * x.lp + BOUND_SLACK;
+        x.bound = o->channel + e->lm_scale * x.lp + US_LM_BOUND_SLACK;
         size_t j = m++;
         for (; j > 0 && le[j - 1].bound < x.bound; j--)
           le[j] = le[j - 1];

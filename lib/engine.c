@@ -556,19 +556,23 @@ static void local_history(const unspin_engine *e, const us_word *w, size_t i, us
     us_lm_push(&e->lm, h, &w[k].lm, US_LM_HIST);
 }
 
-/* The log-probability of words seq[0..nseq) in place of the sentence's
- * words [i, i + len), and of the word after them, given the history h of
- * the two before (local_history). */
-static double local_logp(const unspin_engine *e, const us_word *w, size_t n, size_t i, size_t len,
-                         const us_lm_state *hist, const us_lm_word *seq, size_t nseq) {
-  us_lm_state h = *hist;
+/* The log-probability of words seq[0..nseq) given the history h of the
+ * two words before them (local_history); h becomes the history after them. */
+static double seq_logp(const unspin_engine *e, us_lm_state *h, const us_lm_word *seq,
+                       size_t nseq) {
   double lp = 0;
   for (size_t k = 0; k < nseq; k++)
-    lp += us_lm_next(&e->lm, &h, &seq[k], US_LM_HIST);
-  if (i + len < n)
-    lp += us_lm_score(&e->lm, &h, &w[i + len].lm);
+    lp += us_lm_next(&e->lm, h, &seq[k], US_LM_HIST);
   return lp;
 }
+
+/* lp plus the log-probability of the sentence's word after [i, i + len)
+ * given h (nothing at the sentence's end). */
+static double with_next(const unspin_engine *e, double lp, const us_lm_state *h,
+                        const us_word *w, size_t n, size_t i, size_t len) {
+  return i + len < n ? lp + us_lm_score(&e->lm, h, &w[i + len].lm) : lp;
+}
+
 
 /* Reports each span's word-list originals to cands->gather, the
  * US_GATHER_TOP likeliest in context.  Returns 0, or -1 when memory runs
@@ -597,11 +601,19 @@ static int gather_sentence(const unspin_engine *e, const us_word *w, size_t n,
         continue;
       if (!have_plain) {
         local_history(e, w, first->start, &hist);
-        plain = local_logp(e, w, n, first->start, first->len, &hist, sw, first->len);
+        us_lm_state h = hist;
+        double own = seq_logp(e, &h, sw, first->len);
+        plain = with_next(e, own, &h, w, n, first->start, first->len);
         have_plain = 1;
       }
-      double d =
-          e->lm_scale * (local_logp(e, w, n, c->start, c->len, &hist, c->w, c->nwords) - plain);
+      us_lm_state h = hist;
+      double own = seq_logp(e, &h, c->w, c->nwords);
+      /* the next word only lowers the score: a candidate whose own words
+       * cannot make the full list is not scored further */
+      if (no == US_GATHER_TOP && e->lm_scale >= 0 &&
+          e->lm_scale * (own + US_LM_BOUND_SLACK - plain) <= delta[US_GATHER_TOP - 1])
+        continue;
+      double d = e->lm_scale * (with_next(e, own, &h, w, n, c->start, c->len) - plain);
       size_t at = no < US_GATHER_TOP ? no++ : US_GATHER_TOP;
       if (at == US_GATHER_TOP && d <= delta[US_GATHER_TOP - 1])
         continue;

@@ -51,6 +51,10 @@ typedef struct us_lm_state {
 /* An empty history. */
 void us_lm_start(us_lm_state *s);
 
+/* Rounding can put a log-probability a hair above 0: bounds that rely on
+ * log-probabilities being at most 0 allow this much. */
+#define US_LM_BOUND_SLACK 1e-9
+
 /* Returns log P(w | s) (only the last order-1 words of s count) and extends s
  * by w, keeping at most its last `keep` words (1 <= keep <= US_LM_HIST).
  * Never -inf: unknown words get the probability mass reserved for them. */
