@@ -573,7 +573,6 @@ static double with_next(const unspin_engine *e, double lp, const us_lm_state *h,
   return i + len < n ? lp + us_lm_score(&e->lm, h, &w[i + len].lm) : lp;
 }
 
-
 /* Reports each span's word-list originals to cands->gather, the
  * US_GATHER_TOP likeliest in context.  Returns 0, or -1 when memory runs
  * out. */
