@@ -87,22 +87,24 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
                                         const char *stems, size_t stems_len, int nst);
 
 /* us_lm_map through the cache `ic`, with the word's unigram
- * log-probability in *logp: both are looked up once while the cache lasts
- * (where memory runs out, every time). */
+ * log-probability in *logp unless logp is NULL: both are looked up once
+ * while the cache lasts (where memory runs out, every time). */
 static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char *w, size_t len,
                            double *logp) {
   struct us_word_cached *x = cache_find(ic, w, len);
-  if (x) {
-    *logp = x->logp;
-    return x->lm;
-  }
-  us_lm_word m = us_lm_map(&e->lm, w, len);
-  *logp = us_lm_logprob(&e->lm, NULL, 0, &m);
-  if ((x = cache_add(ic, w, len, "", 0, 0))) {
+  if (!x) {
+    us_lm_word m = us_lm_map(&e->lm, w, len);
+    double lp = us_lm_logprob(&e->lm, NULL, 0, &m);
+    if (logp)
+      *logp = lp;
+    if (!(x = cache_add(ic, w, len, "", 0, 0)))
+      return m;
     x->lm = m;
-    x->logp = *logp;
+    x->logp = lp;
   }
-  return m;
+  if (logp)
+    *logp = x->logp;
+  return x->lm;
 }
 
 /* The candidate for span [start, start + len) with wording `text`, or NULL.
@@ -1004,11 +1006,10 @@ static int context_candidates(const unspin_engine *e, const us_word *words, uint
           span_count = fmin(span_count, general_count(e, &words[start + i].lm));
         function = FUNCTION_SHARE * general_total(e);
       }
-      double logp;
-      us_lm_word m = map_word(e, &c->caches->ids, w1, n1, &logp);
+      us_lm_word m = map_word(e, &c->caches->ids, w1, n1, NULL);
       double cf = general_count(e, &m);
       if (w2) {
-        m = map_word(e, &c->caches->ids, w2, n2, &logp);
+        m = map_word(e, &c->caches->ids, w2, n2, NULL);
         cf = fmin(cf, general_count(e, &m));
       }
       if (fabs(log((cf + 1) / (span_count + 1))) > log(MISMATCH_RATIO) ||

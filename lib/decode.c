@@ -197,7 +197,6 @@ static int lexical(const us_cand *o) {
   return o->source != US_SRC_IDENTITY && o->source != US_SRC_CONTEXT && o->evidence != -INFINITY;
 }
 
-
 int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *d) {
   search s = {.width = (size_t)e->beam};
   int keep = e->lm.max_order > 1 ? e->lm.max_order - 1 : 1;
