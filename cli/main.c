@@ -499,7 +499,9 @@ static int cmd_restore(int argc, char **argv) {
     }
   }
   if (mode == OUT_DETECT) /* the verdict is all it writes */
-    opts.flags |= UNSPIN_OPT_VERDICT_ONLY;
+    opts.flags |= UNSPIN_OPT_DETECT_ONLY;
+  if (mode != OUT_JSON) /* only JSON shows the tokens' spin and candidates */
+    opts.flags |= UNSPIN_OPT_NO_TOKEN_DETAIL;
   if (jsonl && mode != OUT_TEXT) {
     rc = fail(NULL, "--jsonl writes records: not with --json, --diff or --detect");
     goto done;

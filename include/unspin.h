@@ -302,11 +302,15 @@ UNSPIN_EXPORT void unspin_builder_free(unspin_builder *b);
  * span is restored; tokens keep the first passes' spin probabilities and
  * candidates.  What a detector needs, in less time for spun text. */
 #define UNSPIN_OPT_DETECT_ONLY (1u << 2)
-/** Stop at the verdict and compute nothing else: as UNSPIN_OPT_DETECT_ONLY,
- * with the same verdict and score, but tokens get no spin probabilities
- * (0) and no candidates, and a word's candidates are scored only while
- * they can change what the verdict reads.  What `unspin --detect` sets. */
-#define UNSPIN_OPT_VERDICT_ONLY (1u << 3)
+/** Compute only what the text, the verdict and the score need: they come
+ * out as a full analysis gives them, but tokens get no spin probabilities
+ * (0) and no candidates (unspin_result_token_spin and
+ * unspin_result_token_candidate_count, and so the JSON format's per-token
+ * detail), and a word's candidates are scored only while they can change
+ * the verdict or a restoration.  `unspin` sets it except with --json; with
+ * UNSPIN_OPT_DETECT_ONLY, as --detect sets them, an analysis computes the
+ * verdict and nothing else. */
+#define UNSPIN_OPT_NO_TOKEN_DETAIL (1u << 3)
 
 /** Analysis settings.  Initialise with unspin_options_init; later versions
  * add fields only at the end and set `struct_size`, so a caller compiled

@@ -296,15 +296,18 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
    * maxima and the word's few best local scores (which the result keeps)
    * are needed: an edge whose upper bound cannot reach any of them is not
    * scored further, and its local score stays -inf.  For the likelihood
-   * ratio alone (d->want without US_DECODE_SPIN) only the word lists'
-   * edges count, and only while they can raise it. */
-  int shown = (d->want & US_DECODE_SPIN) != 0;
+   * ratio alone (a span d->want does not show) only the word lists' edges
+   * count, and only while they can raise it. */
   for (size_t i = 0, at = 0; i < n && d->want; i++) {
     if (d->edge[i] < 0)
       continue;
     const us_cand *chosen = &c->v[d->edge[i]];
+    int shown = (d->want & US_DECODE_SPIN) ||
+                ((d->want & US_DECODE_MARGIN) && chosen->source != US_SRC_IDENTITY);
     size_t hist_end = at;
     at += chosen->nwords;
+    if (!shown && !(d->want & US_DECODE_LR))
+      continue;
     double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
     us_lm_state hist;
     path_history(e, &hist, pw, hist_end, &bos, keep);

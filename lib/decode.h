@@ -24,8 +24,10 @@ typedef struct us_decision {
   unsigned want;  /* in: the US_DECODE_* wanted besides the path, best and plain */
 } us_decision;
 
-#define US_DECODE_SPIN 1u /* spin, lr_all and local: what a result shows of each word */
-#define US_DECODE_LR 2u   /* lr: what the general model's verdict reads */
+#define US_DECODE_SPIN 1u   /* spin, lr_all and local: what a result shows of each word */
+#define US_DECODE_LR 2u     /* lr: what the general model's verdict reads */
+#define US_DECODE_MARGIN 4u /* all of these for the spans whose chosen edge substitutes:
+                               their spin is what restoring reads */
 
 /* Beam search over the candidate lattice of n words, scoring each path by
  * its channel log-weights plus the language model's log-probability of the

@@ -655,10 +655,13 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
   double floor = e->ndomain && !(unpunct && n <= LABEL_WORDS)
                      ? 0.0
                      : e->general_floor;
-  /* the verdict alone: the profiles' reads the path, the general model's
-   * the likelihood ratios */
-  int verdict_only = (e->opts.flags & UNSPIN_OPT_VERDICT_ONLY) != 0;
-  dec.want = !verdict_only ? US_DECODE_SPIN | US_DECODE_LR : e->nprofiles ? 0 : US_DECODE_LR;
+  /* what is read: the profiles' verdict reads the path, the general
+   * model's the likelihood ratios; restoring, the spin of the spans whose
+   * chosen edge substitutes; a result's tokens, all of it */
+  int detail = !(e->opts.flags & UNSPIN_OPT_NO_TOKEN_DETAIL);
+  int detect_only = (e->opts.flags & UNSPIN_OPT_DETECT_ONLY) != 0;
+  dec.want = detail ? US_DECODE_SPIN | US_DECODE_LR
+                    : (e->nprofiles ? 0u : US_DECODE_LR) | (detect_only ? 0u : US_DECODE_MARGIN);
   if (!dec.edge || !dec.spin || !dec.lr || !dec.lr_all ||
       us_candidates(e, w, n, cands) ||
       !(dec.local = malloc((cands->n + 1) * sizeof *dec.local)) ||
@@ -681,12 +684,10 @@ static int restore_sentence(const unspin_engine *e, unspin_result *r, const char
     const us_cand *c = &cands->v[dec.edge[i]];
     if (c->source != US_SRC_IDENTITY)
       r->pass.replaced += c->len;
-    if (verdict_only)
-      continue;
-    if (record_candidates(&r->pass, w, i, cands, &dec))
+    if (detail && record_candidates(&r->pass, w, i, cands, &dec))
       goto done;
-    if (c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
-      continue;
+    if (detect_only || c->source == US_SRC_IDENTITY || dec.spin[i] < floor)
+      continue; /* (the text of a detection is the input) */
     size_t a = r->tokens.v[w[i].token].start;
     if (us_buf_append(&r->out, text + *copied, a - *copied))
       goto done;
@@ -779,8 +780,11 @@ static void estimate_rate(const unspin_engine *e, unspin_result *r) {
     r->score = us_substitution_rate(r->pass.lr, r->tokens.n);
     r->spun = r->score >= e->threshold;
   }
-  us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, r->score, exp(e->channel.spin),
-                        r->pass.spin);
+  if (e->opts.flags & UNSPIN_OPT_NO_TOKEN_DETAIL) /* (ratios computed for some spans only) */
+    memset(r->pass.spin, 0, r->tokens.n * sizeof *r->pass.spin);
+  else
+    us_spin_probabilities(r->pass.lr, r->pass.lr_all, r->tokens.n, r->score,
+                          exp(e->channel.spin), r->pass.spin);
 }
 
 /* What the case of each of a sentence's n words says (us_case_evidence_of);
@@ -1056,7 +1060,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
    * differs from the pass that made the verdict */
   const us_profile_doc *counts = e->nprofiles ? &doc : NULL;
   estimate_rate(e, r);
-  if ((e->opts.flags & (UNSPIN_OPT_DETECT_ONLY | UNSPIN_OPT_VERDICT_ONLY)) ||
+  if ((e->opts.flags & UNSPIN_OPT_DETECT_ONLY) ||
       (!r->spun && !(e->opts.flags & UNSPIN_OPT_RESTORE_CLEAN))) {
     rc = keep_input(r, text, len);
     goto done;

@@ -408,11 +408,15 @@ START_TEST(skipped_extensions_change_nothing) {
 }
 END_TEST
 
-/* What a verdict reads comes out of a decode that computes only that as
- * out of a full one, bit for bit: the path, best and plain always; the
- * word lists' likelihood ratios with US_DECODE_LR, context fillers and
- * word-list edges mixed; what is not wanted stays 0 and -inf. */
+/* What a verdict or a restoration reads comes out of a decode that
+ * computes only that as out of a full one, bit for bit: the path, best and
+ * plain always; the word lists' likelihood ratios with US_DECODE_LR; with
+ * US_DECODE_MARGIN everything of the spans whose chosen edge substitutes
+ * (their spin is what restoring reads); context fillers and word-list edges
+ * mixed.  What is not wanted stays 0 and -inf. */
 START_TEST(verdict_decodes_give_the_full_decodes_figures) {
+  static const unsigned wants[4] = {US_DECODE_LR, 0, US_DECODE_LR | US_DECODE_MARGIN,
+                                    US_DECODE_MARGIN};
   unsigned seed = 4242;
   for (int round = 0; round < 300; round++) {
     us_cands c = {0};
@@ -422,28 +426,33 @@ START_TEST(verdict_decodes_give_the_full_decodes_figures) {
       if (c.v[k].source == US_SRC_THESAURUS && rand_r(&seed) % 4 == 0)
         c.v[k].evidence = -INFINITY;
     ck_assert_int_eq(unspin_engine_set_param(engine, "beam", 1 + round % 4), UNSPIN_OK);
-    decoded full, part[2];
+    decoded full;
     decode(&c, n, &full);
-    decode_for(&c, n, US_DECODE_LR, &part[0]);
-    decode_for(&c, n, 0, &part[1]);
-    for (int p = 0; p < 2; p++) {
-      const decoded *d = &part[p];
-      ck_assert(!memcmp(d->edge, full.edge, n * sizeof *d->edge));
-      ck_assert_double_eq(d->best, full.best);
-      ck_assert_double_eq(d->plain, full.plain);
-      for (size_t i = 0; i < n; i++) {
-        if (p == 0)
-          ck_assert_msg(d->lr[i] == full.lr[i] || (isnan(d->lr[i]) && isnan(full.lr[i])),
-                        "round %d word %zu: lr %.17g, full %.17g", round, i, d->lr[i],
-                        full.lr[i]);
+    for (int p = 0; p < 4; p++) {
+      decoded d;
+      decode_for(&c, n, wants[p], &d);
+      ck_assert(!memcmp(d.edge, full.edge, n * sizeof *d.edge));
+      ck_assert_double_eq(d.best, full.best);
+      ck_assert_double_eq(d.plain, full.plain);
+      for (size_t i = 0, span = 0; i < n; i++) {
+        if (d.edge[i] >= 0)
+          span = i;
+        int substitutes = c.v[d.edge[span]].source != US_SRC_IDENTITY;
+        int whole = (wants[p] & US_DECODE_MARGIN) && substitutes;
+        if ((wants[p] & US_DECODE_LR) || whole)
+          ck_assert_msg(d.lr[i] == full.lr[i], "round %d want %u word %zu: lr %.17g, full %.17g",
+                        round, wants[p], i, d.lr[i], full.lr[i]);
         else
-          ck_assert(d->lr[i] == -INFINITY);
-        ck_assert_double_eq(d->spin[i], 0);
-        ck_assert(d->lr_all[i] == -INFINITY);
+          ck_assert(d.lr[i] == -INFINITY);
+        ck_assert(whole ? d.spin[i] == full.spin[i] : d.spin[i] == 0);
+        ck_assert(whole ? d.lr_all[i] == full.lr_all[i] : d.lr_all[i] == -INFINITY);
       }
-      for (size_t k = 0; k < c.n; k++)
-        ck_assert(d->local[k] == -INFINITY);
-      free(part[p].local);
+      for (size_t k = 0; k < c.n; k++) {
+        int whole = (wants[p] & US_DECODE_MARGIN) && full.edge[c.v[k].start] >= 0 &&
+                    c.v[full.edge[c.v[k].start]].source != US_SRC_IDENTITY;
+        ck_assert(whole ? d.local[k] == full.local[k] : d.local[k] == -INFINITY);
+      }
+      free(d.local);
     }
     free(full.local);
     free(c.v);

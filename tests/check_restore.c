@@ -157,19 +157,24 @@ START_TEST(an_analysis_does_not_depend_on_the_ones_before) {
 }
 END_TEST
 
-/* UNSPIN_OPT_DETECT_ONLY and UNSPIN_OPT_VERDICT_ONLY: the verdict and
- * score of the full analysis, the text unchanged, nothing restored, with a
- * spinner profile and without; VERDICT_ONLY leaves tokens without spin
- * probabilities and candidates. */
+/* UNSPIN_OPT_DETECT_ONLY and UNSPIN_OPT_NO_TOKEN_DETAIL, alone and
+ * together, against a full analysis, with a spinner profile and without:
+ * the same verdict and score; DETECT_ONLY leaves the text unchanged and
+ * restores nothing, NO_TOKEN_DETAIL alone restores the same spans to the
+ * same text; NO_TOKEN_DETAIL leaves tokens without spin probabilities and
+ * candidates. */
 START_TEST(detect_only_stops_at_the_verdict) {
   unspin_dict *d = build_dict("story.undict", story, NULL);
   unspin_profile *p = profile("agency|company|firm\nmay|could\n");
+  static const unsigned flags[4] = {0, UNSPIN_OPT_DETECT_ONLY,
+                                    UNSPIN_OPT_DETECT_ONLY | UNSPIN_OPT_NO_TOKEN_DETAIL,
+                                    UNSPIN_OPT_NO_TOKEN_DETAIL};
   for (int with_profile = 0; with_profile < 2; with_profile++) {
-    unspin_engine *e[3]; /* full, detect, verdict */
-    for (int k = 0; k < 3; k++) {
+    unspin_engine *e[4];
+    for (int k = 0; k < 4; k++) {
       unspin_options opts;
       unspin_options_init(&opts);
-      opts.flags |= k == 1 ? UNSPIN_OPT_DETECT_ONLY : k == 2 ? UNSPIN_OPT_VERDICT_ONLY : 0;
+      opts.flags |= flags[k];
       ck_assert_int_eq(unspin_engine_new(&e[k], &opts, NULL), UNSPIN_OK);
       ck_assert_int_eq(unspin_engine_add_dict(e[k], d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
       if (with_profile)
@@ -179,30 +184,38 @@ START_TEST(detect_only_stops_at_the_verdict) {
                            "The spy agency joined the group in May 2008."};
     for (int t = 0; t < 2; t++) {
       unspin_result *a;
-      free(restore(e[0], texts[t], &a));
-      if (with_profile)
+      char *full = restore(e[0], texts[t], &a);
+      if (with_profile) {
         ck_assert_int_eq(unspin_result_is_spun(a), t == 0);
-      for (int k = 1; k < 3; k++) {
+        ck_assert_uint_eq(unspin_result_restored_count(a) > 0, t == 0);
+      }
+      for (int k = 1; k < 4; k++) {
         unspin_result *b;
         char *out = restore(e[k], texts[t], &b);
         ck_assert_int_eq(unspin_result_is_spun(a), unspin_result_is_spun(b));
         ck_assert_double_eq(unspin_result_score(a), unspin_result_score(b));
-        ck_assert_str_eq(out, texts[t]);
-        ck_assert_uint_eq(unspin_result_restored_count(b), 0);
+        if (flags[k] & UNSPIN_OPT_DETECT_ONLY) {
+          ck_assert_str_eq(out, texts[t]);
+          ck_assert_uint_eq(unspin_result_restored_count(b), 0);
+        } else {
+          ck_assert_str_eq(out, full);
+          ck_assert_uint_eq(unspin_result_restored_count(b), unspin_result_restored_count(a));
+        }
         size_t shown = 0;
         for (size_t i = 0; i < unspin_result_token_count(b); i++)
           shown += unspin_result_token_candidate_count(b, i) +
                    (unspin_result_token_spin(b, i) > 0);
-        if (k == 2)
+        if (flags[k] & UNSPIN_OPT_NO_TOKEN_DETAIL)
           ck_assert_uint_eq(shown, 0);
         else
           ck_assert_uint_gt(shown, 0);
         free(out);
         unspin_result_free(b);
       }
+      free(full);
       unspin_result_free(a);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
       unspin_engine_free(e[k]);
   }
   unspin_profile_free(p);
