@@ -2,10 +2,12 @@
  * picks the set-up (no dictionary, the story dictionary, story dictionary
  * and a spinner profile, each with or without hunspell's en_US when it is
  * installed, and each judging first or restoring every text, so that the
- * adapted and consistency passes run whatever the verdict); the rest is the
- * text.  Checks what must hold for any input:
- * the call succeeds, every output format renders, and a result with no
- * restorations gives back the input byte for byte. */
+ * adapted and consistency passes run whatever the verdict, and each with
+ * and without UNSPIN_OPT_NO_TOKEN_DETAIL); the rest is the text.  Checks
+ * what must hold for any input: the call succeeds, every output format
+ * renders, a result with no restorations gives back the input byte for
+ * byte, and without token detail the text, restorations, verdict and score
+ * are those of the same set-up with it. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,18 +15,21 @@
 
 #define HUNSPELL "/usr/share/hunspell/en_US"
 
-static unspin_engine *engines[12];
+#define SETUPS 24 /* 12 with token detail, the same 12 without */
+static unspin_engine *engines[SETUPS];
 static unspin_profile *profile;
 
 static unspin_engine *engine(unsigned which) {
-  which %= 12;
+  which %= SETUPS;
   if (engines[which])
     return engines[which];
   unspin_engine *e;
   unspin_error err;
   unspin_options opts;
   unspin_options_init(&opts);
-  if (which >= 6)
+  if (which >= 12)
+    opts.flags |= UNSPIN_OPT_NO_TOKEN_DETAIL;
+  if (which % 12 >= 6)
     opts.flags |= UNSPIN_OPT_RESTORE_CLEAN;
   if (unspin_engine_new(&e, &opts, &err) != UNSPIN_OK)
     fz_fail(err.message);
@@ -76,6 +81,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (strlen(s) > slen)
       fz_fail("render length");
     unspin_free(s);
+  }
+  if (data[0] % SETUPS >= 12) { /* the same set-up with token detail */
+    unspin_result *full;
+    if (unspin_analyze(engine(data[0] % SETUPS - 12), text, len, &full, &err) != UNSPIN_OK)
+      fz_fail(err.message);
+    size_t flen;
+    const char *fout = unspin_result_text(full, &flen);
+    if (flen != olen || memcmp(fout, out, olen) ||
+        unspin_result_restored_count(full) != unspin_result_restored_count(r) ||
+        unspin_result_is_spun(full) != unspin_result_is_spun(r) ||
+        unspin_result_score(full) != unspin_result_score(r))
+      fz_fail("without token detail the analysis differs");
+    unspin_result_free(full);
   }
   unspin_result_free(r);
   return 0;

@@ -15,7 +15,7 @@ cp "$here/corpus/$target/"* "$corpus/" 2>/dev/null || true
 case $target in
 analyze)
   # the first byte picks the set-up: one seed per set-up
-  for s in 0 1 2 3 4 5 6 7 8 9 10 11; do
+  for s in 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23; do
     { printf "\\$(printf %o "$s")"; cat "$here/../data/sample-spun.txt"; } >"$corpus/sample-$s"
   done ;;
 dict)
