@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dict_format.h"
+#include "topk.h"
 
 typedef struct hyp {
   double score;
@@ -162,26 +163,6 @@ static double local_rest(const unspin_engine *e, double lp, us_lm_state *h, cons
   return lp;
 }
 
-/* The US_DECODE_LOCAL_TOP best local scores of a word so far, best first. */
-typedef struct local_top {
-  double v[US_DECODE_LOCAL_TOP];
-  size_t n;
-} local_top;
-
-static void note_local(local_top *t, double x) {
-  size_t at = t->n < US_DECODE_LOCAL_TOP ? t->n++ : US_DECODE_LOCAL_TOP;
-  if (at == US_DECODE_LOCAL_TOP) {
-    if (x <= t->v[at - 1])
-      return;
-    at--;
-  }
-  while (at > 0 && t->v[at - 1] < x) {
-    t->v[at] = t->v[at - 1];
-    at--;
-  }
-  t->v[at] = x;
-}
-
 /* A substituting edge while its local score is worked out. */
 typedef struct local_edge {
   size_t k;
@@ -311,7 +292,8 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
     double margin = -INFINITY, lr = -INFINITY, lr_all = -INFINITY;
     us_lm_state hist;
     path_history(e, &hist, pw, hist_end, &bos, keep);
-    local_top top = {.n = 0};
+    us_ranked top[US_DECODE_LOCAL_TOP]; /* the word's best local scores so far */
+    size_t ntop = 0;
     unsigned lens = 0; /* the span lengths that candidates starting here have */
     for (size_t k = first[i]; k < c->n && c->v[k].start == i; k++)
       if (shown || lexical(&c->v[k]))
@@ -346,7 +328,7 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
           continue;
         if (o->source == US_SRC_IDENTITY && shown) {
           d->local[k] = keep_score;
-          note_local(&top, keep_score);
+          us_top_add(top, &ntop, US_DECODE_LOCAL_TOP, keep_score, k);
         }
         if (o->source == US_SRC_IDENTITY || (!shown && !lexical(o)))
           continue;
@@ -362,15 +344,15 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         const us_cand *o = &c->v[le[j].k];
         int lex = lexical(o);
         if (e->lm_scale > 0 &&
-            (!shown || (le[j].bound < spin_score && top.n == US_DECODE_LOCAL_TOP &&
-                        le[j].bound < top.v[US_DECODE_LOCAL_TOP - 1])) &&
+            (!shown || (le[j].bound < spin_score && ntop == US_DECODE_LOCAL_TOP &&
+                        le[j].bound < top[US_DECODE_LOCAL_TOP - 1].score)) &&
             (!lex || le[j].bound - o->channel + o->evidence < lexical_score))
           continue; /* it can change none of them */
         double sc = o->channel + e->lm_scale * local_rest(e, le[j].lp, &le[j].h, pw, npw, after,
                                                           &eos, keep);
         if (shown) {
           d->local[le[j].k] = sc;
-          note_local(&top, sc);
+          us_top_add(top, &ntop, US_DECODE_LOCAL_TOP, sc, le[j].k);
         }
         if (sc > spin_score)
           spin_score = sc;

@@ -13,6 +13,7 @@
 #include "detect.h"
 #include "dict.h"
 #include "gather.h"
+#include "topk.h"
 #include "error.h"
 #include "normalize.h"
 #include "result.h"
@@ -456,28 +457,18 @@ static int record_restoration(unspin_result *r, const us_word *w, size_t n, size
 /* Records the best few candidates that competed at word w's span. */
 static int record_candidates(us_pass *p, const us_word *w, size_t i, const us_cands *c,
                              const us_decision *dec) {
-  size_t top[CANDIDATES_KEPT], ntop = 0;
-  for (size_t k = 0; k < c->n; k++) {
-    if (c->v[k].start != i || dec->local[k] == -INFINITY)
-      continue;
-    size_t at = ntop < CANDIDATES_KEPT ? ntop++ : CANDIDATES_KEPT;
-    if (at == CANDIDATES_KEPT && dec->local[k] <= dec->local[top[CANDIDATES_KEPT - 1]])
-      continue;
-    if (at == CANDIDATES_KEPT)
-      at = CANDIDATES_KEPT - 1;
-    while (at > 0 && dec->local[top[at - 1]] < dec->local[k]) {
-      top[at] = top[at - 1];
-      at--;
-    }
-    top[at] = k;
-  }
+  us_ranked top[CANDIDATES_KEPT];
+  size_t ntop = 0;
+  for (size_t k = 0; k < c->n; k++)
+    if (c->v[k].start == i && dec->local[k] != -INFINITY)
+      us_top_add(top, &ntop, CANDIDATES_KEPT, dec->local[k], k);
   size_t token = w[i].token;
   p->cand_at[token] = p->ncands;
   p->cand_n[token] = (uint8_t)ntop;
   for (size_t j = 0; j < ntop; j++) {
-    const us_cand *k = &c->v[top[j]];
+    const us_cand *k = &c->v[top[j].item];
     if (us_pass_add_candidate(p, c->text.data + k->text_off, k->text_len, k->source,
-                              dec->local[top[j]]))
+                              top[j].score))
       return -1;
   }
   return 0;
@@ -586,9 +577,9 @@ static int gather_sentence(const unspin_engine *e, const us_word *w, size_t n,
                     cands->v[b].len == first->len;
          b++)
       ;
-    const char *orig[US_GATHER_TOP];
-    size_t olen[US_GATHER_TOP], no = 0;
-    double delta[US_GATHER_TOP], plain = 0;
+    us_ranked top[US_GATHER_TOP]; /* by the gain over the spun words in context */
+    size_t no = 0;
+    double plain = 0;
     us_lm_word sw[US_MAX_SPAN];
     for (size_t k = 0; k < first->len; k++)
       sw[k] = w[first->start + k].lm;
@@ -610,23 +601,19 @@ static int gather_sentence(const unspin_engine *e, const us_word *w, size_t n,
       /* the next word only lowers the score: a candidate whose own words
        * cannot make the full list is not scored further */
       if (no == US_GATHER_TOP && e->lm_scale >= 0 &&
-          e->lm_scale * (own + US_LM_BOUND_SLACK - plain) <= delta[US_GATHER_TOP - 1])
+          e->lm_scale * (own + US_LM_BOUND_SLACK - plain) <= top[US_GATHER_TOP - 1].score)
         continue;
       double d = e->lm_scale * (with_next(e, own, &h, w, n, c->start, c->len) - plain);
-      size_t at = no < US_GATHER_TOP ? no++ : US_GATHER_TOP;
-      if (at == US_GATHER_TOP && d <= delta[US_GATHER_TOP - 1])
-        continue;
-      if (at == US_GATHER_TOP)
-        at = US_GATHER_TOP - 1;
-      while (at > 0 && delta[at - 1] < d) {
-        orig[at] = orig[at - 1];
-        olen[at] = olen[at - 1];
-        delta[at] = delta[at - 1];
-        at--;
-      }
-      orig[at] = cands->text.data + c->text_off;
-      olen[at] = c->text_len;
-      delta[at] = d;
+      us_top_add(top, &no, US_GATHER_TOP, d, k);
+    }
+    const char *orig[US_GATHER_TOP];
+    size_t olen[US_GATHER_TOP];
+    double delta[US_GATHER_TOP];
+    for (size_t j = 0; j < no; j++) {
+      const us_cand *c = &cands->v[top[j].item];
+      orig[j] = cands->text.data + c->text_off;
+      olen[j] = c->text_len;
+      delta[j] = top[j].score;
     }
     if (no && !(rc = us_join_keys(w + first->start, first->len, &spun)))
       rc = cands->gather->span(cands->gather->ctx, spun.data, spun.len, orig, olen, delta, no);
