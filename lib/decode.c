@@ -356,9 +356,8 @@ int us_decode(const unspin_engine *e, size_t n, const us_cands *c, us_decision *
         }
         if (sc > spin_score)
           spin_score = sc;
-        double lm = o->source == US_SRC_CONTEXT ? -INFINITY : sc - o->channel;
-        if (lm + o->evidence > lexical_score)
-          lexical_score = lm + o->evidence;
+        if (lex && sc - o->channel + o->evidence > lexical_score)
+          lexical_score = sc - o->channel + o->evidence;
       }
       /* likelihood ratios without the prior odds the channel put in */
       double prior = e->channel.spin - len * e->channel.keep;

@@ -4,11 +4,11 @@
 
 #include "candidates.h"
 
-/* The decoder's verdict for one sentence. */
 /* How many of a word's candidates the decoder scores exactly in the chosen
  * path's context at least (the result keeps them). */
 #define US_DECODE_LOCAL_TOP 5
 
+/* The decoder's verdict for one sentence. */
 typedef struct us_decision {
   int32_t *edge;  /* [n]: candidate chosen at the span starting at word i, or -1 inside a span */
   double *spin;   /* [n]: probability that word i was substituted, under the channel's prior */
