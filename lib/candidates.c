@@ -192,9 +192,7 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   const char *p = c->text.data + k->text_off, *end = p + tlen;
   if (src == US_SRC_IDENTITY && len == 1 && nwords == 1 && tlen == words[start].len &&
       !memcmp(text, words[start].key, tlen))
-    k->w[k->nwords++] = words[start].lm; /* its unigram term left to rank_cand */
-  else
-    k->has_unigram = 1;
+    k->w[k->nwords++] = words[start].lm; /* (identity is never ranked: no unigram) */
   while (k->nwords < nwords) {
     const char *sp = memchr(p, ' ', (size_t)(end - p));
     const char *we = sp ? sp : end;
@@ -1113,14 +1111,9 @@ static int by_rank(const void *a, const void *b) {
   return x->rank > y->rank ? -1 : x->rank < y->rank;
 }
 
-/* Sets x->rank, channel plus each word's scaled unigram log-probability,
- * which the candidate keeps (a cached word's candidates recur). */
-static void rank_cand(const unspin_engine *e, us_cand *x) {
-  if (!x->has_unigram) {
-    for (int i = 0; i < x->nwords; i++)
-      x->unigram[i] = e->lm_scale * us_lm_logprob(&e->lm, NULL, 0, &x->w[i]);
-    x->has_unigram = 1;
-  }
+/* Sets x->rank, channel plus each word's scaled unigram log-probability
+ * (which add() stored). */
+static void rank_cand(us_cand *x) {
   x->rank = x->channel;
   for (int i = 0; i < x->nwords; i++)
     x->rank += x->unigram[i];
@@ -1134,11 +1127,11 @@ static int cache_keep(us_word_cache *c, const char *key, size_t len, const us_bu
  * unigram probability, so that its next occurrences, in this document or a
  * later one, skip the lookups (the caller keeps no more of them here: every
  * occurrence gets the same candidates). */
-static int cache_store(const unspin_engine *e, us_cands *out, const us_word *w, const us_buf *stems,
+static int cache_store(us_cands *out, const us_word *w, const us_buf *stems,
                        int nst, size_t from, size_t to) {
   us_word_cache *c = &out->caches->words;
   for (size_t k = from; k < to; k++)
-    rank_cand(e, &out->v[k]);
+    rank_cand(&out->v[k]);
   qsort(out->v + from, to - from, sizeof *out->v, by_rank);
   size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
   return cache_keep(c, w->key, w->len, stems, nst, out, from, keep);
@@ -1360,7 +1353,7 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
         if (!rc)
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);
         if (!rc && len == 1)
-          rc = cache_store(e, out, &words[i], &stems, nst, lexical, out->n);
+          rc = cache_store(out, &words[i], &stems, nst, lexical, out->n);
         else if (!rc)
           rc = cache_keep(&out->caches->spans, spun.data, spun.len, NULL, 0, out, lexical,
                           out->n - lexical);
@@ -1394,7 +1387,7 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
     if (out->v[k].source == US_SRC_IDENTITY)
       out->v[k].rank = INFINITY;
     else
-      rank_cand(e, &out->v[k]);
+      rank_cand(&out->v[k]);
   }
   if (!rc && out->n) {
     qsort(out->v, out->n, sizeof *out->v, by_start);

@@ -42,8 +42,7 @@ typedef struct us_cand {
                     * ratio); -INFINITY when only those propose it */
   double rank;     /* channel plus the scaled unigram log-probability: orders a span's candidates */
   us_lm_word w[US_MAX_SPAN];
-  uint8_t has_unigram; /* unigram holds each word's scaled unigram log-probability */
-  double unigram[US_MAX_SPAN];
+  double unigram[US_MAX_SPAN]; /* each word's scaled unigram log-probability (not identity's) */
 } us_cand;
 
 /* The word-list candidates of single words already seen: they depend on
