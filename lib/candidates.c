@@ -1145,7 +1145,8 @@ static int cache_keep(us_word_cache *c, const char *key, size_t len, const us_bu
   if (!v)
     return -1;
   c->cands = v;
-  struct us_word_cached *x = cache_add(c, key, len, stems ? stems->data : "", stems ? stems->len : 0, nst);
+  struct us_word_cached *x =
+      cache_add(c, key, len, stems ? stems->data : "", stems ? stems->len : 0, nst);
   if (!x)
     return -1;
   x->n = n;
@@ -1412,18 +1413,22 @@ void us_cands_free(us_cands *c) {
   c->n = c->cap = 0;
 }
 
+/* Every cache of a set, for what is done to each. */
+#define NCACHES 6
+#define EACH_CACHE(c) {&(c)->words, &(c)->stems, &(c)->related, &(c)->spans, &(c)->ids, &(c)->forms}
+
 size_t us_word_caches_size(const us_word_caches *c) {
-  const us_word_cache *v[6] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids, &c->forms};
+  const us_word_cache *v[NCACHES] = EACH_CACHE(c);
   size_t n = 0;
-  for (int i = 0; i < 6; i++)
+  for (int i = 0; i < NCACHES; i++)
     n += v[i]->nslots * sizeof *v[i]->slot + v[i]->entries_cap * sizeof *v[i]->entry +
          v[i]->cands_cap * sizeof *v[i]->cands + v[i]->text.cap;
   return n;
 }
 
 void us_word_caches_clear(us_word_caches *c) {
-  us_word_cache *v[6] = {&c->words, &c->stems, &c->related, &c->spans, &c->ids, &c->forms};
-  for (int i = 0; i < 6; i++) {
+  us_word_cache *v[NCACHES] = EACH_CACHE(c);
+  for (int i = 0; i < NCACHES; i++) {
     free(v[i]->slot);
     free(v[i]->entry);
     free(v[i]->cands);
