@@ -156,8 +156,8 @@ static unspin_status check_layout(unspin_dict *d, const char *path, unspin_error
   /* the block sums close the file and cover all that lies before them */
   const us_dict_section *bs = &sec[US_SEC_BLOCK_SUMS];
   uint64_t body = bs->offset - US_DICT_HEADER_SIZE;
-  if (bs->offset + bs->size != d->size ||
-      bs->size != round8(((body + US_DICT_BLOCK_SIZE - 1) >> US_DICT_BLOCK_SHIFT) * 8))
+  d->nblocks = (body + US_DICT_BLOCK_SIZE - 1) >> US_DICT_BLOCK_SHIFT;
+  if (bs->offset + bs->size != d->size || bs->size != round8(d->nblocks * 8))
     return corrupt(err, path, offsetof(us_dict_header, sections) + US_SEC_BLOCK_SUMS * sizeof *bs,
                    "block checksum table");
   for (int k = 0; k < nsec; k++)
@@ -323,8 +323,6 @@ unspin_status unspin_dict_open(unspin_dict **out, const char *path, unsigned fla
   if (rc == UNSPIN_OK && (flags & UNSPIN_DICT_VERIFY))
     rc = verify_tables(d, path, err);
   else if (rc == UNSPIN_OK && !(flags & UNSPIN_DICT_NO_VERIFY)) {
-    d->nblocks = (d->blocks_end - US_DICT_HEADER_SIZE + US_DICT_BLOCK_SIZE - 1) >>
-                 US_DICT_BLOCK_SHIFT;
     if (!(d->checked = calloc(d->nblocks / 64 + 1, sizeof *d->checked)))
       rc = us_nomem(err);
     d->lazy = d->nblocks > 0;
