@@ -21,7 +21,9 @@
 #include "checksum.h"
 #include "dict.h"
 #include "error.h"
+#include "intern.h"
 #include "ngram_count.h"
+#include "ngram_text.h"
 #include "normalize.h"
 #include "tokenize.h"
 
@@ -34,6 +36,7 @@ struct unspin_builder {
   size_t memory_limit;
   char *temp_dir;
   us_counter *counter;
+  us_text_counter *text; /* counts text's n-grams into `counter` (made with the first text) */
   us_tokens toks;
   us_buf keys;     /* the current sentence's keys, NUL-separated */
   size_t *starts;  /* offsets of those keys */
@@ -47,15 +50,8 @@ struct unspin_builder {
   us_buf pending;  /* fed text not yet counted */
   int done;
   /* thesaurus pairs, their phrases interned in one pool */
-  us_buf pool;
+  us_intern phrases;
   us_buf phrase, head;
-  uint32_t *intern; /* open addressing: index into strs + 1 */
-  size_t intern_slots;
-  struct pooled {
-    uint32_t off;
-    uint16_t len;
-  } *strs;
-  size_t nstrs, strs_cap;
   us_thes_entry *pairs;
   size_t npairs, pairs_cap;
   const char *last_head; /* the raw headword `head` was made from */
@@ -151,18 +147,17 @@ static unspin_status count_sentence(unspin_builder *b, unspin_error *err) {
     if (rc != UNSPIN_OK)
       return rc;
   }
-  for (size_t i = 0; i < b->nstarts; i++) {
-    us_buf_clear(&b->ngram);
-    for (size_t n = 0; n < (size_t)b->order && i + n < b->nstarts; n++) {
-      const char *k = b->keys.data + b->starts[i + n];
-      if ((n && us_buf_putc(&b->ngram, US_KEY_SEP)) || us_buf_append(&b->ngram, k, strlen(k)))
-        return us_nomem(err);
-      unspin_status rc = us_counter_add(b->counter, b->ngram.data, b->ngram.len, 1, err);
-      if (rc != UNSPIN_OK)
-        return rc;
-    }
+  if (!b->text) {
+    /* the counter then holds little but case keys; the text's n-grams are
+     * counted in the text counter's chunks */
+    size_t share = b->memory_limit / 4 > MIN_MEMORY ? b->memory_limit / 4 : MIN_MEMORY;
+    us_counter_set_limit(b->counter, share);
+    unspin_status rc = us_text_counter_new(&b->text, b->order, b->memory_limit - share,
+                                           b->counter, err);
+    if (rc != UNSPIN_OK)
+      return rc;
   }
-  return UNSPIN_OK;
+  return us_text_counter_add(b->text, b->keys.data, b->starts, b->nstarts, err);
 }
 
 unspin_status unspin_builder_add_text(unspin_builder *b, const char *text, size_t len,
@@ -331,7 +326,7 @@ size_t unspin_builder_spill_count(const unspin_builder *b) {
 }
 
 uint64_t unspin_builder_ngram_count(const unspin_builder *b) {
-  return b && b->counter ? us_counter_added(b->counter) : 0;
+  return b && b->counter ? us_counter_added(b->counter) + us_text_counter_held(b->text) : 0;
 }
 
 /* ---- thesaurus ------------------------------------------------------- */
@@ -340,39 +335,7 @@ uint64_t unspin_builder_ngram_count(const unspin_builder *b) {
 #define MAX_PHRASE_WORDS 3
 #define MAX_PHRASE_BYTES 0xFFFF
 
-static uint64_t phrase_hash(const char *s, size_t len) { return us_word_hash(s, len); }
 
-/* Returns the pool index of `s`, adding it if new; -1 when memory runs out. */
-static int64_t intern(unspin_builder *b, const char *s, size_t len) {
-  if (2 * (b->nstrs + 1) > b->intern_slots) {
-    size_t slots = b->intern_slots ? 2 * b->intern_slots : 1024;
-    uint32_t *t = calloc(slots, sizeof *t);
-    if (!t)
-      return -1;
-    for (size_t i = 0; i < b->nstrs; i++) {
-      size_t j = phrase_hash(b->pool.data + b->strs[i].off, b->strs[i].len) & (slots - 1);
-      while (t[j])
-        j = (j + 1) & (slots - 1);
-      t[j] = (uint32_t)i + 1;
-    }
-    free(b->intern);
-    b->intern = t;
-    b->intern_slots = slots;
-  }
-  size_t j = phrase_hash(s, len) & (b->intern_slots - 1);
-  for (uint32_t v; (v = b->intern[j]) != 0; j = (j + 1) & (b->intern_slots - 1))
-    if (b->strs[v - 1].len == len && !memcmp(b->pool.data + b->strs[v - 1].off, s, len))
-      return v - 1;
-  struct pooled *p = us_grow(b->strs, &b->strs_cap, b->nstrs + 1, sizeof *p, 1024);
-  if (!p)
-    return -1;
-  b->strs = p;
-  if (b->pool.len + len > UINT32_MAX || us_buf_append(&b->pool, s, len))
-    return -1;
-  b->strs[b->nstrs] = (struct pooled){(uint32_t)(b->pool.len - len), (uint16_t)len};
-  b->intern[j] = (uint32_t)b->nstrs + 1;
-  return (int64_t)b->nstrs++;
-}
 
 static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
                               size_t tlen, us_relation rel, int forward, unsigned fanout,
@@ -380,15 +343,18 @@ static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, 
   if (flen > MAX_PHRASE_BYTES || tlen > MAX_PHRASE_BYTES ||
       (flen == tlen && !memcmp(from, to, flen)))
     return UNSPIN_OK;
-  int64_t f = intern(b, from, flen), t = f < 0 ? -1 : intern(b, to, tlen);
+  int64_t f = us_intern_add(&b->phrases, from, flen),
+          t = f < 0 ? -1 : us_intern_add(&b->phrases, to, tlen);
   if (t < 0)
     return us_nomem(err);
   us_thes_entry *p = us_grow(b->pairs, &b->pairs_cap, b->npairs + 1, sizeof *p, 4096);
   if (!p)
     return us_nomem(err);
   b->pairs = p;
-  b->pairs[b->npairs++] = (us_thes_entry){b->strs[f].off, b->strs[t].off, b->strs[f].len,
-                                          b->strs[t].len, (uint8_t)rel, (uint8_t)(forward != 0),
+  const uint32_t *off = b->phrases.off;
+  b->pairs[b->npairs++] = (us_thes_entry){off[f], off[t], (uint16_t)(off[f + 1] - off[f]),
+                                          (uint16_t)(off[t + 1] - off[t]), (uint8_t)rel,
+                                          (uint8_t)(forward != 0),
                                           (uint16_t)(fanout > 0xFFFF ? 0xFFFF : fanout)};
   return UNSPIN_OK;
 }
@@ -507,13 +473,12 @@ static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {
   if (!v)
     return us_nomem(err);
   for (size_t i = 0; i < b->npairs; i++)
-    v[i] = (sortable){b->pool.data + b->pairs[i].from_off, b->pool.data + b->pairs[i].to_off,
-                      b->pairs[i]};
+    v[i] = (sortable){b->phrases.pool.data + b->pairs[i].from_off,
+                      b->phrases.pool.data + b->pairs[i].to_off, b->pairs[i]};
   qsort(v, b->npairs, sizeof *v, pair_cmp);
-  us_buf old = b->pool;
-  b->pool = (us_buf)US_BUF_INIT;
-  memset(b->intern, 0, b->intern_slots * sizeof *b->intern);
-  b->nstrs = 0;
+  us_buf old = b->phrases.pool;
+  b->phrases.pool = (us_buf)US_BUF_INIT;
+  us_intern_clear(&b->phrases);
   size_t w = 0;
   unspin_status rc = UNSPIN_OK;
   for (size_t i = 0; i < b->npairs; i++) {
@@ -525,14 +490,15 @@ static unspin_status sort_pairs(unspin_builder *b, unspin_error *err) {
       continue;
     }
     v[w] = *p; /* remembers the old offsets for the duplicate test */
-    int64_t f = intern(b, p->from, p->e.from_len), t = f < 0 ? -1 : intern(b, p->to, p->e.to_len);
+    int64_t f = us_intern_add(&b->phrases, p->from, p->e.from_len),
+            t = f < 0 ? -1 : us_intern_add(&b->phrases, p->to, p->e.to_len);
     if (t < 0) {
       rc = us_nomem(err);
       break;
     }
     b->pairs[w] = p->e;
-    b->pairs[w].from_off = b->strs[f].off;
-    b->pairs[w].to_off = b->strs[t].off;
+    b->pairs[w].from_off = b->phrases.off[f];
+    b->pairs[w].to_off = b->phrases.off[t];
     w++;
   }
   b->npairs = w;
@@ -906,7 +872,8 @@ static unspin_status write_file(writer *w, const char *path) {
   if (b->npairs && !bad) {
     h->flags |= US_DICT_HAS_THESAURUS;
     h->thes_entries = b->npairs;
-    bad = put_section(w, out, &pos, US_SEC_THES_STRINGS, b->pool.data, b->pool.len) ||
+    bad = put_section(w, out, &pos, US_SEC_THES_STRINGS, b->phrases.pool.data,
+                      b->phrases.pool.len) ||
           put_section(w, out, &pos, US_SEC_THES_ENTRIES, b->pairs,
                       b->npairs * sizeof *b->pairs);
   }
@@ -956,7 +923,8 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
   w.b = b;
   w.err = err;
   us_checksum_init(&w.block);
-  if ((rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
+  if ((b->text && (rc = us_text_counter_flush(b->text, err)) != UNSPIN_OK) ||
+      (rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
       (rc = us_counter_new(&w.cont, b->memory_limit / 2 > MIN_MEMORY ? b->memory_limit / 2 : MIN_MEMORY,
                            b->temp_dir, err)) != UNSPIN_OK)
     goto done;
@@ -992,12 +960,11 @@ done:
 void unspin_builder_free(unspin_builder *b) {
   if (!b)
     return;
-  us_buf_free(&b->pool);
+  us_intern_free(&b->phrases);
   us_buf_free(&b->phrase);
   us_buf_free(&b->head);
-  free(b->intern);
-  free(b->strs);
   free(b->pairs);
+  us_text_counter_free(b->text);
   us_counter_free(b->counter);
   us_tokens_free(&b->toks);
   us_buf_free(&b->keys);

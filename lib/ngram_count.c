@@ -31,7 +31,8 @@ typedef struct block {
  * key is stored as the length it shares with the key before it and the
  * rest, so `key` holds the last key read. */
 typedef struct reader {
-  FILE *f;
+  FILE *f; /* NULL: the in-memory entries [mem, mem_end) instead */
+  const struct entry *mem, *mem_end;
   us_buf key;
   uint64_t count;
 } reader;
@@ -51,6 +52,8 @@ struct us_counter {
   size_t pos; /* in-memory stream position */
   FILE *merged;
   us_buf rec; /* the last key read from `merged` */
+  FILE *open_run; /* a run being added by us_counter_run_put */
+  us_buf run_prev; /* its last key */
 };
 
 #define BLOCK_SIZE ((size_t)1 << 16)
@@ -251,32 +254,46 @@ static size_t varint(unsigned char *b, uint64_t v) {
   return n;
 }
 
+static unspin_status io_fail(unspin_error *err, const char *what) {
+  return us_fail(err, UNSPIN_ERR_IO, -1, "temporary file: cannot %s: %s", what,
+                 errno ? strerror(errno) : "short transfer");
+}
+
+/* A record function's failures: -1 for I/O or a damaged run, this when
+ * memory runs out. */
+#define REC_NOMEM (-2)
+
+static void put_varint(FILE *f, uint64_t v) {
+  unsigned char b[10];
+  size_t n = varint(b, v);
+  for (size_t i = 0; i < n; i++)
+    putc_unlocked(b[i], f); /* a run is written by one thread; errors show at the flush */
+}
+
 /* Writes a record front-coded against the key before it (`prev`, which
  * then becomes this key): the length they share, the rest's length, the
- * rest, the count. */
+ * rest, the count.  0, or REC_NOMEM (write errors show at the flush). */
 static int put_record(FILE *f, us_buf *prev, const char *key, size_t len, uint64_t count) {
   size_t shared = 0, max = len < prev->len ? len : prev->len;
   while (shared < max && prev->data[shared] == key[shared])
     shared++;
-  /* one write for the whole record where it fits (most: the rest is short) */
-  unsigned char rec[256];
-  size_t rest = len - shared, n = varint(rec, shared);
-  n += varint(rec + n, rest);
-  if (rest <= sizeof rec - n - 10) {
-    memcpy(rec + n, key + shared, rest);
-    n += rest;
-    n += varint(rec + n, count);
-    if (fwrite(rec, 1, n, f) != n)
-      return -1;
-  } else {
-    unsigned char tail[10];
-    size_t nt = varint(tail, count);
-    if (fwrite(rec, 1, n, f) != n || fwrite(key + shared, 1, rest, f) != rest ||
-        fwrite(tail, 1, nt, f) != nt)
-      return -1;
-  }
-  us_buf_clear(prev);
-  return us_buf_append(prev, key, len) ? -1 : 0;
+  size_t rest = len - shared;
+  put_varint(f, shared);
+  put_varint(f, rest);
+  for (size_t i = 0; i < rest; i++)
+    putc_unlocked(key[shared + i], f);
+  put_varint(f, count);
+  if (us_buf_reserve(prev, len > prev->len ? len - prev->len : 0))
+    return REC_NOMEM;
+  memcpy(prev->data + shared, key + shared, rest);
+  prev->len = len;
+  prev->data[len] = '\0';
+  return 0;
+}
+
+/* The failure of a record function, as a status. */
+static unspin_status record_fail(int r, unspin_error *err, const char *what) {
+  return r == REC_NOMEM ? us_nomem(err) : io_fail(err, what);
 }
 
 /* Returns 1 and the value, 0 at a clean end of file, -1 on a damaged run. */
@@ -294,15 +311,16 @@ static int get_varint(FILE *f, uint64_t *v) {
 }
 
 /* Reads the record after the one in `key` (empty before the first) into
- * it: 1, 0 at a clean end of file, -1 on a damaged run. */
+ * it: 1, 0 at a clean end of file, -1 on a damaged run, REC_NOMEM. */
 static int get_record(FILE *f, us_buf *key, uint64_t *count) {
   uint64_t shared, rest;
   int r = get_varint(f, &shared);
   if (r <= 0)
     return r;
-  if (shared > key->len || get_varint(f, &rest) != 1 || rest > SIZE_MAX / 4 ||
-      us_buf_reserve(key, (size_t)(shared + rest)))
+  if (shared > key->len || get_varint(f, &rest) != 1 || rest > SIZE_MAX / 4)
     return -1;
+  if (us_buf_reserve(key, (size_t)(shared + rest) > key->len ? (size_t)(shared + rest) - key->len : 0))
+    return REC_NOMEM;
   for (size_t i = 0; i < rest; i++) { /* a few bytes, most often */
     int ch = getc_unlocked(f);
     if (ch == EOF)
@@ -326,11 +344,6 @@ static void reset_table(us_counter *c) {
   c->used = 0;
 }
 
-static unspin_status io_fail(unspin_error *err, const char *what) {
-  return us_fail(err, UNSPIN_ERR_IO, -1, "temporary file: cannot %s: %s", what,
-                 errno ? strerror(errno) : "short transfer");
-}
-
 static unspin_status add_run(us_counter *c, FILE *f, unsigned tier, unspin_error *err) {
   if (c->nruns == c->runs_cap) {
     size_t cap = c->runs_cap ? c->runs_cap * 2 : 16;
@@ -350,7 +363,8 @@ static unspin_status add_run(us_counter *c, FILE *f, unsigned tier, unspin_error
   return UNSPIN_OK;
 }
 
-static unspin_status merge_tail(us_counter *c, size_t n, FILE **out, unspin_error *err);
+static unspin_status merge_tail(us_counter *c, size_t n, size_t nmem, FILE **out,
+                                unspin_error *err);
 
 /* Keeps at most FANIN runs of each tier open: runs are appended in
  * non-increasing tier order, so a full tier is always the list's tail. */
@@ -361,7 +375,7 @@ static unspin_status merge_full_tiers(us_counter *c, unspin_error *err) {
     if (c->tiers[first] != tier)
       return UNSPIN_OK;
     FILE *f = NULL;
-    unspin_status rc = merge_tail(c, US_MERGE_FANIN, &f, err);
+    unspin_status rc = merge_tail(c, US_MERGE_FANIN, 0, &f, err);
     if (rc == UNSPIN_OK)
       rc = add_run(c, f, tier + 1, err);
     if (rc != UNSPIN_OK)
@@ -377,12 +391,14 @@ static unspin_status spill(us_counter *c, unspin_error *err) {
   compact_sorted(c);
   errno = 0;
   us_buf prev = US_BUF_INIT;
-  for (size_t i = 0; i < c->used; i++)
-    if (put_record(f, &prev, c->table[i].key, c->table[i].len, c->table[i].count)) {
+  for (size_t i = 0; i < c->used; i++) {
+    int r = put_record(f, &prev, c->table[i].key, c->table[i].len, c->table[i].count);
+    if (r) {
       us_buf_free(&prev);
       fclose(f);
-      return io_fail(err, "write a sorted run");
+      return record_fail(r, err, "write a sorted run");
     }
+  }
   us_buf_free(&prev);
   if (fflush(f) || fseek(f, 0, SEEK_SET)) {
     fclose(f);
@@ -429,6 +445,38 @@ unspin_status us_counter_add(us_counter *c, const char *key, size_t len, uint64_
   return UNSPIN_OK;
 }
 
+unspin_status us_counter_run_begin(us_counter *c, unspin_error *err) {
+  if (c->finished || c->open_run)
+    return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "a run cannot begin here");
+  if (!(c->open_run = us_temp_file(c->temp_dir, err)))
+    return err ? err->status : UNSPIN_ERR_IO;
+  us_buf_clear(&c->run_prev);
+  return UNSPIN_OK;
+}
+
+unspin_status us_counter_run_put(us_counter *c, const char *key, size_t len, uint64_t count,
+                                 unspin_error *err) {
+  c->added += count;
+  errno = 0;
+  int r = put_record(c->open_run, &c->run_prev, key, len, count);
+  return r ? record_fail(r, err, "write a sorted run") : UNSPIN_OK;
+}
+
+unspin_status us_counter_run_end(us_counter *c, unspin_error *err) {
+  FILE *f = c->open_run;
+  c->open_run = NULL;
+  errno = 0;
+  if (fflush(f) || fseek(f, 0, SEEK_SET)) {
+    fclose(f);
+    return io_fail(err, "write a sorted run");
+  }
+  c->spills++;
+  unspin_status rc = add_run(c, f, 0, err);
+  return rc == UNSPIN_OK ? merge_full_tiers(c, err) : rc;
+}
+
+void us_counter_set_limit(us_counter *c, size_t memory_limit) { c->limit = memory_limit; }
+
 /* Binary min-heap of readers ordered by key. */
 static int reader_less(const reader *a, const reader *b) {
   return us_key_cmp(a->key.data, a->key.len, b->key.data, b->key.len) < 0;
@@ -450,10 +498,29 @@ static void sift_down(reader **h, size_t n, size_t i) {
   }
 }
 
-/* Merges runs[0..n) into `out`, summing the counts of equal keys. */
-static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *err) {
-  reader *rd = calloc(n, sizeof *rd);
-  reader **heap = calloc(n, sizeof *heap);
+/* Reads a reader's next record: as get_record. */
+static int reader_next(reader *r) {
+  if (r->f)
+    return get_record(r->f, &r->key, &r->count);
+  if (r->mem == r->mem_end)
+    return 0;
+  us_buf_clear(&r->key);
+  if (us_buf_reserve(&r->key, r->mem->len))
+    return REC_NOMEM;
+  memcpy(r->key.data, r->mem->key, r->mem->len);
+  r->key.len = r->mem->len;
+  r->count = r->mem->count;
+  r->mem++;
+  return 1;
+}
+
+/* Merges runs[0..n), and the sorted entries mem[0..nmem), into `out`,
+ * summing the counts of equal keys. */
+static unspin_status merge_runs(FILE **runs, size_t n, const entry *mem, size_t nmem, FILE *out,
+                                unspin_error *err) {
+  size_t nrd = n + (nmem > 0);
+  reader *rd = calloc(nrd, sizeof *rd);
+  reader **heap = calloc(nrd, sizeof *heap);
   us_buf cur = US_BUF_INIT, prev = US_BUF_INIT;
   unspin_status rc = UNSPIN_OK;
   size_t hn = 0;
@@ -462,11 +529,14 @@ static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *
     goto done;
   }
   errno = 0;
-  for (size_t i = 0; i < n; i++) {
-    rd[i].f = runs[i];
-    int r = get_record(rd[i].f, &rd[i].key, &rd[i].count);
+  for (size_t i = 0; i < nrd; i++) {
+    if (i < n)
+      rd[i].f = runs[i];
+    else
+      rd[i].mem = mem, rd[i].mem_end = mem + nmem;
+    int r = reader_next(&rd[i]);
     if (r < 0) {
-      rc = io_fail(err, "read a sorted run");
+      rc = record_fail(r, err, "read a sorted run");
       goto done;
     }
     if (r)
@@ -485,17 +555,18 @@ static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *
     while (hn && !us_key_cmp(heap[0]->key.data, heap[0]->key.len, cur.data, cur.len)) {
       top = heap[0];
       total += top->count;
-      int r = get_record(top->f, &top->key, &top->count);
+      int r = reader_next(top);
       if (r < 0) {
-        rc = io_fail(err, "read a sorted run");
+        rc = record_fail(r, err, "read a sorted run");
         goto done;
       }
       if (!r)
         heap[0] = heap[--hn];
       sift_down(heap, hn, 0);
     }
-    if (put_record(out, &prev, cur.data, cur.len, total)) {
-      rc = io_fail(err, "write a merged run");
+    int w = put_record(out, &prev, cur.data, cur.len, total);
+    if (w) {
+      rc = record_fail(w, err, "write a merged run");
       goto done;
     }
   }
@@ -503,7 +574,7 @@ static unspin_status merge_runs(FILE **runs, size_t n, FILE *out, unspin_error *
     rc = io_fail(err, "write a merged run");
 done:
   if (rd)
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < nrd; i++)
       us_buf_free(&rd[i].key);
   free(rd);
   free(heap);
@@ -512,13 +583,15 @@ done:
   return rc;
 }
 
-/* Merges the last `n` runs into one new file, removed from the list. */
-static unspin_status merge_tail(us_counter *c, size_t n, FILE **out, unspin_error *err) {
+/* Merges the last `n` runs, and the table's `nmem` sorted entries, into
+ * one new file; the runs are removed from the list. */
+static unspin_status merge_tail(us_counter *c, size_t n, size_t nmem, FILE **out,
+                                unspin_error *err) {
   FILE *f = us_temp_file(c->temp_dir, err);
   if (!f)
     return err ? err->status : UNSPIN_ERR_IO;
   FILE **tail = c->runs + c->nruns - n;
-  unspin_status rc = merge_runs(tail, n, f, err);
+  unspin_status rc = merge_runs(tail, n, c->table, nmem, f, err);
   for (size_t i = 0; i < n; i++)
     fclose(tail[i]);
   c->nruns -= n;
@@ -533,15 +606,21 @@ static unspin_status merge_tail(us_counter *c, size_t n, FILE **out, unspin_erro
 unspin_status us_counter_finish(us_counter *c, unspin_error *err) {
   if (c->finished)
     return UNSPIN_OK;
+  if (c->open_run) {
+    unspin_status rc = us_counter_run_end(c, err);
+    if (rc != UNSPIN_OK)
+      return rc;
+  }
   c->finished = 1;
   if (!c->nruns) {
     compact_sorted(c);
     return UNSPIN_OK;
   }
-  unspin_status rc = UNSPIN_OK;
-  if (c->used && (rc = spill(c, err)) != UNSPIN_OK)
-    return rc;
-  return merge_tail(c, c->nruns, &c->merged, err);
+  /* what the table holds joins the merge from memory */
+  compact_sorted(c);
+  unspin_status rc = merge_tail(c, c->nruns, c->used, &c->merged, err);
+  reset_table(c);
+  return rc;
 }
 
 unspin_status us_counter_rewind(us_counter *c, unspin_error *err) {
@@ -566,7 +645,7 @@ int us_counter_next(us_counter *c, const char **key, size_t *len, uint64_t *coun
   errno = 0;
   int r = get_record(c->merged, &c->rec, count);
   if (r < 0) {
-    io_fail(err, "read the merged counts");
+    record_fail(r, err, "read the merged counts");
     return -1;
   }
   if (r) {
@@ -591,6 +670,9 @@ void us_counter_free(us_counter *c) {
   free(c->tiers);
   if (c->merged)
     fclose(c->merged);
+  if (c->open_run)
+    fclose(c->open_run);
+  us_buf_free(&c->run_prev);
   us_buf_free(&c->rec);
   free(c->temp_dir);
   free(c);

@@ -26,6 +26,18 @@ unspin_status us_counter_new(us_counter **out, size_t memory_limit, const char *
 unspin_status us_counter_add(us_counter *c, const char *key, size_t len, uint64_t count,
                              unspin_error *err);
 
+/* Adds a run of keys that arrive in ascending us_key_cmp order, each at
+ * most once: it is written straight to a temporary file as a sorted run
+ * and summed with everything else added when the stream is merged.  One
+ * run is open at a time; us_counter_add may be called meanwhile. */
+unspin_status us_counter_run_begin(us_counter *c, unspin_error *err);
+unspin_status us_counter_run_put(us_counter *c, const char *key, size_t len, uint64_t count,
+                                 unspin_error *err);
+unspin_status us_counter_run_end(us_counter *c, unspin_error *err);
+
+/* Sets the memory limit of the hash table (from the next key added on). */
+void us_counter_set_limit(us_counter *c, size_t memory_limit);
+
 /* Ends counting; the stream can then be read, and read again after
  * us_counter_rewind. */
 unspin_status us_counter_finish(us_counter *c, unspin_error *err);
