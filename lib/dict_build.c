@@ -28,6 +28,7 @@
 #include "tokenize.h"
 
 #define MIN_MEMORY ((size_t)64 << 10)
+#define CONT_TABLE_MAX ((size_t)8 << 20)
 /* A fed document with no line break is cut at a space past this size. */
 #define FEED_HOLD_LIMIT ((size_t)16 << 20)
 
@@ -910,6 +911,14 @@ static unspin_status write_file(writer *w, const char *path) {
   return rc;
 }
 
+/* The continuation counter's memory: half the limit, but no more than
+ * CONT_TABLE_MAX, past which its table's cache misses cost more than
+ * spilling and merging runs (docs/benchmarks.md). */
+static size_t cont_limit(size_t limit) {
+  size_t half = limit / 2 > MIN_MEMORY ? limit / 2 : MIN_MEMORY;
+  return half < CONT_TABLE_MAX ? half : CONT_TABLE_MAX;
+}
+
 unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_error *err) {
   if (!b || !path)
     return us_fail(err, UNSPIN_ERR_INVALID_ARG, -1, "unspin_builder_write: NULL argument");
@@ -925,7 +934,7 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
   us_checksum_init(&w.block);
   if ((b->text && (rc = us_text_counter_flush(b->text, err)) != UNSPIN_OK) ||
       (rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
-      (rc = us_counter_new(&w.cont, b->memory_limit / 2 > MIN_MEMORY ? b->memory_limit / 2 : MIN_MEMORY,
+      (rc = us_counter_new(&w.cont, cont_limit(b->memory_limit),
                            b->temp_dir, err)) != UNSPIN_OK)
     goto done;
   if ((rc = pass_vocab(&w)) != UNSPIN_OK || (rc = build_hash(&w)) != UNSPIN_OK ||
