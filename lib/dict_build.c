@@ -1,12 +1,15 @@
 /* dict_build.c - counting n-grams of clean text and writing a dictionary.
  *
- * Pipeline: tokens -> n-gram keys (tokens joined by US_KEY_SEP) -> a
- * bounded-memory counter (ngram_count.c) -> one sorted stream.  Because the
- * separator sorts below every token byte, key order is the lexicographic
- * order of token tuples, a prefix before its extensions: the trie levels can
- * be written in one sequential pass.  A first pass over the stream collects
- * the vocabulary and feeds every n-gram's suffix to a second counter, which
- * yields the Kneser-Ney continuation counts (distinct left neighbours). */
+ * Pipeline: tokens -> sentences of normalized keys -> the text counter
+ * (ngram_text.c: sorted chunks of word ids) -> sorted runs of n-gram keys
+ * (tokens joined by US_KEY_SEP) in a bounded-memory counter (ngram_count.c,
+ * which also hashes the case keys and what dictionaries and ARPA models
+ * add) -> one sorted stream.  Because the separator sorts below every token
+ * byte, key order is the lexicographic order of token tuples, a prefix
+ * before its extensions: the trie levels can be written in one sequential
+ * pass.  A first pass over the stream collects the vocabulary and feeds
+ * every n-gram's suffix to a second counter, which yields the Kneser-Ney
+ * continuation counts (distinct left neighbours). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 

@@ -2,8 +2,9 @@
  *
  * Keys are added with counts into a hash table.  When the table and its key
  * storage reach the memory limit they are sorted and spilled to a temporary
- * file as a run; at the end the runs are merged into one sorted stream of
- * distinct keys with their summed counts.  Without a spill the stream comes
+ * file as a run; runs already sorted elsewhere (ngram_text.c) can be added
+ * too.  At the end the runs and the table are merged into one sorted stream
+ * of distinct keys with their summed counts.  Without a run the stream comes
  * straight from memory.  Whenever US_MERGE_FANIN runs of one tier exist they
  * are merged into one run of the next tier, so few files are ever open. */
 #ifndef UNSPIN_NGRAM_COUNT_H
