@@ -92,9 +92,14 @@ unspin_status us_text_counter_add(us_text_counter *t, const char *keys, const si
     rc = add_each(t, k, n, err);
     goto done;
   }
-  if (t->n && memory_used(t) + n * POSITION_BYTES > t->limit &&
+  /* positions and counts are 32-bit */
+  if (t->n && (memory_used(t) + n * POSITION_BYTES > t->limit || t->n + n > UINT32_MAX / 2) &&
       (rc = us_text_counter_flush(t, err)) != UNSPIN_OK)
     goto done;
+  if (n > UINT32_MAX / 2) {
+    rc = us_fail(err, UNSPIN_ERR_LIMIT, -1, "a sentence of %zu words is too long", n);
+    goto done;
+  }
   if (t->n + n > t->cap) {
     size_t cap = t->cap ? 2 * t->cap : 1024;
     cap = cap < t->n + n ? t->n + n : cap;
