@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs one libFuzzer target of a fuzzing build (see docs/fuzzing.md).
 # usage: run.sh BUILD_DIR TARGET [LIBFUZZER_OPTION...]
-#   TARGET: analyze | dict | profile | stats | thesaurus
+#   TARGET: analyze | build | dict | profile | stats | thesaurus
 # The corpus grows in BUILD_DIR/fuzz-corpus/TARGET, seeded from
 # tests/fuzz/corpus/TARGET, the test data, and (for dict) dictionaries
 # built here with the fuzzing build's own unspin.
