@@ -658,6 +658,13 @@ static uint64_t thes_bound(const unspin_dict *d, uint64_t lo, uint64_t hi, const
 size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first) {
   uint64_t lo = thes_bound(d, 0, d->nthes, spun, len, 1);
   *first = (size_t)lo;
+  /* most spans looked up (two and three words) have no entry */
+  if (lo >= d->nthes || !readable(d, &d->thes[lo], sizeof *d->thes))
+    return 0;
+  size_t fl;
+  const char *f = thes_bytes(d, d->thes[lo].from_off, d->thes[lo].from_len, &fl);
+  if (us_key_cmp(f, fl, spun, len))
+    return 0;
   /* a flat list gives a common word hundreds of entries: search for the end */
   return (size_t)(thes_bound(d, lo, d->nthes, spun, len, 0) - lo);
 }
