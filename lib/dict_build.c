@@ -340,7 +340,6 @@ uint64_t unspin_builder_ngram_count(const unspin_builder *b) {
 #define MAX_PHRASE_BYTES 0xFFFF
 
 
-
 static unspin_status add_pair(unspin_builder *b, const char *from, size_t flen, const char *to,
                               size_t tlen, us_relation rel, int forward, unsigned fanout,
                               unspin_error *err) {

@@ -26,9 +26,9 @@ unspin_status us_text_counter_new(us_text_counter **out, int order, size_t memor
 
 /* Adds a sentence of `n` keys (normalized words, markers included), key i
  * the NUL-terminated string at keys + starts[i]: its 1..order-grams are
- * counted, none crossing its ends.  A key holding a byte at or below
- * US_KEY_SEP would not sort as its n-grams' keys do, so a sentence with one
- * is added to the sink key by key instead. */
+ * counted, none crossing its ends.  A key holding US_KEY_SEP would not
+ * sort as its n-grams' keys do, so a sentence with one is added to the sink
+ * n-gram by n-gram instead. */
 unspin_status us_text_counter_add(us_text_counter *t, const char *keys, const size_t *starts,
                                   size_t n, unspin_error *err);
 
