@@ -934,8 +934,14 @@ unspin_status unspin_builder_write(unspin_builder *b, const char *path, unspin_e
   w.b = b;
   w.err = err;
   us_checksum_init(&w.block);
-  if ((b->text && (rc = us_text_counter_flush(b->text, err)) != UNSPIN_OK) ||
-      (rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
+  if (b->text) { /* its chunk goes to the counter, and its memory to the passes below */
+    rc = us_text_counter_flush(b->text, err);
+    us_text_counter_free(b->text);
+    b->text = NULL;
+    if (rc != UNSPIN_OK)
+      goto done;
+  }
+  if ((rc = us_counter_finish(b->counter, err)) != UNSPIN_OK ||
       (rc = us_counter_new(&w.cont, cont_limit(b->memory_limit),
                            b->temp_dir, err)) != UNSPIN_OK)
     goto done;
