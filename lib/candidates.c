@@ -460,6 +460,7 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   c->entry = v;
   struct us_word_cached *x = &c->entry[c->nentries];
   memset(x, 0, sizeof *x);
+  x->phrases = -1;
   x->key_off = c->text.len;
   x->key_len = len;
   if (us_buf_append(&c->text, key, len) || us_buf_putc(&c->text, '\0'))
@@ -1122,6 +1123,21 @@ static void rank_cand(us_cand *x) {
 static int cache_keep(us_word_cache *c, const char *key, size_t len, const us_buf *stems, int nst,
                       const us_cands *out, size_t from, size_t n);
 
+/* Whether a word list has a phrase beginning with word w or one of its
+ * `nst` stems: spans starting at w have word-list and morphology
+ * candidates only then. */
+static int phrases_begin(const unspin_engine *e, const us_word *w, const us_buf *stems, int nst) {
+  for (size_t d = 0; d < e->ndicts; d++) {
+    if (us_dict_phrases_begin(e->dicts[d], w->key, w->len))
+      return 1;
+    size_t at = 0;
+    for (int k = 0; k < nst; k++, at += strlen(stems->data + at) + 1)
+      if (us_dict_phrases_begin(e->dicts[d], stems->data + at, strlen(stems->data + at)))
+        return 1;
+  }
+  return 0;
+}
+
 /* Remembers word w's stems and the US_MAX_PER_SPAN likeliest of its
  * word-list candidates, out->v[from, to), sorted best first by channel and
  * unigram probability, so that its next occurrences, in this document or a
@@ -1317,8 +1333,9 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
              lists ? e->channel.keep : spinner_keep(e, &words[i], out->doc));
     /* the first word's stems serve every span starting here */
     us_buf_clear(&stems);
-    const struct us_word_cached *hit =
+    struct us_word_cached *hit =
         lists && words[i].spinnable ? cache_find(&out->caches->words, words[i].key, words[i].len) : NULL;
+    int phrases = 1; /* a word list's phrase may begin here (known from the second word on) */
     int nst = 0;
     if (!lists) {
       /* no word lists read: no stems wanted */
@@ -1342,14 +1359,21 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
         break;
       }
       size_t lexical = out->n;
-      /* a span's candidates depend on its words and the engine alone */
+      if (lists && len == 2) {
+        phrases = hit && hit->phrases >= 0 ? hit->phrases : phrases_begin(e, &words[i], &stems, nst);
+        if (hit)
+          hit->phrases = (int8_t)phrases;
+      }
+      /* a span's candidates depend on its words and the engine alone (and
+       * are none when no phrase begins with its first word or a stem) */
+      const int listed = lists && (len == 1 || phrases);
       const struct us_word_cached *span =
-          lists && len > 1 ? cache_find(&out->caches->spans, spun.data, spun.len) : NULL;
+          listed && len > 1 ? cache_find(&out->caches->spans, spun.data, spun.len) : NULL;
       if (lists && len == 1 && hit) {
         rc = cache_replay(out, &out->caches->words, hit, (uint32_t)i);
       } else if (span) {
         rc = cache_replay(out, &out->caches->spans, span, (uint32_t)i);
-      } else if (lists) {
+      } else if (listed) {
         rc = list_candidates(e, words, (uint32_t)i, (uint8_t)len, spun.data, spun.len, out);
         if (!rc)
           rc = morphology_candidates(e, words, (uint32_t)i, (uint8_t)len, &stems, nst, out);

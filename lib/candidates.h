@@ -59,6 +59,8 @@ typedef struct us_word_cache {
     size_t first, n;  /* its likeliest candidates in cands */
     us_lm_word lm;    /* in `ids`: the word as the language model knows it */
     double logp;      /* in `ids`: its unigram log-probability */
+    int8_t phrases;   /* in `words`: whether a word list has a phrase beginning with the
+                         word or one of its stems (-1 not yet known) */
   } *entry;
   size_t nentries, entries_cap;
   us_cand *cands;   /* text_off into text */

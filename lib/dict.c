@@ -669,6 +669,23 @@ size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, siz
   return (size_t)(thes_bound(d, lo, d->nthes, spun, len, 0) - lo);
 }
 
+int us_dict_phrases_begin(const unspin_dict *d, const char *word, size_t len) {
+  char prefix[256];
+  if (len + 1 > sizeof prefix)
+    return 1;
+  memcpy(prefix, word, len);
+  prefix[len++] = ' ';
+  /* the phrases beginning with the prefix are the entries from its lower bound on */
+  uint64_t lo = thes_bound(d, 0, d->nthes, prefix, len, 1);
+  if (lo >= d->nthes)
+    return 0;
+  if (!readable(d, &d->thes[lo], sizeof *d->thes))
+    return 1;
+  size_t fl;
+  const char *f = thes_bytes(d, d->thes[lo].from_off, d->thes[lo].from_len, &fl);
+  return fl >= len && !memcmp(f, prefix, len);
+}
+
 void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {
   const us_thes_entry *t = &d->thes[i < d->nthes ? i : 0];
   readable(d, t, sizeof *t); /* a damaged entry is reported with the analysis */

@@ -86,6 +86,19 @@ START_TEST(inverted_pairs) {
   expect_originals(d, "agency", agency, 5);
   const char *risk[] = {"danger/0/2/fwd", "gamble/2/2/fwd"};
   expect_originals(d, "risk", risk, 2);
+  /* which words begin a phrase of the table (so that longer spans are looked up) */
+  const struct {
+    const char *word;
+    int begins;
+  } starts[] = {{"federal", 1}, {"gregorian", 1}, {"go", 1}, {"agency", 0},
+                {"feder", 0},   {"federal agency", 0}, {"zzz", 0}, {"", 0}};
+  for (size_t i = 0; i < sizeof starts / sizeof *starts; i++)
+    ck_assert_msg(us_dict_phrases_begin(d, starts[i].word, strlen(starts[i].word)) ==
+                      starts[i].begins,
+                  "'%s'", starts[i].word);
+  char longword[300];
+  memset(longword, 'a', sizeof longword);
+  ck_assert_int_eq(us_dict_phrases_begin(d, longword, sizeof longword), 1); /* may: not ruled out */
   /* n-grams are still there */
   unspin_ngram_stats s;
   ck_assert_int_eq(unspin_dict_lookup(d, "the agency", 10, &s), UNSPIN_OK);
