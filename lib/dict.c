@@ -636,6 +636,14 @@ static const char *thes_bytes(const unspin_dict *d, uint32_t off, uint16_t len, 
   return d->thes_strings + a;
 }
 
+/* The spun side of thesaurus entry i (< nthes), or NULL where the entry
+ * cannot be read (a damaged block). */
+static const char *thes_from(const unspin_dict *d, uint64_t i, size_t *len) {
+  if (!readable(d, &d->thes[i], sizeof *d->thes))
+    return NULL;
+  return thes_bytes(d, d->thes[i].from_off, d->thes[i].from_len, len);
+}
+
 /* The first thesaurus entry in [lo, hi) whose `from` is above `spun`
  * (above_or_equal: not below it). */
 static uint64_t thes_bound(const unspin_dict *d, uint64_t lo, uint64_t hi, const char *spun,
@@ -643,9 +651,9 @@ static uint64_t thes_bound(const unspin_dict *d, uint64_t lo, uint64_t hi, const
   while (lo < hi) {
     uint64_t mid = lo + (hi - lo) / 2;
     size_t fl;
-    if (!readable(d, &d->thes[mid], sizeof *d->thes))
+    const char *f = thes_from(d, mid, &fl);
+    if (!f)
       return hi; /* nothing found */
-    const char *f = thes_bytes(d, d->thes[mid].from_off, d->thes[mid].from_len, &fl);
     int c = us_key_cmp(f, fl, spun, len);
     if (c < 0 || (c == 0 && !above_or_equal))
       lo = mid + 1;
@@ -659,11 +667,9 @@ size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, siz
   uint64_t lo = thes_bound(d, 0, d->nthes, spun, len, 1);
   *first = (size_t)lo;
   /* most spans looked up (two and three words) have no entry */
-  if (lo >= d->nthes || !readable(d, &d->thes[lo], sizeof *d->thes))
-    return 0;
   size_t fl;
-  const char *f = thes_bytes(d, d->thes[lo].from_off, d->thes[lo].from_len, &fl);
-  if (us_key_cmp(f, fl, spun, len))
+  const char *f = lo < d->nthes ? thes_from(d, lo, &fl) : NULL;
+  if (!f || us_key_cmp(f, fl, spun, len))
     return 0;
   /* a flat list gives a common word hundreds of entries: search for the end */
   return (size_t)(thes_bound(d, lo, d->nthes, spun, len, 0) - lo);
@@ -679,11 +685,9 @@ int us_dict_phrases_begin(const unspin_dict *d, const char *word, size_t len) {
   uint64_t lo = thes_bound(d, 0, d->nthes, prefix, len, 1);
   if (lo >= d->nthes)
     return 0;
-  if (!readable(d, &d->thes[lo], sizeof *d->thes))
-    return 1;
   size_t fl;
-  const char *f = thes_bytes(d, d->thes[lo].from_off, d->thes[lo].from_len, &fl);
-  return fl >= len && !memcmp(f, prefix, len);
+  const char *f = thes_from(d, lo, &fl);
+  return !f || (fl >= len && !memcmp(f, prefix, len)); /* damaged: not ruled out */
 }
 
 void us_dict_original(const unspin_dict *d, size_t i, us_original *out) {

@@ -60,11 +60,11 @@ typedef struct us_original {
 /* Finds the thesaurus pairs whose spun side is `spun` (a normalised
  * phrase); returns how many and stores the index of the first in *first. */
 size_t us_dict_originals(const unspin_dict *d, const char *spun, size_t len, size_t *first);
+void us_dict_original(const unspin_dict *d, size_t i, us_original *out);
 
 /* Whether some thesaurus phrase may begin with `word` and a space: 0 only
  * when none does. */
 int us_dict_phrases_begin(const unspin_dict *d, const char *word, size_t len);
-void us_dict_original(const unspin_dict *d, size_t i, us_original *out);
 
 /* Number of distinct words. */
 uint64_t us_dict_vocab_size(const unspin_dict *d);
