@@ -10,6 +10,7 @@
 #include "ngram_count.h"
 #include "normalize.h"
 #include "profile.h"
+#include "slots.h"
 
 /* Candidates kept per span. */
 #define US_MAX_PER_SPAN 16
@@ -425,34 +426,18 @@ static struct us_word_cached *cache_find(us_word_cache *c, const char *key, size
   }
 }
 
-/* The first free slot of an open-addressing table for a key's hash. */
-static size_t empty_slot(const uint32_t *slot, size_t nslots, uint64_t hash) {
-  size_t s = hash & (nslots - 1);
-  while (slot[s])
-    s = (s + 1) & (nslots - 1);
-  return s;
-}
-
-static int cache_grow(us_word_cache *c) {
-  size_t nslots = c->nslots ? 2 * c->nslots : 1024;
-  uint32_t *slot = calloc(nslots, sizeof *slot);
-  if (!slot)
-    return -1;
-  for (size_t i = 0; i < c->nentries; i++)
-    slot[empty_slot(slot, nslots,
-                    us_word_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len))] =
-        (uint32_t)i + 1;
-  free(c->slot);
-  c->slot = slot;
-  c->nslots = nslots;
-  return 0;
+static uint64_t cached_hash(const void *ctx, size_t i) {
+  const us_word_cache *c = ctx;
+  return us_word_hash(c->text.data + c->entry[i].key_off, c->entry[i].key_len);
 }
 
 /* Adds an entry for `key` with its stems (no candidates yet); NULL when
  * memory runs out. */
 static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_t len,
                                         const char *stems, size_t stems_len, int nst) {
-  if (c->nentries >= UINT32_MAX - 1 || ((c->nentries + 1) * 2 > c->nslots && cache_grow(c)))
+  if (c->nentries >= UINT32_MAX - 1 || ((c->nentries + 1) * 2 > c->nslots &&
+                                         us_slots_grow(&c->slot, &c->nslots, 1024, c->nentries,
+                                                       cached_hash, c)))
     return NULL;
   struct us_word_cached *v = us_grow(c->entry, &c->entries_cap, c->nentries + 1, sizeof *v, 256);
   if (!v)
@@ -471,7 +456,7 @@ static struct us_word_cached *cache_add(us_word_cache *c, const char *key, size_
   if (us_buf_append(&c->text, stems, stems_len))
     return NULL;
   x->first = c->ncands;
-  c->slot[empty_slot(c->slot, c->nslots, us_word_hash(key, len))] = (uint32_t)++c->nentries;
+  c->slot[us_slot_free(c->slot, c->nslots, us_word_hash(key, len))] = (uint32_t)++c->nentries;
   return x;
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dict_format.h"
+#include "slots.h"
 
 static uint64_t pair_hash(const char *spun, size_t spun_len, const char *orig, size_t orig_len) {
   return us_word_hash(spun, spun_len) * 31 + us_word_hash(orig, orig_len);
@@ -30,28 +31,18 @@ static struct us_pair *find(const us_pairs *p, const char *spun, size_t spun_len
   }
 }
 
-static int grow(us_pairs *p) {
-  size_t nslots = p->nslots ? 2 * p->nslots : 64;
-  uint32_t *slot = calloc(nslots, sizeof *slot);
-  if (!slot)
-    return -1;
-  for (size_t i = 0; i < p->n; i++) {
-    const struct us_pair *x = &p->entry[i];
-    const char *t = p->text.data + x->off;
-    size_t s = pair_hash(t, x->spun_len, t + x->spun_len + 1, x->orig_len) & (nslots - 1);
-    while (slot[s])
-      s = (s + 1) & (nslots - 1);
-    slot[s] = (uint32_t)i + 1;
-  }
-  free(p->slot);
-  p->slot = slot;
-  p->nslots = nslots;
-  return 0;
+static uint64_t entry_hash(const void *ctx, size_t i) {
+  const us_pairs *p = ctx;
+  const struct us_pair *x = &p->entry[i];
+  const char *t = p->text.data + x->off;
+  return pair_hash(t, x->spun_len, t + x->spun_len + 1, x->orig_len);
 }
 
 int us_pairs_add(us_pairs *p, const char *spun, size_t spun_len, const char *orig,
                  size_t orig_len, size_t token) {
-  if (p->n >= UINT32_MAX - 1 || ((p->n + 1) * 2 > p->nslots && grow(p)))
+  if (p->n >= UINT32_MAX - 1 ||
+      ((p->n + 1) * 2 > p->nslots &&
+       us_slots_grow(&p->slot, &p->nslots, 64, p->n, entry_hash, p)))
     return -1;
   struct us_pair_at *at = us_grow(p->at, &p->at_cap, p->nat + 1, sizeof *at, 64);
   if (!at)

@@ -5,28 +5,17 @@
 #include <string.h>
 
 #include "dict_format.h"
+#include "slots.h"
 
-static int grow_table(us_intern *in) {
-  size_t nslots = in->nslots ? 2 * in->nslots : 1024;
-  uint32_t *slot = calloc(nslots, sizeof *slot);
-  if (!slot)
-    return -1;
-  for (size_t i = 0; i < in->n; i++) {
-    size_t len;
-    const char *s = us_intern_str(in, i, &len);
-    size_t j = us_word_hash(s, len) & (nslots - 1);
-    while (slot[j])
-      j = (j + 1) & (nslots - 1);
-    slot[j] = (uint32_t)i + 1;
-  }
-  free(in->slot);
-  in->slot = slot;
-  in->nslots = nslots;
-  return 0;
+static uint64_t string_hash(const void *ctx, size_t i) {
+  size_t len;
+  const char *s = us_intern_str(ctx, i, &len);
+  return us_word_hash(s, len);
 }
 
 int64_t us_intern_add(us_intern *in, const char *s, size_t len) {
-  if (2 * (in->n + 1) > in->nslots && grow_table(in))
+  if (2 * (in->n + 1) > in->nslots &&
+      us_slots_grow(&in->slot, &in->nslots, 1024, in->n, string_hash, in))
     return -1;
   size_t j = us_word_hash(s, len) & (in->nslots - 1);
   for (uint32_t v; (v = in->slot[j]) != 0; j = (j + 1) & (in->nslots - 1)) {
