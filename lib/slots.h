@@ -20,11 +20,14 @@ static inline size_t us_slot_free(const uint32_t *slot, size_t nslots, uint64_t 
 }
 
 /* Replaces *slot with a table of twice *nslots slots (`first` when there
- * is none) holding entries 0..n-1; -1, the table unchanged, when memory
- * runs out. */
+ * is none; a power of two), doubled further until it is at least twice
+ * n + 1, holding entries 0..n-1; -1, the table unchanged, when memory runs
+ * out. */
 static inline int us_slots_grow(uint32_t **slot, size_t *nslots, size_t first, size_t n,
                                 us_slot_hash hash, const void *ctx) {
   size_t ns = *nslots ? 2 * *nslots : first;
+  while (ns < 2 * (n + 1))
+    ns *= 2;
   uint32_t *v = calloc(ns, sizeof *v);
   if (!v)
     return -1;

@@ -36,8 +36,12 @@
 #include "error.h"
 #include "normalize.h"
 #include "profile.h"
+#include "slots.h"
 #include "unspin.h"
 #include "utf8.h"
+
+/* The first size of the phrase and link tables. */
+#define SLOTS_FIRST 1024
 
 /* A link's share below this is not written out. */
 #define MIN_COUNT 0.5
@@ -74,11 +78,11 @@ struct unspin_spun_learner {
   us_buf pool;
   phrase *ph;
   size_t nph, phcap;
-  size_t *pslot; /* phrase index + 1 */
+  uint32_t *pslot; /* phrase index + 1 (slots.h) */
   size_t npslots;
   link *lk;
   size_t nlk, lkcap;
-  size_t *lslot; /* link index + 1 */
+  uint32_t *lslot; /* link index + 1 */
   size_t nlslots;
   span *sp;
   size_t nsp, spcap;
@@ -89,26 +93,6 @@ struct unspin_spun_learner {
 };
 
 static uint64_t mix(uint64_t a, uint64_t b) { return (a * 0x9E3779B97F4A7C15ull) ^ (b + (a >> 29)); }
-
-static int grow_slots(size_t **slot, size_t *nslots, size_t n, uint64_t (*hash)(const void *, size_t),
-                      const void *ctx) {
-  size_t ns = *nslots ? 2 * *nslots : 1024;
-  while (ns < 2 * (n + 1))
-    ns *= 2;
-  size_t *v = calloc(ns, sizeof *v);
-  if (!v)
-    return -1;
-  for (size_t i = 0; i < n; i++) {
-    size_t s = hash(ctx, i) & (ns - 1);
-    while (v[s])
-      s = (s + 1) & (ns - 1);
-    v[s] = i + 1;
-  }
-  free(*slot);
-  *slot = v;
-  *nslots = ns;
-  return 0;
-}
 
 static uint64_t phrase_hash(const void *ctx, size_t i) {
   const unspin_spun_learner *l = ctx;
@@ -123,8 +107,9 @@ static uint64_t link_hash(const void *ctx, size_t i) {
 /* The index of phrase s, added if new and `add`; SIZE_MAX if absent or
  * when memory runs out. */
 static size_t phrase_of(unspin_spun_learner *l, const char *s, size_t len, int add) {
-  if (add && (l->nph + 1) * 2 > l->npslots &&
-      grow_slots(&l->pslot, &l->npslots, l->nph, phrase_hash, l))
+  if (add && (l->nph >= UINT32_MAX - 1 ||
+              ((l->nph + 1) * 2 > l->npslots &&
+               us_slots_grow(&l->pslot, &l->npslots, SLOTS_FIRST, l->nph, phrase_hash, l))))
     return SIZE_MAX;
   if (!l->npslots)
     return SIZE_MAX;
@@ -146,13 +131,15 @@ static size_t phrase_of(unspin_spun_learner *l, const char *s, size_t len, int a
   memset(&l->ph[l->nph], 0, sizeof *l->ph);
   l->ph[l->nph].off = off;
   l->ph[l->nph].len = len;
-  l->pslot[at] = ++l->nph;
+  l->pslot[at] = (uint32_t)++l->nph;
   return l->nph - 1;
 }
 
 /* The index of link (s, k), added if new; SIZE_MAX when memory runs out. */
 static size_t link_of(unspin_spun_learner *l, size_t s, size_t k) {
-  if ((l->nlk + 1) * 2 > l->nlslots && grow_slots(&l->lslot, &l->nlslots, l->nlk, link_hash, l))
+  if (l->nlk >= UINT32_MAX - 1 ||
+      ((l->nlk + 1) * 2 > l->nlslots &&
+       us_slots_grow(&l->lslot, &l->nlslots, SLOTS_FIRST, l->nlk, link_hash, l)))
     return SIZE_MAX;
   size_t at = mix(s, k) & (l->nlslots - 1);
   for (; l->lslot[at]; at = (at + 1) & (l->nlslots - 1))
@@ -163,7 +150,7 @@ static size_t link_of(unspin_spun_learner *l, size_t s, size_t k) {
     return SIZE_MAX;
   l->lk = v;
   l->lk[l->nlk] = (link){s, k, 0, 0};
-  l->lslot[at] = ++l->nlk;
+  l->lslot[at] = (uint32_t)++l->nlk;
   return l->nlk - 1;
 }
 
@@ -545,8 +532,8 @@ static int canonical_order(unspin_spun_learner *l) {
   free(l->lslot);
   l->lslot = NULL;
   l->nlslots = 0;
-  rc = grow_slots(&l->pslot, &l->npslots, l->nph, phrase_hash, l) ||
-       grow_slots(&l->lslot, &l->nlslots, l->nlk, link_hash, l);
+  rc = us_slots_grow(&l->pslot, &l->npslots, SLOTS_FIRST, l->nph, phrase_hash, l) ||
+       us_slots_grow(&l->lslot, &l->nlslots, SLOTS_FIRST, l->nlk, link_hash, l);
 done:
   free(v);
   free(where);
