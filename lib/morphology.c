@@ -131,6 +131,11 @@ static ending ending_of(const char *spun, const char *stem) {
 
 int us_morph_ending(const char *spun, const char *stem) { return (int)ending_of(spun, stem); }
 
+int us_morph_form_agrees(const char *form, const char *lemma, const char *spun, const char *stem) {
+  ending e = ending_of(spun, stem), f = ending_of(form, lemma);
+  return e == END_NONE || f == e || (f == END_NONE && e != END_ING);
+}
+
 static int is_vowel(char c) { return strchr("aeiou", c) != NULL; }
 
 /* Tries one spelling: kept (1) if hunspell accepts it and stems it to

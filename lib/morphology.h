@@ -28,6 +28,14 @@ int us_morph_inflect(us_morph *m, const char *lemma, const char *spun, const cha
  * gives depend on the lemma and this alone. */
 int us_morph_ending(const char *spun, const char *stem);
 
+/* Whether `form`, an irregular form of `lemma` (WordNet's exception lists),
+ * can stand for it where `spun` is inflected from `stem`: the form's own
+ * ending is spun's, or it has none (an irregular past, plural or
+ * comparative: "made", "children", "worse") and spun's ending is not -ing,
+ * which English never makes irregular.  A spun word without an ending (an
+ * irregular form itself) takes any. */
+int us_morph_form_agrees(const char *form, const char *lemma, const char *spun, const char *stem);
+
 /* Whether hunspell accepts the word (in any case form).  Thread-safe. */
 int us_morph_spell(us_morph *m, const char *w);
 

@@ -753,8 +753,9 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
   if (!have_en_us())
     return;
   char *wn = exception_lists("became become\nsaid say\ngone_off go_off\n");
-  static const char turn[] = "UTF-8\nturn|1\n(verb)|become|get\n";
-  unspin_dict *d = build_dict("t.undict", "The sky became dark.\nIt became cold.\n", turn);
+  static const char lists[] = "UTF-8\nturn|1\n(verb)|become|get\nstate|1\n(verb)|say|tell\n";
+  unspin_dict *d =
+      build_dict("t.undict", "The sky became dark.\nIt became cold.\nHe said so.\n", lists);
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_DOMAIN), UNSPIN_OK);
@@ -765,6 +766,20 @@ START_TEST(irregular_forms_from_wordnet_exceptions) {
   load_en_us(e);
   /* "turned" is not listed; its stem "turn" gives "become", irregularly "became" */
   expect_became(e);
+  /* an irregular form stands for its lemma only where the spun word's
+   * inflection agrees with it: the past "said" for "stated", not for
+   * "stating", which takes the regular "telling" */
+  unspin_result *r;
+  free(restore(e, "He stated it.\n", &r));
+  ck_assert_msg(has_candidate(r, 1, "said", UNSPIN_SOURCE_MORPHOLOGY),
+                "'said' is proposed for 'stated'");
+  unspin_result_free(r);
+  free(restore(e, "He is stating it.\n", &r));
+  ck_assert_msg(has_candidate(r, 2, "telling", UNSPIN_SOURCE_MORPHOLOGY),
+                "'telling' is proposed for 'stating'");
+  ck_assert_msg(!has_candidate(r, 2, "said", UNSPIN_SOURCE_MORPHOLOGY),
+                "'said' is not proposed for 'stating'");
+  unspin_result_free(r);
   unspin_engine_free(e);
   unspin_dict_free(d);
   remove_exception_lists(wn);
