@@ -1444,6 +1444,16 @@ void us_cands_free(us_cands *c) {
 #define NCACHES 6
 #define EACH_CACHE(c) {&(c)->words, &(c)->stems, &(c)->related, &(c)->spans, &(c)->ids, &(c)->forms}
 
+void us_word_caches_swap_shared(us_word_caches *a, us_word_caches *b) {
+  us_word_cache *x[] = {&a->stems, &a->related, &a->ids, &a->forms};
+  us_word_cache *y[] = {&b->stems, &b->related, &b->ids, &b->forms};
+  for (size_t i = 0; i < sizeof x / sizeof *x; i++) {
+    us_word_cache t = *x[i];
+    *x[i] = *y[i];
+    *y[i] = t;
+  }
+}
+
 size_t us_word_caches_size(const us_word_caches *c) {
   const us_word_cache *v[NCACHES] = EACH_CACHE(c);
   size_t n = 0;

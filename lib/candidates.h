@@ -110,6 +110,11 @@ int us_join_keys(const us_word *w, size_t n, us_buf *out);
 /* Frees the candidates (not the caches). */
 void us_cands_free(us_cands *c);
 
+/* Swaps the caches of a and b that do not depend on the engine's channel
+ * (stems, relatedness, language-model ids, inflected forms), not those of
+ * candidates (words, spans). */
+void us_word_caches_swap_shared(us_word_caches *a, us_word_caches *b);
+
 /* The bytes a cache set holds, and emptying and freeing it. */
 size_t us_word_caches_size(const us_word_caches *c);
 void us_word_caches_clear(us_word_caches *c);

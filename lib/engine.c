@@ -890,10 +890,15 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
   /* learning keeps every candidate of a word's first occurrence, which a
-   * cache filled by other documents would not, and an engine copy with
-   * another channel has no pool: a set for this pass alone */
+   * cache filled by other documents would not: a set for this pass alone.
+   * An engine copy with another channel borrows the pool's caches that do
+   * not depend on it, and has its own candidates. */
   us_word_caches pass_caches = {0};
-  int pooled = !gather && e->caches;
+  int pooled = !gather && e->caches && !e->channel_copy;
+  us_word_caches *lender = !gather && e->caches && e->channel_copy ? us_cache_pool_take(e->caches)
+                                                                   : NULL;
+  if (lender)
+    us_word_caches_swap_shared(&pass_caches, lender);
   cands.caches = pooled ? us_cache_pool_take(e->caches) : &pass_caches;
   cands.gather = gather;
   cands.made = before;
@@ -932,7 +937,13 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   if (!rc)
     rc = us_buf_append(&r->out, text + copied, len - copied);
   us_cands_free(&cands);
-  if ((!pooled || rc) && cands.caches) /* (a failed pass may leave a word half cached) */
+  if (lender) {
+    us_word_caches_swap_shared(&pass_caches, lender);
+    if (rc) /* (a failed pass may leave a word half cached) */
+      us_word_caches_clear(lender);
+    us_cache_pool_give(e->caches, lender);
+  }
+  if ((!pooled || rc) && cands.caches)
     us_word_caches_clear(cands.caches);
   if (pooled)
     us_cache_pool_give(e->caches, cands.caches);
@@ -1055,7 +1066,7 @@ static int restore(const unspin_engine *e, unspin_result *r, const char *text, s
   double score = r->score;
   int spun = r->spun;
   unspin_engine adapted = *e;
-  adapted.caches = NULL; /* its channel differs: the pool's candidates are not its own */
+  adapted.channel_copy = 1; /* the pool's candidates are not its own */
   double prior = e->adapt * r->score;
   if (r->spun && prior > exp(e->channel.spin)) {
     if (prior > MAX_ADAPTED_PRIOR)

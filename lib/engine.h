@@ -64,6 +64,9 @@ struct unspin_engine {
                         * original (spinem.c) */
   double key_strength; /* that prior's strength in pseudo-counts */
   struct us_cache_pool *caches; /* owned: word caches the analyses share in turn */
+  int channel_copy; /* a copy of an engine with another channel (restore's adapted
+                     * passes): it borrows `caches` for what does not depend on the
+                     * channel (us_word_caches_swap_shared) */
 };
 
 /* UNSPIN_OK, or the error of the first of the engine's dictionaries that a
