@@ -383,6 +383,10 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
       for (size_t i = 0; i < n; i++) {
         ranked r;
         us_dict_original(e->dicts[l], first + i, &r.o);
+        /* add() drops a flat list's original that no domain dictionary
+         * has seen: without one, it must not take a place in the list */
+        if (r.o.relation == US_REL_LISTED && !c->gather && !e->ndomain)
+          continue;
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
         double logp;

@@ -699,6 +699,15 @@ START_TEST(article_follows_the_original) {
 }
 END_TEST
 
+/* Checks that "risks" is proposed for "dangers" through its stem. */
+static void expect_risks(const unspin_engine *e) {
+  unspin_result *r;
+  free(restore(e, "The spy agency said the move dangers inflaming tensions.\n", &r));
+  ck_assert_msg(has_candidate(r, 6, "risks", UNSPIN_SOURCE_MORPHOLOGY),
+                "'risks' is proposed for 'dangers' through its stem");
+  unspin_result_free(r);
+}
+
 START_TEST(morphology_source_reinflects) {
   if (!have_en_us())
     return;
@@ -709,13 +718,41 @@ START_TEST(morphology_source_reinflects) {
   unspin_error err;
   load_en_us(e);
   /* "dangers" is not listed, its stem "danger" is: risk -> "risks" like "dangers" */
-  unspin_result *r;
-  free(restore(e, "The spy agency said the move dangers inflaming tensions.\n", &r));
-  ck_assert_msg(has_candidate(r, 6, "risks", UNSPIN_SOURCE_MORPHOLOGY),
-                "'risks' is proposed for 'dangers' through its stem");
-  unspin_result_free(r);
+  expect_risks(e);
   ck_assert_int_eq(unspin_engine_load_hunspell(e, "/nonexistent.aff", EN_US_DIC, &err), UNSPIN_ERR_IO);
   ck_assert_ptr_nonnull(strstr(err.message, "/nonexistent.aff"));
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+}
+END_TEST
+
+/* Without a domain dictionary the general model drops a flat list's
+ * originals (synonym_list_proposes_but_is_no_evidence), so they must not
+ * take the places of a stem's likeliest originals: here twelve frequent
+ * words list "danger", and MyThes's "risk" still gives "risks". */
+START_TEST(dropped_originals_leave_room_for_the_others) {
+  if (!have_en_us())
+    return;
+  static const char *const heads[] = {"the", "spy", "agency", "joined", "cyber", "defense",
+                                      "group", "said", "officials", "share", "research", "move"};
+  char list[512] = "";
+  for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
+    snprintf(list + strlen(list), sizeof list - strlen(list), "%s,danger\n", heads[i]);
+  unspin_builder *b;
+  unspin_error err;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_text(b, story, strlen(story), &err), UNSPIN_OK);
+  char *tp = tu_path(dir, "mythes.dat"), *lp = tu_path(dir, "heads.list");
+  tu_write(tp, mythes, strlen(mythes));
+  tu_write(lp, list, strlen(list));
+  ck_assert_msg(unspin_builder_add_thesaurus(b, tp, &err) == UNSPIN_OK, "%s", err.message);
+  ck_assert_msg(unspin_builder_add_synonym_list(b, lp, &err) == UNSPIN_OK, "%s", err.message);
+  free(tp);
+  free(lp);
+  unspin_dict *d = tu_write_dict(b, dir, "general.undict");
+  unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_GENERAL);
+  load_en_us(e);
+  expect_risks(e);
   unspin_engine_free(e);
   unspin_dict_free(d);
 }
@@ -1292,6 +1329,7 @@ static Suite *suite(void) {
   tcase_add_test(tc, article_follows_the_original);
   tcase_add_test(tc, morphology_source_reinflects);
   tcase_add_test(tc, irregular_forms_from_wordnet_exceptions);
+  tcase_add_test(tc, dropped_originals_leave_room_for_the_others);
   tcase_add_test(tc, context_fillers_are_inflected_like_the_spun_word);
   tcase_add_test(tc, the_storys_originals_are_inflected_first);
   tcase_add_test(tc, case_model_weighs_the_case_read);
