@@ -889,14 +889,15 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   size_t copied = 0, nw = 0;
   us_word *w = malloc((r->tokens.n + 1) * sizeof *w);
   us_cands cands = {0};
-  /* learning keeps every candidate of a word's first occurrence, which a
-   * cache filled by other documents would not: a set for this pass alone.
-   * An engine copy with another channel borrows the pool's caches that do
-   * not depend on it, and has its own candidates. */
+  /* Learning keeps every candidate of a word's first occurrence, which a
+   * cache filled by other documents would not, and an engine copy with
+   * another channel has candidates of its own: a set for this pass alone,
+   * which borrows the pool's caches that depend on neither (stems, forms,
+   * relatedness, language-model ids). */
   us_word_caches pass_caches = {0};
   int pooled = !gather && e->caches && !e->channel_copy;
-  us_word_caches *lender = !gather && e->caches && e->channel_copy ? us_cache_pool_take(e->caches)
-                                                                   : NULL;
+  us_word_caches *lender =
+      e->caches && (gather || e->channel_copy) ? us_cache_pool_take(e->caches) : NULL;
   if (lender)
     us_word_caches_swap_shared(&pass_caches, lender);
   cands.caches = pooled ? us_cache_pool_take(e->caches) : &pass_caches;

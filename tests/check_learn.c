@@ -289,6 +289,67 @@ START_TEST(em_recovers_a_synthetic_spinners_table) {
 }
 END_TEST
 
+/* The statistics a learner gathers through engine e from the spun texts. */
+static char *gathered(const unspin_engine *e, const char *const *texts, size_t n, const char *name) {
+  unspin_spun_learner *l;
+  ck_assert_int_eq(unspin_spun_learner_new(&l, e, NULL), UNSPIN_OK);
+  for (size_t i = 0; i < n; i++)
+    ck_assert_int_eq(unspin_spun_learner_add_text(l, texts[i], strlen(texts[i]), "spun", NULL),
+                     UNSPIN_OK);
+  char *path = tu_path(dir, name);
+  ck_assert_int_eq(unspin_spun_learner_write_stats(l, path, NULL), UNSPIN_OK);
+  size_t len;
+  char *stats = tu_read(path, &len);
+  ck_assert_ptr_nonnull(stats);
+  free(path);
+  unspin_spun_learner_free(l);
+  return stats;
+}
+
+/* Learning borrows the engine's cached stems, forms and ids, but gathers
+ * candidates of its own: what an engine restored before (whose candidates
+ * leave out a flat list's links, which learning keeps) changes nothing. */
+START_TEST(learning_does_not_depend_on_what_the_engine_restored) {
+  const char *th = "UTF-8\nagency|1\n(noun)|company|bureau\nsaid|1\n(verb)|stated|noted\n";
+  char *clean = em_text(1, 200, 0);
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_text(b, clean, strlen(clean), NULL), UNSPIN_OK);
+  char *tp = tu_path(dir, "th.dat"), *lp = tu_path(dir, "flat.list");
+  tu_write(tp, th, strlen(th));
+  tu_write(lp, "agency,firm,outfit\nsaid,remarked\n", 33);
+  ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_synonym_list(b, lp, NULL), UNSPIN_OK);
+  free(tp);
+  free(lp);
+  unspin_dict *d = tu_write_dict(b, dir, "flat.undict");
+  char *spun = em_text(2, 60, 1);
+  const char *texts[] = {spun, "The firm remarked that the outfit would start.\n",
+                         "The company stated the firm would begin.\n"};
+  unspin_engine *fresh, *used;
+  ck_assert_int_eq(unspin_engine_new(&fresh, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_new(&used, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(fresh, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(used, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  for (size_t i = 0; i < 3; i++) {
+    unspin_result *r;
+    ck_assert_int_eq(unspin_analyze(used, texts[i], strlen(texts[i]), &r, NULL), UNSPIN_OK);
+    unspin_result_free(r);
+  }
+  char *want = gathered(fresh, texts, 3, "fresh.stats");
+  char *got = gathered(used, texts, 3, "used.stats");
+  ck_assert_ptr_nonnull(strstr(want, "firm"));
+  ck_assert_msg(!strcmp(got, want), "statistics gathered after restoring differ");
+  free(want);
+  free(got);
+  unspin_engine_free(fresh);
+  unspin_engine_free(used);
+  unspin_dict_free(d);
+  free(spun);
+  free(clean);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("learn");
   TCase *tc = tcase_create("core");
@@ -298,6 +359,7 @@ int main(void) {
   tcase_add_test(tc, merged_shards_equal_one_run);
   tcase_add_test(tc, errors_name_the_input);
   tcase_add_test(tc, em_recovers_a_synthetic_spinners_table);
+  tcase_add_test(tc, learning_does_not_depend_on_what_the_engine_restored);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
