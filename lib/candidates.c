@@ -309,6 +309,16 @@ static int word_stems(const unspin_engine *e, const char *w, us_buf *out) {
   return n < 0 || m < 0 ? -1 : n + m;
 }
 
+/* The inflection an irregular form must agree with (us_morph_form_agrees). */
+typedef struct inflection {
+  const char *lemma, *spun, *stem;
+} inflection;
+
+static int agrees(const char *form, const void *ctx) {
+  const inflection *x = ctx;
+  return us_morph_form_agrees(form, x->lemma, x->spun, x->stem);
+}
+
 /* Appends the forms of `lemma` inflected as `spun` is from `stem`: the
  * regular ones hunspell accepts, and the irregular ones whose inflection
  * agrees with spun's; the same returns. */
@@ -316,25 +326,10 @@ static int word_forms(const unspin_engine *e, const char *lemma, const char *spu
                       const char *stem, us_buf *out) {
   size_t from = out->len;
   int n = e->morph ? us_morph_inflect(e->morph, lemma, spun, stem, out) : 0;
-  size_t irregular = out->len;
-  int m = n >= 0 && e->irregular ? us_irregular_forms(e->irregular, lemma, from, out) : 0;
-  if (m < 0 || n < 0)
-    return -1;
-  size_t to = irregular;
-  m = 0;
-  for (size_t at = irregular; at < out->len;) {
-    size_t len = strlen(out->data + at) + 1;
-    if (us_morph_form_agrees(out->data + at, lemma, spun, stem)) {
-      memmove(out->data + to, out->data + at, len);
-      to += len;
-      m++;
-    }
-    at += len;
-  }
-  out->len = to;
-  if (out->data)
-    out->data[to] = '\0';
-  return n + m;
+  inflection x = {lemma, spun, stem};
+  int m = n >= 0 && e->irregular ? us_irregular_forms(e->irregular, lemma, agrees, &x, from, out)
+                                 : 0;
+  return n < 0 || m < 0 ? -1 : n + m;
 }
 
 static int forms_of(const unspin_engine *e, us_word_cache *fc, const char *lemma,

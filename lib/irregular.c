@@ -137,8 +137,10 @@ void us_irregular_free(us_irregular *x) {
   free(x);
 }
 
-/* Appends the `want` side of every pair whose `key` side is `word`. */
-static int collect(const pair *v, size_t n, int by_lemma_side, const char *word, size_t from,
+/* Appends the `want` side of every pair whose `key` side is `word` and
+ * that `keep` accepts (NULL: all). */
+static int collect(const pair *v, size_t n, int by_lemma_side, const char *word,
+                   int (*keep)(const char *form, const void *ctx), const void *ctx, size_t from,
                    us_buf *out) {
   size_t lo = 0, hi = n;
   while (lo < hi) {
@@ -152,7 +154,7 @@ static int collect(const pair *v, size_t n, int by_lemma_side, const char *word,
   int added = 0;
   for (; lo < n && !strcmp(by_lemma_side ? v[lo].lemma : v[lo].form, word); lo++) {
     const char *w = by_lemma_side ? v[lo].form : v[lo].lemma;
-    if (us_buf_has_string(out, from, w))
+    if ((keep && !keep(w, ctx)) || us_buf_has_string(out, from, w))
       continue;
     if (us_buf_append(out, w, strlen(w) + 1))
       return -1;
@@ -162,9 +164,11 @@ static int collect(const pair *v, size_t n, int by_lemma_side, const char *word,
 }
 
 int us_irregular_lemmas(const us_irregular *x, const char *form, size_t from, us_buf *out) {
-  return collect(x->by_form, x->n, 0, form, from, out);
+  return collect(x->by_form, x->n, 0, form, NULL, NULL, from, out);
 }
 
-int us_irregular_forms(const us_irregular *x, const char *lemma, size_t from, us_buf *out) {
-  return collect(x->by_lemma, x->n, 1, lemma, from, out);
+int us_irregular_forms(const us_irregular *x, const char *lemma,
+                       int (*keep)(const char *form, const void *ctx), const void *ctx,
+                       size_t from, us_buf *out) {
+  return collect(x->by_lemma, x->n, 1, lemma, keep, ctx, from, out);
 }

@@ -18,8 +18,10 @@ void us_irregular_free(us_irregular *x);
  * many it added, or -1 when memory runs out.  Immutable: thread-safe. */
 int us_irregular_lemmas(const us_irregular *x, const char *form, size_t from, us_buf *out);
 
-/* Appends the irregular forms of a lemma ("become" -> "became"); the same
- * returns. */
-int us_irregular_forms(const us_irregular *x, const char *lemma, size_t from, us_buf *out);
+/* Appends the irregular forms of a lemma ("become" -> "became") that
+ * `keep` accepts (NULL: all); the same returns. */
+int us_irregular_forms(const us_irregular *x, const char *lemma,
+                       int (*keep)(const char *form, const void *ctx), const void *ctx,
+                       size_t from, us_buf *out);
 
 #endif
