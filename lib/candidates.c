@@ -27,8 +27,8 @@
  * apart, without being hyphen or space variants ("on-line"/"online" is a
  * swap spinners make; a spelling is not). */
 static int spelling_variant(const char *a, size_t alen, const char *b, size_t blen) {
-  if (alen < 5 || blen < 5 || alen > 63 || blen > 63 || memchr(a, ' ', alen) ||
-      memchr(b, ' ', blen) || memchr(a, '-', alen) || memchr(b, '-', blen))
+  if (alen < 5 || blen < 5 || alen > 63 || blen > 63 || alen > blen + 2 || blen > alen + 2 ||
+      memchr(a, ' ', alen) || memchr(b, ' ', blen) || memchr(a, '-', alen) || memchr(b, '-', blen))
     return 0;
   size_t dp[64], prev;
   for (size_t y = 0; y <= blen; y++)
@@ -36,12 +36,16 @@ static int spelling_variant(const char *a, size_t alen, const char *b, size_t bl
   for (size_t x = 1; x <= alen; x++) {
     prev = dp[0];
     dp[0] = x;
+    size_t least = dp[0];
     for (size_t y = 1; y <= blen; y++) {
       size_t cur = dp[y], sub = prev + (a[x - 1] != b[y - 1]);
       size_t del = dp[y] + 1, ins = dp[y - 1] + 1;
       dp[y] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
       prev = cur;
+      least = dp[y] < least ? dp[y] : least;
     }
+    if (least > 2) /* distances never fall from row to row */
+      return 0;
   }
   return dp[blen] <= 2;
 }
@@ -108,13 +112,60 @@ static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char
   return x->lm;
 }
 
-/* The candidate for span [start, start + len) with wording `text`, or NULL.
- * Candidates are added start by start, so only the tail can hold this
- * start's. */
-static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *text,
-                          size_t tlen) {
-  for (size_t i = c->n; i-- > 0 && c->v[i].start == start;) {
-    us_cand *o = &c->v[i];
+/* A run this long is searched through c->index, a shorter one in turn. */
+#define INDEXED_RUN 32
+
+static uint64_t cand_hash(uint8_t len, const char *text, size_t tlen) {
+  return (us_word_hash(text, tlen) ^ len) * 0x9E3779B97F4A7C15ull;
+}
+
+static uint64_t run_hash(const void *ctx, size_t i) {
+  const us_cands *c = ctx;
+  const us_cand *o = &c->v[c->run + i];
+  return cand_hash(o->len, c->text.data + o->text_off, o->text_len);
+}
+
+/* Forgets the index: the candidates were reordered or dropped. */
+static void unindex(us_cands *c) { c->run = c->indexed = SIZE_MAX; }
+
+/* The candidate for span [start, start + len) with wording `text`, or NULL
+ * (-1 in *oom when memory for the index runs out).  Candidates are added
+ * start by start, so only the tail run can hold this start's; a long run,
+ * as learning's passes gather with every flat list's originals, is
+ * searched through the index. */
+static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *text, size_t tlen,
+                          int *oom) {
+  if (c->run >= c->n || c->v[c->run].start != start || c->indexed > c->n) {
+    size_t run = c->n;
+    while (run > 0 && c->v[run - 1].start == start)
+      run--;
+    c->run = c->indexed = run;
+  }
+  size_t n = c->n - c->run;
+  if (n < INDEXED_RUN) {
+    for (size_t i = c->n; i-- > c->run;) {
+      us_cand *o = &c->v[i];
+      if (o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen))
+        return o;
+    }
+    return NULL;
+  }
+  /* a new run or a full table: the table is built again from the run */
+  if (c->indexed == c->run || 2 * (n + 1) > c->nindex) {
+    c->nindex = 0;
+    if (us_slots_grow(&c->index, &c->nindex, 64, n, run_hash, c)) {
+      *oom = 1;
+      return NULL;
+    }
+  } else {
+    for (size_t i = c->indexed; i < c->n; i++)
+      c->index[us_slot_free(c->index, c->nindex, run_hash(c, i - c->run))] =
+          (uint32_t)(i - c->run) + 1;
+  }
+  c->indexed = c->n;
+  for (size_t s = cand_hash(len, text, tlen) & (c->nindex - 1); c->index[s];
+       s = (s + 1) & (c->nindex - 1)) {
+    us_cand *o = &c->v[c->run + c->index[s] - 1];
     if (o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen))
       return o;
   }
@@ -159,7 +210,10 @@ static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32
   /* one edge per (span, text): keep the likeliest; a word list that
    * gives the span's own words is no evidence about keeping them (and a
    * word's cached candidates must not depend on which was added first) */
-  us_cand *o = find_cand(c, start, len, text, tlen);
+  int oom = 0;
+  us_cand *o = find_cand(c, start, len, text, tlen, &oom);
+  if (oom)
+    return -1;
   if (o && generic && o->source == US_SRC_IDENTITY)
     return 0;
   if (o) {
@@ -895,7 +949,10 @@ int us_function_word(const unspin_engine *e, const char *w, size_t len) {
  * sources agree. */
 static int add_filler(const unspin_engine *e, const us_word *words, uint32_t start, uint8_t len,
                       const char *text, size_t tlen, double w, us_cands *c) {
-  us_cand *listed = find_cand(c, start, len, text, tlen);
+  int oom = 0;
+  us_cand *listed = find_cand(c, start, len, text, tlen, &oom);
+  if (oom)
+    return -1;
   int corroborates = listed && !listed->corroborated && listed->source != US_SRC_IDENTITY &&
                      listed->source != US_SRC_CONTEXT;
   int rc = add(c, e, words, start, len, US_SRC_CONTEXT, 0, text, tlen, w);
@@ -1151,6 +1208,7 @@ static int cache_store(us_cands *out, const us_word *w, const us_buf *stems,
   for (size_t k = from; k < to; k++)
     rank_cand(&out->v[k]);
   qsort(out->v + from, to - from, sizeof *out->v, by_rank);
+  unindex(out);
   size_t keep = to - from < US_MAX_PER_SPAN ? to - from : US_MAX_PER_SPAN;
   return cache_keep(c, w->key, w->len, stems, nst, out, from, keep);
 }
@@ -1306,6 +1364,7 @@ int us_candidates(const unspin_engine *e, const us_word *words, size_t n, us_can
 
 static int candidates(const unspin_engine *e, const us_word *words, size_t n, us_cands *out) {
   out->n = 0;
+  unindex(out);
   us_buf_clear(&out->text);
   us_buf spun = US_BUF_INIT, stems = US_BUF_INIT;
   us_fills fills = {0};
@@ -1387,7 +1446,7 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
         /* every occurrence of a word, in this document or another, gets the
          * candidates the cache keeps of it (learning keeps them all) */
         if (!rc && len == 1 && !out->gather && out->n - lexical > US_MAX_PER_SPAN)
-          out->n = lexical + US_MAX_PER_SPAN;
+          out->n = lexical + US_MAX_PER_SPAN; /* (cache_store dropped the index) */
       }
       while (!rc && at < fills.n && (fills.v[at].start < i ||
                                      (fills.v[at].start == i && fills.v[at].len < len)))
@@ -1418,6 +1477,7 @@ static int candidates(const unspin_engine *e, const us_word *words, size_t n, us
   }
   if (!rc && out->n) {
     qsort(out->v, out->n, sizeof *out->v, by_start);
+    unindex(out);
     if (!out->gather) /* learning weighs every link itself */
       keep_likeliest(out);
   }
@@ -1434,6 +1494,9 @@ int us_join_keys(const us_word *w, size_t n, us_buf *out) {
 
 void us_cands_free(us_cands *c) {
   free(c->v);
+  free(c->index);
+  c->index = NULL;
+  c->nindex = 0;
   us_buf_free(&c->text);
   c->v = NULL;
   c->n = c->cap = 0;

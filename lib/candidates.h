@@ -91,6 +91,10 @@ typedef struct us_cands {
   us_profile_doc *collect;   /* where this pass counts them, or NULL */
   const struct us_gather *gather; /* unless NULL, the pass only proposes: each span's
                                    * word-list originals are reported to it (gather.h) */
+  /* add()'s index of a long run of one start's candidates by span length
+   * and wording (slots.h): v[run, indexed) are in it, entry i at run + i */
+  uint32_t *index;
+  size_t nindex, run, indexed;
 } us_cands;
 
 /* Replaces `out` with every candidate for the n words: identity for each

@@ -350,6 +350,69 @@ START_TEST(learning_does_not_depend_on_what_the_engine_restored) {
 }
 END_TEST
 
+/* Learning keeps every original a flat list links to a word, so one span
+ * has dozens (add() then finds a wording among them through an index).  A
+ * wording that a thesaurus and the list both give is still one candidate:
+ * the span's likeliest originals, the five words of the story that both
+ * give, are each reported once. */
+START_TEST(a_long_list_of_originals_holds_each_once) {
+  static const char *const known[] = {"team", "city", "plan", "new", "today"};
+  char th[1024] = "UTF-8\n", flat[2048] = "";
+  size_t tl = strlen(th), fl = 0;
+  for (int i = 0; i < 40; i++) {
+    char o[4] = {'k', (char)('a' + i / 26), (char)('a' + i % 26), '\0'};
+    const char *w = i < 5 ? known[i] : o;
+    if (i < 5)
+      tl += (size_t)snprintf(th + tl, sizeof th - tl, "%s|1\n(noun)|firm\n", w);
+    fl += (size_t)snprintf(flat + fl, sizeof flat - fl, "%s,firm\n", w);
+  }
+  char *clean = em_text(1, 200, 0);
+  unspin_builder *b;
+  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_text(b, clean, strlen(clean), NULL), UNSPIN_OK);
+  char *tp = tu_path(dir, "long.dat"), *lp = tu_path(dir, "long.list");
+  tu_write(tp, th, tl);
+  tu_write(lp, flat, fl);
+  ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_builder_add_synonym_list(b, lp, NULL), UNSPIN_OK);
+  free(tp);
+  free(lp);
+  unspin_dict *d = tu_write_dict(b, dir, "long.undict");
+  unspin_engine *e;
+  ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
+  ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);
+  const char *texts[] = {"The firm will plan for the city.\n"};
+  char *stats = gathered(e, texts, 1, "long.stats");
+  const char *line = strstr(stats, "\ns\tfirm\t");
+  ck_assert_msg(line != NULL, "no span for firm\n%s", stats);
+  line += 8;
+  char seen[8][8];
+  int n = 0, nknown = 0;
+  while (*line && *line != '\n') { /* original, tab, delta, then a tab or the line's end */
+    size_t len = strcspn(line, "\t");
+    ck_assert_uint_lt(len, sizeof seen[0]);
+    ck_assert_int_lt(n, 8);
+    memcpy(seen[n], line, len);
+    seen[n][len] = '\0';
+    for (int j = 0; j < n; j++)
+      ck_assert_msg(strcmp(seen[j], seen[n]), "%s reported twice\n%s", seen[n], stats);
+    for (int k = 0; k < 5; k++)
+      nknown += !strcmp(seen[n], known[k]);
+    n++;
+    line += len + 1;
+    line += strcspn(line, "\t\n");
+    if (*line == '\t')
+      line++;
+  }
+  ck_assert_int_eq(n, 8);
+  ck_assert_msg(nknown == 5, "the story's words are not all reported\n%s", stats);
+  free(stats);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  free(clean);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("learn");
   TCase *tc = tcase_create("core");
@@ -360,6 +423,7 @@ int main(void) {
   tcase_add_test(tc, errors_name_the_input);
   tcase_add_test(tc, em_recovers_a_synthetic_spinners_table);
   tcase_add_test(tc, learning_does_not_depend_on_what_the_engine_restored);
+  tcase_add_test(tc, a_long_list_of_originals_holds_each_once);
   suite_add_tcase(s, tc);
   return tu_run(s);
 }
