@@ -2,8 +2,8 @@
  * and strdup calls are wrapped at link time (-Wl,--wrap), and an API
  * scenario (build a dictionary with a thesaurus, open it, parse a profile,
  * learn a second one from a pair and parse it, set up an engine with
- * hunspell and lists of irregular forms, analyse and render) is run once
- * per allocation it
+ * hunspell and lists of irregular forms, analyse and render; and learning
+ * from spun text with a long flat list) is run once per allocation it
  * makes, failing that allocation.  Every run must either fail with
  * UNSPIN_ERR_NOMEM or give exactly the results of a run without failures;
  * the ASan build in CI checks that nothing leaks. */
@@ -57,7 +57,7 @@ static const char story_spun[] = "The spy company joined the cyber defense group
                                  "The spy firm stated the transfer dangers inflaming tensions.\n"
                                  "It focuses on analysis, coaching, and exercises within the field.\n";
 
-static char *dir, *th_path, *dict_path, *learned_path;
+static char *dir, *th_path, *dict_path, *learned_path, *list_path, *stats_path;
 
 /* Learns a profile from the story and its spun copy, writes it and parses
  * it back (the file is read into a static buffer: no wrapped allocation). */
@@ -151,6 +151,106 @@ static unspin_status scenario(char **out) {
   return st;
 }
 
+/* Reads the file at path after the static buffer's first n bytes; the new
+ * length, or -1 (no wrapped allocation). */
+static long append_file(char *buf, size_t cap, long n, const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f || n < 0)
+    return -1;
+  size_t got = fread(buf + n, 1, cap - 1 - (size_t)n, f);
+  fclose(f);
+  remove(path);
+  buf[(size_t)n + got] = '\0';
+  return (size_t)n + got < cap - 1 ? n + (long)got : -1;
+}
+
+/* Learning from the spun text alone through a general dictionary whose
+ * flat list links 40 words to "company" (a long run of candidates, found
+ * through an index): the statistics and the profile learned, in *out. */
+static unspin_status spun_learning(char **out) {
+  static char buf[1 << 16];
+  unspin_builder *b = NULL;
+  unspin_dict *d = NULL;
+  unspin_engine *e = NULL;
+  unspin_spun_learner *l = NULL;
+  unspin_error err;
+  unspin_status st = unspin_builder_new(&b, NULL, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_add_text(b, story, sizeof story - 1, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_add_thesaurus(b, th_path, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_add_synonym_list(b, list_path, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_write(b, dict_path, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_dict_open(&d, dict_path, UNSPIN_DICT_DEFAULT, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_engine_new(&e, NULL, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL);
+  if (st == UNSPIN_OK)
+    st = unspin_spun_learner_new(&l, e, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_spun_learner_add_text(l, spun, sizeof spun - 1, "spun", &err);
+  if (st == UNSPIN_OK)
+    st = unspin_spun_learner_write_stats(l, stats_path, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_spun_learner_run(l, 5, NULL, NULL, &err);
+  if (st == UNSPIN_OK)
+    st = unspin_spun_learner_write(l, learned_path, &err);
+  if (st == UNSPIN_OK) {
+    long n = append_file(buf, sizeof buf, 0, stats_path);
+    n = append_file(buf, sizeof buf, n, learned_path);
+    if (n < 0)
+      st = UNSPIN_ERR_IO;
+    else if ((*out = __real_malloc((size_t)n + 1)))
+      memcpy(*out, buf, (size_t)n + 1);
+  }
+  unspin_spun_learner_free(l);
+  unspin_engine_free(e);
+  unspin_dict_free(d);
+  unspin_builder_free(b);
+  remove(dict_path);
+  return st;
+}
+
+/* Runs `run` once without failures, then once per allocation it made with
+ * that allocation failing: each run fails with UNSPIN_ERR_NOMEM or gives
+ * the same results, which hold `marker`. */
+static void fail_each(unspin_status (*run)(char **), const char *marker, const char *name) {
+  char *want = NULL;
+  calls = 0;
+  fail_at = -1;
+  unspin_status first = run(&want);
+  long total = calls; /* read before Check's own calls, which are wrapped too */
+  ck_assert_int_eq(first, UNSPIN_OK);
+  ck_assert_msg(total > 100, "only %ld allocations: the wrapping is not in effect", total);
+  ck_assert_msg(strstr(want, marker) != NULL, "%s: no %s in the results: %s", name, marker, want);
+  long nomem = 0;
+  for (long n = 1; n <= total; n++) {
+    char *got = NULL;
+    calls = 0;
+    injected = 0;
+    fail_at = n;
+    unspin_status st = run(&got);
+    fail_at = -1;
+    ck_assert_msg(injected, "allocation %ld was not reached (the scenario is not deterministic)", n);
+    if (st == UNSPIN_OK) {
+      /* the library coped without that allocation: the results must not show it */
+      ck_assert_msg(!strcmp(got, want), "allocation %ld failed silently and changed the results", n);
+      free(got);
+    } else {
+      ck_assert_msg(st == UNSPIN_ERR_NOMEM, "allocation %ld failed: status %d, not NOMEM", n, st);
+      nomem++;
+    }
+  }
+  ck_assert_int_gt(nomem, 0);
+  printf("check_oom: %s: %ld allocations, each failed in turn: %ld calls reported NOMEM, %ld coped\n",
+         name, total, nomem, total - nomem);
+  free(want);
+}
+
 START_TEST(every_allocation_failure_is_clean) {
   dir = tu_mkdtemp();
   th_path = tu_path(dir, "th.dat");
@@ -169,37 +269,20 @@ START_TEST(every_allocation_failure_is_clean) {
     fclose(f);
     with_hunspell = 1;
   }
-  char *want = NULL;
-  calls = 0;
-  fail_at = -1;
-  unspin_status first = scenario(&want);
-  long total = calls; /* read before Check's own calls, which are wrapped too */
-  ck_assert_int_eq(first, UNSPIN_OK);
-  ck_assert_msg(total > 100, "only %ld allocations: the wrapping is not in effect", total);
-  ck_assert_msg(strstr(want, "{+agency+}") != NULL, "the scenario restores nothing: %s", want);
-  long nomem = 0;
-  for (long n = 1; n <= total; n++) {
-    char *got = NULL;
-    calls = 0;
-    injected = 0;
-    fail_at = n;
-    unspin_status st = scenario(&got);
-    fail_at = -1;
-    ck_assert_msg(injected, "allocation %ld was not reached (the scenario is not deterministic)", n);
-    if (st == UNSPIN_OK) {
-      /* the library coped without that allocation: the results must not show it */
-      ck_assert_msg(!strcmp(got, want), "allocation %ld failed silently and changed the results", n);
-      free(got);
-    } else {
-      ck_assert_msg(st == UNSPIN_ERR_NOMEM, "allocation %ld failed: status %d, not NOMEM", n, st);
-      nomem++;
-    }
-  }
-  ck_assert_int_gt(nomem, 0);
-  printf("check_oom: %ld allocations, each failed in turn: %ld calls reported NOMEM, %ld coped\n",
-         total, nomem, total - nomem);
-  free(want);
+  fail_each(scenario, "{+agency+}", "analysis");
+  /* 40 words a flat list links to "company", and "agency" */
+  list_path = tu_path(dir, "flat.list");
+  stats_path = tu_path(dir, "spun.stats");
+  char flat[1024] = "agency,company\n";
+  size_t fl = strlen(flat);
+  for (int i = 0; i < 40; i++)
+    fl += (size_t)snprintf(flat + fl, sizeof flat - fl, "k%c%c,company\n", 'a' + i / 26,
+                           'a' + i % 26);
+  tu_write(list_path, flat, fl);
+  fail_each(spun_learning, "agency", "learning");
   free(th_path);
+  free(list_path);
+  free(stats_path);
   free(dict_path);
   free(learned_path);
   tu_rmdir(dir);
