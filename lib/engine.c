@@ -895,12 +895,11 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
    * which borrows the pool's caches that depend on neither (stems, forms,
    * relatedness, language-model ids). */
   us_word_caches pass_caches = {0};
-  int pooled = !gather && e->caches && !e->channel_copy;
-  us_word_caches *lender =
-      e->caches && (gather || e->channel_copy) ? us_cache_pool_take(e->caches) : NULL;
-  if (lender)
-    us_word_caches_swap_shared(&pass_caches, lender);
-  cands.caches = pooled ? us_cache_pool_take(e->caches) : &pass_caches;
+  int own = gather || e->channel_copy;
+  us_word_caches *pool_set = e->caches ? us_cache_pool_take(e->caches) : NULL;
+  if (own && pool_set)
+    us_word_caches_swap_shared(&pass_caches, pool_set);
+  cands.caches = own || !e->caches ? &pass_caches : pool_set;
   cands.gather = gather;
   cands.made = before;
   cands.seen = seen;
@@ -938,16 +937,14 @@ static int restore_pass(const unspin_engine *e, unspin_result *r, const char *te
   if (!rc)
     rc = us_buf_append(&r->out, text + copied, len - copied);
   us_cands_free(&cands);
-  if (lender) {
-    us_word_caches_swap_shared(&pass_caches, lender);
+  if (own && pool_set)
+    us_word_caches_swap_shared(&pass_caches, pool_set);
+  us_word_caches_clear(&pass_caches);
+  if (pool_set) {
     if (rc) /* (a failed pass may leave a word half cached) */
-      us_word_caches_clear(lender);
-    us_cache_pool_give(e->caches, lender);
+      us_word_caches_clear(pool_set);
+    us_cache_pool_give(e->caches, pool_set);
   }
-  if ((!pooled || rc) && cands.caches)
-    us_word_caches_clear(cands.caches);
-  if (pooled)
-    us_cache_pool_give(e->caches, cands.caches);
   free(w);
   return rc;
 }
