@@ -115,6 +115,12 @@ static us_lm_word map_word(const unspin_engine *e, us_word_cache *ic, const char
 /* A run this long is searched through c->index, a shorter one in turn. */
 #define INDEXED_RUN 32
 
+/* Whether candidate o is for a span of `len` words with wording `text`. */
+static int same_wording(const us_cands *c, const us_cand *o, uint8_t len, const char *text,
+                        size_t tlen) {
+  return o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen);
+}
+
 static uint64_t cand_hash(uint8_t len, const char *text, size_t tlen) {
   return (us_word_hash(text, tlen) ^ len) * 0x9E3779B97F4A7C15ull;
 }
@@ -143,11 +149,9 @@ static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *
   }
   size_t n = c->n - c->run;
   if (n < INDEXED_RUN) {
-    for (size_t i = c->n; i-- > c->run;) {
-      us_cand *o = &c->v[i];
-      if (o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen))
-        return o;
-    }
+    for (size_t i = c->n; i-- > c->run;)
+      if (same_wording(c, &c->v[i], len, text, tlen))
+        return &c->v[i];
     return NULL;
   }
   /* a new run or a full table: the table is built again from the run */
@@ -164,22 +168,25 @@ static us_cand *find_cand(us_cands *c, uint32_t start, uint8_t len, const char *
   }
   c->indexed = c->n;
   for (size_t s = cand_hash(len, text, tlen) & (c->nindex - 1); c->index[s];
-       s = (s + 1) & (c->nindex - 1)) {
-    us_cand *o = &c->v[c->run + c->index[s] - 1];
-    if (o->len == len && o->text_len == tlen && !memcmp(c->text.data + o->text_off, text, tlen))
-      return o;
-  }
+       s = (s + 1) & (c->nindex - 1))
+    if (same_wording(c, &c->v[c->run + c->index[s] - 1], len, text, tlen))
+      return &c->v[c->run + c->index[s] - 1];
   return NULL;
+}
+
+/* Whether an original of relation `rel` is proposed only where a domain
+ * dictionary has seen it: a flat list's term is too loose a link for the
+ * general model to choose among its dozens of originals (unless a learning
+ * pass gathers: EM over many texts weighs each link). */
+static int needs_domain(const us_cands *c, uint8_t rel) {
+  return rel == US_REL_LISTED && !c->gather;
 }
 
 static int add(us_cands *c, const unspin_engine *e, const us_word *words, uint32_t start,
                uint8_t len, us_source src, uint8_t rel, const char *text, size_t tlen,
                double channel) {
-  /* A flat list's term is too loose a link for the general model to choose
-   * among its dozens of originals; a domain dictionary must have seen it
-   * (unless a learning pass gathers: EM over many texts weighs each link).
-   * (Identity and context candidates come with relation 0.) */
-  if (rel == US_REL_LISTED && !c->gather && !domain_knows(e, text, tlen))
+  /* (identity and context candidates come with relation 0) */
+  if (needs_domain(c, rel) && !domain_knows(e, text, tlen))
     return 0;
   /* a wording with a NUL byte (only a damaged dictionary has one) is no
    * word, and restored wordings are handed out as C strings */
@@ -432,9 +439,9 @@ static int morphology_candidates(const unspin_engine *e, const us_word *words, u
       for (size_t i = 0; i < n; i++) {
         ranked r;
         us_dict_original(e->dicts[l], first + i, &r.o);
-        /* add() drops a flat list's original that no domain dictionary
-         * has seen: without one, it must not take a place in the list */
-        if (r.o.relation == US_REL_LISTED && !c->gather && !e->ndomain)
+        /* without a domain dictionary add() would drop it: it must not
+         * take a place in the list */
+        if (needs_domain(c, r.o.relation) && !e->ndomain)
           continue;
         const char *sp = memchr(r.o.text, ' ', r.o.len);
         size_t head = sp ? (size_t)(sp - r.o.text) : r.o.len;
