@@ -312,17 +312,8 @@ static char *gathered(const unspin_engine *e, const char *const *texts, size_t n
 START_TEST(learning_does_not_depend_on_what_the_engine_restored) {
   const char *th = "UTF-8\nagency|1\n(noun)|company|bureau\nsaid|1\n(verb)|stated|noted\n";
   char *clean = em_text(1, 200, 0);
-  unspin_builder *b;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, clean, strlen(clean), NULL), UNSPIN_OK);
-  char *tp = tu_path(dir, "th.dat"), *lp = tu_path(dir, "flat.list");
-  tu_write(tp, th, strlen(th));
-  tu_write(lp, "agency,firm,outfit\nsaid,remarked\n", 33);
-  ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_synonym_list(b, lp, NULL), UNSPIN_OK);
-  free(tp);
-  free(lp);
-  unspin_dict *d = tu_write_dict(b, dir, "flat.undict");
+  unspin_dict *d = tu_build_listed_dict(dir, "flat.undict", clean, th,
+                                        "agency,firm,outfit\nsaid,remarked\n", 0);
   char *spun = em_text(2, 60, 1);
   const char *texts[] = {spun, "The firm remarked that the outfit would start.\n",
                          "The company stated the firm would begin.\n"};
@@ -367,17 +358,7 @@ START_TEST(a_long_list_of_originals_holds_each_once) {
     fl += (size_t)snprintf(flat + fl, sizeof flat - fl, "%s,firm\n", w);
   }
   char *clean = em_text(1, 200, 0);
-  unspin_builder *b;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, clean, strlen(clean), NULL), UNSPIN_OK);
-  char *tp = tu_path(dir, "long.dat"), *lp = tu_path(dir, "long.list");
-  tu_write(tp, th, tl);
-  tu_write(lp, flat, fl);
-  ck_assert_int_eq(unspin_builder_add_thesaurus(b, tp, NULL), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_synonym_list(b, lp, NULL), UNSPIN_OK);
-  free(tp);
-  free(lp);
-  unspin_dict *d = tu_write_dict(b, dir, "long.undict");
+  unspin_dict *d = tu_build_listed_dict(dir, "long.undict", clean, th, flat, 0);
   unspin_engine *e;
   ck_assert_int_eq(unspin_engine_new(&e, NULL, NULL), UNSPIN_OK);
   ck_assert_int_eq(unspin_engine_add_dict(e, d, UNSPIN_ROLE_GENERAL), UNSPIN_OK);

@@ -59,6 +59,20 @@ static const char story_spun[] = "The spy company joined the cyber defense group
 
 static char *dir, *th_path, *dict_path, *learned_path, *list_path, *stats_path;
 
+/* Reads the file at path, then removes it, after the static buffer's first
+ * n bytes; the new length, or -1 when it cannot be read or does not fit
+ * (no wrapped allocation). */
+static long append_file(char *buf, size_t cap, long n, const char *path) {
+  FILE *f = n >= 0 ? fopen(path, "rb") : NULL;
+  if (!f)
+    return -1;
+  size_t got = fread(buf + n, 1, cap - 1 - (size_t)n, f);
+  fclose(f);
+  remove(path);
+  buf[(size_t)n + got] = '\0';
+  return (size_t)n + got < cap - 1 ? n + (long)got : -1;
+}
+
 /* Learns a profile from the story and its spun copy, writes it and parses
  * it back (the file is read into a static buffer: no wrapped allocation). */
 static unspin_status learned_profile(unspin_profile **out, unspin_error *err) {
@@ -74,14 +88,27 @@ static unspin_status learned_profile(unspin_profile **out, unspin_error *err) {
   if (st != UNSPIN_OK)
     return st;
   /* (no Check assertions here: they allocate) */
-  FILE *f = fopen(learned_path, "rb");
-  if (!f)
-    return UNSPIN_ERR_IO;
-  size_t n = fread(buf, 1, sizeof buf, f);
-  fclose(f);
-  remove(learned_path);
-  return n < sizeof buf ? unspin_profile_parse(out, buf, n, "learned", err) : UNSPIN_ERR_LIMIT;
+  long n = append_file(buf, sizeof buf, 0, learned_path);
+  return n >= 0 ? unspin_profile_parse(out, buf, (size_t)n, "learned", err) : UNSPIN_ERR_LIMIT;
 }
+/* Builds the story with the thesaurus, and `list` unless NULL, into
+ * dict_path with options `bo` (NULL: the defaults), and opens it. */
+static unspin_status story_dict(const unspin_build_options *bo, const char *list,
+                                unspin_builder **b, unspin_dict **d, unspin_error *err) {
+  unspin_status st = unspin_builder_new(b, bo, err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_add_text(*b, story, sizeof story - 1, err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_add_thesaurus(*b, th_path, err);
+  if (st == UNSPIN_OK && list)
+    st = unspin_builder_add_synonym_list(*b, list, err);
+  if (st == UNSPIN_OK)
+    st = unspin_builder_write(*b, dict_path, err);
+  if (st == UNSPIN_OK)
+    st = unspin_dict_open(d, dict_path, UNSPIN_DICT_DEFAULT, err);
+  return st;
+}
+
 static int with_hunspell; /* when Debian's hunspell-en-us is installed */
 #define HUNSPELL "/usr/share/hunspell/en_US"
 
@@ -93,22 +120,13 @@ static unspin_status scenario(char **out) {
   unspin_profile *p = NULL, *learned = NULL;
   unspin_engine *e = NULL;
   unspin_result *r = NULL;
-  const char *th = th_path, *path = dict_path;
   char *text = NULL, *diff = NULL, *json = NULL;
   unspin_error err;
   unspin_build_options bo;
   unspin_build_options_init(&bo);
   bo.temp_dir = dir;
   bo.memory_limit = 64 * 1024; /* the smallest: spilled runs too */
-  unspin_status st = unspin_builder_new(&b, &bo, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_add_text(b, story, sizeof story - 1, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_add_thesaurus(b, th, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_write(b, path, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_dict_open(&d, path, UNSPIN_DICT_DEFAULT, &err);
+  unspin_status st = story_dict(&bo, NULL, &b, &d, &err);
   if (st == UNSPIN_OK)
     st = unspin_profile_parse(&p, profile_text, sizeof profile_text - 1, "profile", &err);
   if (st == UNSPIN_OK)
@@ -147,21 +165,8 @@ static unspin_status scenario(char **out) {
   unspin_profile_free(learned);
   unspin_dict_free(d);
   unspin_builder_free(b);
-  remove(path);
+  remove(dict_path);
   return st;
-}
-
-/* Reads the file at path after the static buffer's first n bytes; the new
- * length, or -1 (no wrapped allocation). */
-static long append_file(char *buf, size_t cap, long n, const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f || n < 0)
-    return -1;
-  size_t got = fread(buf + n, 1, cap - 1 - (size_t)n, f);
-  fclose(f);
-  remove(path);
-  buf[(size_t)n + got] = '\0';
-  return (size_t)n + got < cap - 1 ? n + (long)got : -1;
 }
 
 /* Learning from the spun text alone through a general dictionary whose
@@ -174,17 +179,7 @@ static unspin_status spun_learning(char **out) {
   unspin_engine *e = NULL;
   unspin_spun_learner *l = NULL;
   unspin_error err;
-  unspin_status st = unspin_builder_new(&b, NULL, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_add_text(b, story, sizeof story - 1, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_add_thesaurus(b, th_path, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_add_synonym_list(b, list_path, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_builder_write(b, dict_path, &err);
-  if (st == UNSPIN_OK)
-    st = unspin_dict_open(&d, dict_path, UNSPIN_DICT_DEFAULT, &err);
+  unspin_status st = story_dict(NULL, list_path, &b, &d, &err);
   if (st == UNSPIN_OK)
     st = unspin_engine_new(&e, NULL, &err);
   if (st == UNSPIN_OK)

@@ -738,18 +738,7 @@ START_TEST(dropped_originals_leave_room_for_the_others) {
   char list[512] = "";
   for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
     snprintf(list + strlen(list), sizeof list - strlen(list), "%s,danger\n", heads[i]);
-  unspin_builder *b;
-  unspin_error err;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, story, strlen(story), &err), UNSPIN_OK);
-  char *tp = tu_path(dir, "mythes.dat"), *lp = tu_path(dir, "heads.list");
-  tu_write(tp, mythes, strlen(mythes));
-  tu_write(lp, list, strlen(list));
-  ck_assert_msg(unspin_builder_add_thesaurus(b, tp, &err) == UNSPIN_OK, "%s", err.message);
-  ck_assert_msg(unspin_builder_add_synonym_list(b, lp, &err) == UNSPIN_OK, "%s", err.message);
-  free(tp);
-  free(lp);
-  unspin_dict *d = tu_write_dict(b, dir, "general.undict");
+  unspin_dict *d = tu_build_listed_dict(dir, "general.undict", story, mythes, list, 0);
   unspin_engine *e = restoring_engine(d, UNSPIN_ROLE_GENERAL);
   load_en_us(e);
   expect_risks(e);
@@ -935,18 +924,6 @@ START_TEST(case_model_weighs_the_case_read) {
 }
 END_TEST
 
-/* A dictionary of the story with `list` (a flat synonym list) compiled in. */
-static unspin_dict *build_listed_dict(const char *name, const char *list) {
-  unspin_builder *b;
-  unspin_error err;
-  ck_assert_int_eq(unspin_builder_new(&b, NULL, &err), UNSPIN_OK);
-  ck_assert_int_eq(unspin_builder_add_text(b, story, strlen(story), &err), UNSPIN_OK);
-  char *lp = tu_path(dir, "synonyms.list");
-  tu_write(lp, list, strlen(list));
-  ck_assert_msg(unspin_builder_add_synonym_list(b, lp, &err) == UNSPIN_OK, "%s", err.message);
-  free(lp);
-  return tu_write_dict(b, dir, name);
-}
 
 /* The spinner's word: its candidates and the document's score. */
 static double listed_case(const unspin_dict *d, unspin_dict_role role, int *proposed,
@@ -971,7 +948,8 @@ static double listed_case(const unspin_dict *d, unspin_dict_role role, int *prop
 START_TEST(synonym_list_proposes_but_is_no_evidence) {
   /* the same link from a MyThes list and from a flat list */
   unspin_dict *my = build_dict("mythes.undict", story, "UTF-8\nagency|1\n(noun)|company|bureau\n");
-  unspin_dict *flat = build_listed_dict("flat.undict", "agency,company,bureau\r\n");
+  unspin_dict *flat =
+      tu_build_listed_dict(dir, "flat.undict", story, NULL, "agency,company,bureau\r\n", 0);
   int proposed;
   char *text;
   double my_score = listed_case(my, UNSPIN_ROLE_DOMAIN, &proposed, &text);

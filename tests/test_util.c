@@ -91,6 +91,11 @@ const char *tu_seeds_dir(void) {
 
 unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
                            const char *thesaurus, int order) {
+  return tu_build_listed_dict(dir, name, text, thesaurus, NULL, order);
+}
+
+unspin_dict *tu_build_listed_dict(const char *dir, const char *name, const char *text,
+                                  const char *thesaurus, const char *list, int order) {
   unspin_build_options o;
   unspin_build_options_init(&o);
   if (order)
@@ -105,6 +110,12 @@ unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
     tu_write(tp, thesaurus, strlen(thesaurus));
     ck_assert_msg(unspin_builder_add_thesaurus(b, tp, &err) == UNSPIN_OK, "%s", err.message);
     free(tp);
+  }
+  if (list) {
+    char *lp = tu_path(dir, "synonyms.list");
+    tu_write(lp, list, strlen(list));
+    ck_assert_msg(unspin_builder_add_synonym_list(b, lp, &err) == UNSPIN_OK, "%s", err.message);
+    free(lp);
   }
   return tu_write_dict(b, dir, name);
 }

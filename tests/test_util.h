@@ -29,6 +29,11 @@ char *tu_read(const char *path, size_t *len);
 unspin_dict *tu_build_dict(const char *dir, const char *name, const char *text,
                            const char *thesaurus, int order);
 
+/* tu_build_dict with `list` (a flat synonym list, "head,synonym,...", or
+ * NULL) compiled in too. */
+unspin_dict *tu_build_listed_dict(const char *dir, const char *name, const char *text,
+                                  const char *thesaurus, const char *list, int order);
+
 /* Writes builder b's dictionary to dir/name, frees b and opens the file;
  * fails the test on any error. */
 unspin_dict *tu_write_dict(unspin_builder *b, const char *dir, const char *name);
